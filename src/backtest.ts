@@ -1,0 +1,241 @@
+import { basename, join, resolve } from 'node:path';
+import { Dec, parseDecimal } from './core/money.js';
+import { UsageError } from './core/errors.js';
+import { marketFor, type MarketInfo } from './core/market.js';
+import { parseStake, formatStake } from './core/sizing.js';
+import { OrderIds } from './core/ids.js';
+import { computeMetrics, type Metrics } from './core/metrics.js';
+import { roundTripPnl } from './core/portfolio.js';
+import type { Protection } from './core/orders.js';
+import type { RiskLimits } from './core/risk.js';
+import type { TradebotConfig } from './config/schema.js';
+import { readCandleFile, type LoadedCandles } from './data/read-candles.js';
+import { selectRange } from './data/select-range.js';
+import { parseDate } from './data/parse-date.js';
+import { loadStrategy } from './strategies/registry.js';
+import { resolveParams } from './strategies/params.js';
+import { indicators } from './indicators/index.js';
+import { composeBacktest } from './compose.js';
+import type { Engine } from './engine/engine.js';
+import { RESULT_SCHEMA_VERSION, type BacktestResult, type ExitReason, type TradeRecord } from './report/result.js';
+import { VERSION } from './version.js';
+import { PACKAGE_ROOT } from './paths.js';
+
+/** The sample shipped in the repo, used when no data is given. */
+export const SAMPLE_DATA = join(PACKAGE_ROOT, 'data', 'binance_BTC_USDT-5m_2024-01-01_2024-09-06.csv.gz');
+
+export interface BacktestEnv {
+  cwd: string;
+  /** progress for a spinner: called with short phase names */
+  onPhase?: (phase: 'loading data' | 'running') => void;
+}
+
+export interface BacktestRun {
+  result: BacktestResult;
+  /** time spent in the engine loop, for benchmarks (not part of the result document) */
+  engineMs: number;
+}
+
+/**
+ * A backtest: validate everything, load the candles, hand the engine backtest adapters, build the
+ * result document. All validation happens before the data is read.
+ */
+export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promise<BacktestRun> {
+  const cash = parseDecimal(cfg.cash, { name: 'cash' });
+  const stake = parseStake(cfg.stake, 'stake');
+  const fee = parseDecimal(cfg.fee, { name: 'fee', allowZero: true });
+  if (fee.gte(1)) throw new UsageError(`fee ${cfg.fee} must be below 1 (it is a rate: 0.001 = 0.1%)`);
+  if (!Number.isFinite(cfg.slippage) || cfg.slippage < 0) throw new UsageError(`slippage ${cfg.slippage} must be a non-negative number of basis points`);
+  const from = cfg.backtest.from === null ? undefined : parseDate(String(cfg.backtest.from), '--from');
+  const to = cfg.backtest.to === null ? undefined : parseDate(String(cfg.backtest.to), '--to');
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new UsageError(`--from ${String(cfg.backtest.from)} is after --to ${String(cfg.backtest.to)}`);
+  }
+  const def = await loadStrategy(cfg.strategy.name, env.cwd);
+  const params = resolveParams(def, cfg.strategy.params);
+  const protection = protectionFrom(cfg);
+  if (cfg.risk.riskPerTrade !== null && cfg.risk.stopLoss === null) {
+    throw new UsageError('risk.riskPerTrade needs risk.stopLoss: the stop distance decides the size');
+  }
+
+  env.onPhase?.('loading data');
+  const loaded = await loadData(cfg, env.cwd);
+  const data = selectRange(loaded, from, to);
+  const symbol = cfg.pair ?? symbolFromFileName(data.source) ?? 'BASE/QUOTE';
+  const market = marketFromConfig(symbol, cfg);
+
+  const strategy = def.create(params, { indicators });
+  const limits: RiskLimits = { maxOpenPositions: cfg.risk.maxOpenPositions };
+  const { engine } = composeBacktest({
+    series: data.series,
+    market,
+    strategy,
+    slippageBps: cfg.slippage,
+    balances: { [market.quote]: cash },
+    settings: {
+      quote: market.quote,
+      initialBalances: { [market.quote]: cash },
+      stake,
+      feeRate: fee,
+      ...(Object.keys(protection).length > 0 ? { protection } : {}),
+      ...(cfg.risk.riskPerTrade !== null ? { riskPerTrade: cfg.risk.riskPerTrade } : {}),
+      limits,
+      ids: new OrderIds('bt'),
+      onStrategyError: 'throw',
+    },
+  });
+
+  env.onPhase?.('running');
+  const t0 = performance.now();
+  await engine.run();
+  const engineMs = performance.now() - t0;
+
+  return {
+    engineMs,
+    result: buildResult({ cfg, engine, data, market, params, name: def.name, cash, stakeText: formatStake(stake), fee }),
+  };
+}
+
+function protectionFrom(cfg: TradebotConfig): Protection {
+  const p: Protection = {};
+  if (cfg.risk.stopLoss !== null) p.stopLoss = cfg.risk.stopLoss;
+  if (cfg.risk.takeProfit !== null) p.takeProfit = cfg.risk.takeProfit;
+  if (cfg.risk.trailingStop !== null) p.trailingStop = cfg.risk.trailingStop;
+  return p;
+}
+
+async function loadData(cfg: TradebotConfig, cwd: string): Promise<LoadedCandles> {
+  if (cfg.backtest.data !== null) {
+    const loaded = await readCandleFile(resolve(cwd, cfg.backtest.data), cfg.timeframe ? { timeframe: cfg.timeframe } : {});
+    return { ...loaded, source: cfg.backtest.data };
+  }
+  if (cfg.exchange.id !== null) {
+    throw new UsageError(
+      `backtesting from exchange data (--exchange ${cfg.exchange.id}) needs the candle cache of 'tradebot data', which this version does not have yet; pass --data FILE`,
+    );
+  }
+  const loaded = await readCandleFile(SAMPLE_DATA);
+  return { ...loaded, source: `sample:${basename(SAMPLE_DATA)}` };
+}
+
+/** `binance_BTC_USDT-5m_...csv` → `BTC/USDT`; freqtrade's `BTC_USDT-5m.json` too. */
+export function symbolFromFileName(path: string): string | undefined {
+  const m = /(?:^|[/\\_])([A-Z0-9]{2,12})[_-]([A-Z0-9]{2,12})-\d+[smhdwM]\b/.exec(basename(path));
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+function marketFromConfig(symbol: string, cfg: TradebotConfig): MarketInfo {
+  const extra: Partial<MarketInfo> = {};
+  const m = cfg.market;
+  if (m.amountStep !== null) extra.amountStep = parseDecimal(m.amountStep, { name: 'market.amountStep' });
+  if (m.priceTick !== null) extra.priceTick = parseDecimal(m.priceTick, { name: 'market.priceTick' });
+  if (m.minAmount !== null) extra.minAmount = parseDecimal(m.minAmount, { name: 'market.minAmount' });
+  if (m.minNotional !== null) extra.minNotional = parseDecimal(m.minNotional, { name: 'market.minNotional' });
+  return marketFor(symbol, extra);
+}
+
+const EQUITY_POINTS = 400;
+
+function buildResult(p: {
+  cfg: TradebotConfig;
+  engine: Engine;
+  data: LoadedCandles;
+  market: MarketInfo;
+  params: Record<string, unknown>;
+  name: string;
+  cash: Dec;
+  stakeText: string;
+  fee: Dec;
+}): BacktestResult {
+  const { engine, data, market } = p;
+  const s = data.series;
+  const n = s.length;
+  const lastClose = new Dec(s.close[n - 1]!);
+  const pf = engine.portfolio;
+
+  const trades: TradeRecord[] = [];
+  const toRecord = (rt: (typeof pf.closed)[number], open: boolean): TradeRecord => {
+    const pnl = roundTripPnl(rt, open ? lastClose : undefined);
+    return {
+      symbol: rt.symbol,
+      side: 'long',
+      entryTime: rt.entryTime,
+      exitTime: open ? null : rt.exitTime,
+      entryPrice: rt.entryCost.div(rt.entryQty).toFixed(),
+      exitPrice: open || rt.exitQty.isZero() ? null : rt.exitProceeds.div(rt.exitQty).toFixed(),
+      qty: rt.entryQty.toFixed(),
+      fees: rt.fees.toFixed(),
+      pnl: pnl.toFixed(),
+      returnPct: rt.entryCost.isZero() ? 0 : pnl.div(rt.entryCost).toNumber(),
+      exitReason: open ? null : exitReason(rt.exitReason),
+      open,
+    };
+  };
+  for (const rt of pf.closed) trades.push(toRecord(rt, false));
+  for (const rt of pf.open.values()) trades.push(toRecord(rt, true));
+
+  // The ledger's own final equity (Decimal), not the float mirror used per bar.
+  const finalEquity = pf.balance(market.quote).plus(pf.balance(market.base).mul(lastClose));
+  const eqLen = engine.equityLength;
+  const equity = engine.equityValue.subarray(0, eqLen);
+  if (eqLen > 0) equity[eqLen - 1] = finalEquity.toNumber();
+  const metrics: Metrics = computeMetrics({
+    equity,
+    time: engine.equityTime.subarray(0, eqLen),
+    timeframeMs: s.timeframeMs,
+    startEquity: p.cash.toNumber(),
+    trades: trades.map((t) => ({ pnl: Number(t.pnl), open: t.open })),
+    barsInMarket: engine.barsInMarket,
+    feesPaid: pf.feesPaid.toNumber(),
+    buyAndHoldReturn: n > 0 ? s.close[n - 1]! / s.open[0]! - 1 : 0,
+  });
+
+  const curve: { time: number; equity: number }[] = [];
+  if (eqLen > 0) {
+    const step = Math.max(1, Math.ceil(eqLen / EQUITY_POINTS));
+    for (let i = 0; i < eqLen; i += step) curve.push({ time: engine.equityTime[i]!, equity: equity[i]! });
+    if ((eqLen - 1) % step !== 0) curve.push({ time: engine.equityTime[eqLen - 1]!, equity: equity[eqLen - 1]! });
+  }
+
+  const risk: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p.cfg.risk)) if (v !== null) risk[k] = v;
+
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tradebot: VERSION,
+    strategy: { name: p.name, params: p.params },
+    data: {
+      source: data.source,
+      symbol: market.symbol,
+      candles: n,
+      from: n > 0 ? s.time[0]! : 0,
+      to: n > 0 ? s.time[n - 1]! : 0,
+      timeframe: data.timeframe,
+      gaps: data.gaps,
+    },
+    settings: {
+      cash: p.cash.toFixed(),
+      stake: p.stakeText,
+      fee: p.fee.toFixed(),
+      slippageBps: p.cfg.slippage,
+      risk,
+    },
+    metrics,
+    trades,
+    equityCurve: curve,
+  };
+}
+
+function exitReason(purpose: string | null): ExitReason | null {
+  switch (purpose) {
+    case 'stop-loss':
+    case 'take-profit':
+    case 'trailing-stop':
+    case 'manual':
+      return purpose;
+    case null:
+      return null;
+    default:
+      return 'signal';
+  }
+}

@@ -1,0 +1,50 @@
+import type { CandleSeries } from './core/candles.js';
+import type { MarketInfo } from './core/market.js';
+import type { Dec as Decimal } from './core/money.js';
+import { Engine, type EngineSettings } from './engine/engine.js';
+import { SimulatedClock } from './engine/clocks.js';
+import { ArrayFeed } from './data/array-feed.js';
+import { SimExchange } from './exchange/sim-exchange.js';
+import { MemoryStore } from './store/memory-store.js';
+import type { StrategyInstance } from './strategies/types.js';
+
+/**
+ * The composition root: the only place that picks adapters for a mode. The engine itself does not
+ * know which mode it runs in.
+ *
+ * | mode     | clock     | feed               | exchange                          | store           |
+ * | backtest | simulated | candles in memory  | SimExchange (fill model)          | memory          |
+ * | paper    | system    | ccxt (polled)      | SimExchange fed by live prices    | JSON state      |
+ * | live     | system    | ccxt               | ccxt adapter                      | JSON + journal  |
+ */
+export interface BacktestComposition {
+  engine: Engine;
+  exchange: SimExchange;
+  store: MemoryStore;
+}
+
+export function composeBacktest(p: {
+  series: CandleSeries;
+  market: MarketInfo;
+  strategy: StrategyInstance;
+  settings: EngineSettings;
+  slippageBps: number;
+  balances: Record<string, Decimal>;
+  maxVolumeFraction?: number;
+}): BacktestComposition {
+  const exchange = new SimExchange({
+    markets: [p.market],
+    balances: p.balances,
+    feeRate: p.settings.feeRate,
+    slippageBps: p.slippageBps,
+    ...(p.maxVolumeFraction !== undefined ? { maxVolumeFraction: p.maxVolumeFraction } : {}),
+  });
+  const store = new MemoryStore();
+  const engine = new Engine([{ symbol: p.market.symbol, market: p.market, strategy: p.strategy }], p.settings, {
+    clock: new SimulatedClock(p.series.length > 0 ? p.series.time[0]! : 0),
+    feed: new ArrayFeed([p.series]),
+    exchange,
+    store,
+  });
+  return { engine, exchange, store };
+}

@@ -1,0 +1,315 @@
+/**
+ * Finding, reading and combining configuration.
+ *
+ * Search (when no --config is given): in the working directory, then each parent directory up to
+ * the stop directory, the first of these files wins:
+ *   tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json ("tradebot" property)
+ * The stop directory is the user's home directory when the working directory is inside it;
+ * otherwise the nearest project root (a directory holding package.json or .git), else the working
+ * directory alone, so a stray /tmp/.tradebotrc.yaml is never picked up.
+ *
+ * cosmiconfig does the walking. Its extras are switched off: JS/TS loaders, the global config
+ * directory (~/.config/tradebot/config*), files added by a cosmiconfig meta config, and `$import`.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
+import { parseDocument } from 'yaml';
+import { TradebotError } from '../core/errors.js';
+import { ConfigError, validateConfig } from './validate-config.js';
+import {
+  CONFIG_DEFAULTS,
+  CONFIG_SCHEMA,
+  configDefaults,
+  isObjectField,
+  type ConfigInput,
+  type StrategyParams,
+  type TradebotConfig,
+} from './schema.js';
+
+export const CONFIG_MODULE_NAME = 'tradebot';
+/** The property holding tradebot's config in package.json. */
+export const PACKAGE_PROP = 'tradebot';
+/** Checked in this order in each directory. */
+export const CONFIG_SEARCH_PLACES = ['tradebot.config.yaml', '.tradebotrc.yaml', '.tradebotrc.json', 'package.json'] as const;
+
+export interface LoadConfigOptions {
+  /** where the search starts and what --config is relative to */
+  cwd: string;
+  /** --config FILE: load exactly this file (.yaml, .yml or .json), no search */
+  configFile?: string;
+  /** last directory searched; default: see searchStopDir() */
+  stopDir?: string;
+}
+
+export interface LoadedConfig {
+  /** validated; only known keys */
+  config: ConfigInput;
+  /** absolute path of the file read, or null when none was found */
+  filepath: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** How a file is named in messages: relative to cwd when below it, else absolute. */
+function displayPath(filepath: string, cwd: string): string {
+  const rel = path.relative(cwd, filepath);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : filepath;
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).trim();
+}
+
+/** Parse YAML text; syntax errors become a ConfigError naming file, line and column. Empty -> undefined. */
+export function parseYamlConfig(text: string, source: string): unknown {
+  const doc = parseDocument(stripBom(text), { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
+        return `${where}: invalid YAML: ${firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '')}`;
+      }),
+    );
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) ?? undefined;
+  } catch (err) {
+    throw new ConfigError([`${source}: invalid YAML: ${firstLine((err as Error).message)}`], { cause: err });
+  }
+}
+
+/** Parse JSON text; syntax errors become a ConfigError naming file, line and column. Empty -> undefined. */
+export function parseJsonConfig(text: string, source: string): unknown {
+  const body = stripBom(text);
+  if (body.trim() === '') return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (err) {
+    const msg = (err as Error).message;
+    const m = /at position (\d+)/.exec(msg);
+    let where = source;
+    if (m) {
+      const before = body.slice(0, Number(m[1]));
+      const line = before.split('\n').length;
+      const col = Number(m[1]) - before.lastIndexOf('\n');
+      where = `${source}:${line}:${col}`;
+    }
+    const detail = msg.replace(/\s*in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+    throw new ConfigError([`${where}: invalid JSON: ${detail}`], { cause: err });
+  }
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function isPackageJson(filepath: string): boolean {
+  return path.basename(filepath) === 'package.json';
+}
+
+function rejectImport(content: unknown, source: string): void {
+  if (content !== null && typeof content === 'object' && Object.hasOwn(content, '$import')) {
+    throw new ConfigError([`${source}: unknown key "$import" (config files cannot import other files)`]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Where the upward search stops (inclusive): `home` if `cwd` is inside it; otherwise the nearest
+ * directory at or above `cwd` holding package.json or .git; otherwise `cwd` itself.
+ */
+export function searchStopDir(cwd: string, home: string = os.homedir()): string {
+  const start = path.resolve(cwd);
+  if (home && isInside(start, path.resolve(home))) return path.resolve(home);
+  for (let dir = start; ; ) {
+    if (existsSync(path.join(dir, 'package.json')) || existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+}
+
+/** The directories searched, nearest first (the same walk cosmiconfig's "global" strategy makes). */
+function searchDirs(start: string, stopDir: string): string[] {
+  const dirs = [start];
+  for (let dir = start; dir !== stopDir; ) {
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dirs.push(parent);
+    dir = parent;
+  }
+  return dirs;
+}
+
+async function searchConfig(cwd: string, stopDir: string): Promise<LoadedConfig> {
+  const start = path.resolve(cwd);
+  const stop = path.resolve(stopDir);
+  const allowed = new Set(searchDirs(start, stop).flatMap((dir) => CONFIG_SEARCH_PLACES.map((p) => path.join(dir, p))));
+
+  // Only our exact files are ever parsed: anything else cosmiconfig offers (the global config
+  // directory, meta-config search places) reads as "not here".
+  const guarded =
+    (parse: (text: string, source: string) => unknown): Loader =>
+    (filepath, content) => {
+      if (!allowed.has(filepath)) return null;
+      const source = displayPath(filepath, start);
+      const parsed = parse(content, source);
+      rejectImport(isPackageJson(filepath) ? (parsed as Record<string, unknown> | null)?.[PACKAGE_PROP] : parsed, source);
+      // cosmiconfig reads null as "no config here, keep looking": a comment-only file is an empty config
+      return parsed ?? {};
+    };
+  const refuse: Loader = () => null;
+  const loaders: Record<string, Loader> = Object.fromEntries(Object.keys(defaultLoaders).map((ext) => [ext, refuse]));
+  loaders['.json'] = guarded(parseJsonConfig);
+  loaders['.yaml'] = guarded(parseYamlConfig);
+
+  const explorer = cosmiconfig(CONFIG_MODULE_NAME, {
+    searchPlaces: [...CONFIG_SEARCH_PLACES],
+    packageProp: PACKAGE_PROP,
+    searchStrategy: 'global',
+    stopDir: stop,
+    loaders,
+    ignoreEmptySearchPlaces: false, // an empty tradebot.config.yaml is an (empty) config
+    cache: false,
+  });
+
+  let result;
+  try {
+    result = await explorer.search(start);
+  } catch (err) {
+    if (err instanceof TradebotError) throw err;
+    const where = (err as { filepath?: string }).filepath;
+    throw new ConfigError([`${where ? displayPath(where, start) : start}: cannot read config: ${firstLine((err as Error).message)}`], { cause: err });
+  }
+  if (!result || !allowed.has(result.filepath)) return { config: {}, filepath: null };
+  const source = isPackageJson(result.filepath) ? `${displayPath(result.filepath, start)}#${PACKAGE_PROP}` : displayPath(result.filepath, start);
+  return { config: validateConfig(result.isEmpty ? undefined : result.config, source), filepath: result.filepath };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explicit --config FILE
+
+async function loadConfigFile(cwd: string, configFile: string): Promise<LoadedConfig> {
+  const filepath = path.resolve(cwd, configFile);
+  const source = configFile;
+  const ext = path.extname(filepath).toLowerCase();
+  if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') {
+    throw new ConfigError([`config file ${source} must end in .yaml, .yml or .json`]);
+  }
+  let text: string;
+  try {
+    const st = await stat(filepath);
+    if (st.isDirectory()) throw new ConfigError([`config file ${source} is a directory`]);
+    text = await readFile(filepath, 'utf8');
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ConfigError([`config file not found: ${source}`], { cause: err });
+    throw new ConfigError([`cannot read config file ${source}: ${firstLine((err as Error).message)}`], { cause: err });
+  }
+  let raw = ext === '.json' ? parseJsonConfig(text, source) : parseYamlConfig(text, source);
+  let label = source;
+  if (isPackageJson(filepath)) {
+    raw = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[PACKAGE_PROP] : undefined;
+    if (raw === undefined) throw new ConfigError([`config file ${source} has no "${PACKAGE_PROP}" property`]);
+    label = `${source}#${PACKAGE_PROP}`;
+  }
+  rejectImport(raw, label);
+  return { config: validateConfig(raw, label), filepath };
+}
+
+/**
+ * Load the config: exactly `configFile` when given (missing file -> ConfigError naming it),
+ * otherwise the first config file found searching upward from `cwd`. No file -> empty config.
+ * Throws ConfigError (a UsageError, exit code 2) for unreadable, unparsable or invalid config.
+ */
+export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
+  const cwd = path.resolve(opts.cwd);
+  if (opts.configFile !== undefined) return loadConfigFile(cwd, opts.configFile);
+  return searchConfig(cwd, opts.stopDir ?? searchStopDir(cwd));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Combining
+
+/**
+ * Deep-merge two validated configs; `override` wins key by key (an explicit null in `override`
+ * unsets). strategy.params merge parameter by parameter, except when `override` names a different
+ * strategy: the base's parameters belong to the base's strategy and are dropped.
+ * Neither argument is modified; unknown keys are not copied.
+ */
+export function mergeConfig(base: ConfigInput, override: ConfigInput): ConfigInput {
+  const out: Record<string, unknown> = {};
+  const b = base as Record<string, unknown>;
+  const o = override as Record<string, unknown>;
+  for (const [key, node] of Object.entries(CONFIG_SCHEMA)) {
+    const bv = b[key];
+    const ov = o[key];
+    if (isObjectField(node)) {
+      const bObj = (bv ?? {}) as Record<string, unknown>;
+      const oObj = (ov ?? {}) as Record<string, unknown>;
+      const merged: Record<string, unknown> = {};
+      for (const sub of Object.keys(node.fields)) {
+        const value = oObj[sub] !== undefined ? oObj[sub] : bObj[sub];
+        if (value !== undefined) merged[sub] = value;
+      }
+      if (key === 'strategy') {
+        const defaultName = CONFIG_DEFAULTS.strategy.name;
+        const sameStrategy = oObj['name'] === undefined || oObj['name'] === (bObj['name'] ?? defaultName);
+        const bp = sameStrategy ? (bObj['params'] as StrategyParams | undefined) : undefined;
+        const op = oObj['params'] as StrategyParams | undefined;
+        if (bp !== undefined || op !== undefined) merged['params'] = { ...bp, ...op };
+        else delete merged['params'];
+      }
+      if (bv !== undefined || ov !== undefined) out[key] = merged;
+    } else {
+      const value = ov !== undefined ? ov : bv;
+      if (value !== undefined) out[key] = isRecord(value) ? { ...value } : value;
+    }
+  }
+  return out as ConfigInput;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Apply defaults to a validated (and merged) config. Also checks rules that involve several keys,
+ * which only make sense once every source is merged: risk.riskPerTrade needs risk.stopLoss.
+ */
+export function resolveConfig(input: ConfigInput): TradebotConfig {
+  const cfg = configDefaults() as unknown as Record<string, unknown>;
+  const inp = input as Record<string, unknown>;
+  for (const [key, node] of Object.entries(CONFIG_SCHEMA)) {
+    const value = inp[key];
+    if (value === undefined) continue;
+    if (isObjectField(node)) {
+      const target = cfg[key] as Record<string, unknown>;
+      for (const [sub, subValue] of Object.entries(value as Record<string, unknown>)) {
+        if (Object.hasOwn(node.fields, sub) && subValue !== undefined) target[sub] = isRecord(subValue) ? { ...subValue } : subValue;
+      }
+    } else {
+      cfg[key] = isRecord(value) ? { ...value } : value;
+    }
+  }
+  const resolved = cfg as unknown as TradebotConfig;
+  const problems: string[] = [];
+  if (resolved.risk.riskPerTrade !== null && resolved.risk.stopLoss === null) {
+    problems.push('risk.riskPerTrade needs risk.stopLoss (position size is the risked amount divided by the stop distance)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return resolved;
+}

@@ -1,0 +1,488 @@
+/**
+ * The configuration schema: every config key, its type, its default and a one-line description.
+ * One declarative table drives validation (validate-config.ts), defaults (resolveConfig),
+ * the generated config.example.yaml (render-schema.ts) and "did you mean" suggestions.
+ *
+ * Adding a key: add it to the interface below AND to CONFIG_SCHEMA (the compiler insists on both),
+ * then regenerate config.example.yaml (see test/unit/config/example.test.ts).
+ */
+import { parseDecimal } from '../core/money.js';
+import { timeframeToMs } from '../core/timeframe.js';
+import { didYouMean } from './did-you-mean.js';
+
+// ---------------------------------------------------------------------------------------------
+// The configuration shape
+
+/** A strategy parameter value. */
+export type ParamValue = number | string | boolean;
+export type StrategyParams = Record<string, ParamValue>;
+/** "N%" of the free quote balance, or a fixed quote amount (number or numeric string). */
+export type Stake = string | number;
+/** An ISO date/time string or an epoch timestamp (number or digit string); interpreted by the caller. */
+export type DateInput = string | number;
+
+export interface ExchangeConfig {
+  id: string | null;
+  apiUrl: string | null;
+  sandbox: boolean;
+}
+
+export interface StrategyConfig {
+  name: string;
+  params: StrategyParams;
+}
+
+export interface RiskConfig {
+  stopLoss: number | null;
+  takeProfit: number | null;
+  trailingStop: number | null;
+  riskPerTrade: number | null;
+  maxOpenPositions: number;
+}
+
+export interface MarketConfig {
+  amountStep: number | null;
+  priceTick: number | null;
+  minAmount: number | null;
+  minNotional: number | null;
+}
+
+export interface BacktestConfig {
+  data: string | null;
+  from: DateInput | null;
+  to: DateInput | null;
+  json: boolean;
+  out: string | null;
+  tradesCsv: string | null;
+  assert: string | null;
+  baseline: string | null;
+  tolerance: number;
+}
+
+/** The fully-defaulted configuration (resolveConfig's result). */
+export interface TradebotConfig {
+  exchange: ExchangeConfig;
+  pair: string | null;
+  timeframe: string | null;
+  strategy: StrategyConfig;
+  cash: number;
+  stake: Stake;
+  fee: number;
+  slippage: number;
+  risk: RiskConfig;
+  market: MarketConfig;
+  backtest: BacktestConfig;
+  home: string | null;
+}
+
+/** One config source (a file, the command line): every key optional, nested objects partial. */
+export type ConfigInput = {
+  [K in keyof TradebotConfig]?: TradebotConfig[K] extends StrategyParams | ParamValue | null
+    ? TradebotConfig[K]
+    : { [J in keyof TradebotConfig[K]]?: TradebotConfig[K][J] };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Schema node types
+
+export type LeafKind =
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'enum'
+  | 'fraction'
+  | 'stake'
+  | 'date'
+  | 'record';
+
+/** A key holding a value (including the strategy.params record, which is validated as a whole). */
+export interface LeafField<T = unknown> {
+  readonly kind: LeafKind;
+  readonly description: string;
+  readonly default: T;
+  /** null is accepted (and means "not set") */
+  readonly nullable: boolean;
+  /** what a valid value looks like, for error messages and docs: "a fraction between 0 and 1" */
+  readonly expected: string;
+  /** enum members */
+  readonly values?: readonly string[];
+  /**
+   * Check a non-null value. Returns undefined when valid, otherwise the problem as
+   * "must be ..., got ..." text without the key (or, for records, problems keyed by sub-key).
+   */
+  readonly check: (value: unknown) => LeafProblem[] | undefined;
+}
+
+export interface LeafProblem {
+  /** sub-key below the leaf (strategy.params.<name>), if any */
+  readonly subKey?: string;
+  readonly message: string;
+}
+
+export interface ObjectField<T> {
+  readonly kind: 'object';
+  readonly description: string;
+  readonly fields: SchemaFields<T> & AnySchemaFields;
+}
+
+/** A nested object in a schema walked without its config type. */
+export interface AnyObjectField {
+  readonly kind: 'object';
+  readonly description: string;
+  readonly fields: AnySchemaFields;
+}
+
+export type SchemaNode = LeafField | AnyObjectField;
+/** Any schema level, for code that walks the schema without caring about the config type. */
+export type AnySchemaFields = { readonly [key: string]: SchemaNode };
+
+/** Maps a config interface to its schema: every key present, leaves typed by their default. */
+export type SchemaFields<T> = { readonly [K in keyof T]-?: SchemaNodeFor<T[K]> };
+type SchemaNodeFor<V> = [V] extends [ParamValue | null]
+  ? LeafField<V>
+  : [V] extends [StrategyParams]
+    ? LeafField<V>
+    : ObjectField<V>;
+
+export function isObjectField(node: SchemaNode): node is AnyObjectField {
+  return node.kind === 'object';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value formatting for messages
+
+/** A value as shown in an error message: strings quoted, numbers as JavaScript prints them. */
+export function formatValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') {
+    const s = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    return JSON.stringify(s);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return typeof value;
+}
+
+function mustBe(expected: string, value: unknown, hint?: string): LeafProblem[] {
+  return [{ message: `must be ${expected}, got ${formatValue(value)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}` }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leaf builders
+
+export interface NumberRange {
+  min?: number;
+  max?: number;
+  /** min itself is not allowed */
+  minExclusive?: boolean;
+  /** max itself is not allowed */
+  maxExclusive?: boolean;
+}
+
+function rangeText(r: NumberRange): string {
+  const parts: string[] = [];
+  if (r.min !== undefined) parts.push(r.minExclusive ? `> ${r.min}` : `>= ${r.min}`);
+  if (r.max !== undefined) parts.push(r.maxExclusive ? `< ${r.max}` : `<= ${r.max}`);
+  return parts.join(' and ');
+}
+
+function inRange(n: number, r: NumberRange): boolean {
+  if (r.min !== undefined && (r.minExclusive ? n <= r.min : n < r.min)) return false;
+  if (r.max !== undefined && (r.maxExclusive ? n >= r.max : n > r.max)) return false;
+  return true;
+}
+
+/** A finite JavaScript number (NaN, Infinity and overflowed literals like 1e309 are rejected). */
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+interface LeafSpec<T> {
+  kind: LeafKind;
+  description: string;
+  default: T;
+  nullable: boolean;
+  expected: string;
+  values?: readonly string[];
+  check: (value: unknown) => LeafProblem[] | undefined;
+}
+
+function leaf<T>(spec: LeafSpec<T>): LeafField<T> {
+  return Object.freeze({ ...spec });
+}
+
+interface StringOptions {
+  /** replaces "a non-empty string" in messages */
+  expected?: string;
+  /** extra validity test for a non-empty string */
+  test?: (s: string) => boolean;
+}
+
+function stringCheck(opts: StringOptions): (v: unknown) => LeafProblem[] | undefined {
+  const expected = opts.expected ?? 'a non-empty string';
+  return (v) => {
+    if (typeof v !== 'string' || v.trim() === '') return mustBe(expected, v);
+    if (opts.test && !opts.test(v)) return mustBe(expected, v);
+    return undefined;
+  };
+}
+
+export function stringField(description: string, def: string, opts: StringOptions = {}): LeafField<string> {
+  return leaf({ kind: 'string', description, default: def, nullable: false, expected: opts.expected ?? 'a non-empty string', check: stringCheck(opts) });
+}
+
+export function optStringField(description: string, opts: StringOptions = {}): LeafField<string | null> {
+  return leaf<string | null>({ kind: 'string', description, default: null, nullable: true, expected: opts.expected ?? 'a non-empty string', check: stringCheck(opts) });
+}
+
+function numberCheck(expected: string, range: NumberRange, integer: boolean): (v: unknown) => LeafProblem[] | undefined {
+  return (v) => (isFiniteNumber(v) && (!integer || Number.isInteger(v)) && inRange(v, range) ? undefined : mustBe(expected, v));
+}
+
+export function numberField(description: string, def: number, range: NumberRange = {}): LeafField<number> {
+  const expected = ['a number', rangeText(range)].filter(Boolean).join(' ');
+  return leaf({ kind: 'number', description, default: def, nullable: false, expected, check: numberCheck(expected, range, false) });
+}
+
+export function optNumberField(description: string, range: NumberRange = {}): LeafField<number | null> {
+  const expected = ['a number', rangeText(range)].filter(Boolean).join(' ');
+  return leaf<number | null>({ kind: 'number', description, default: null, nullable: true, expected, check: numberCheck(expected, range, false) });
+}
+
+export function integerField(description: string, def: number, range: NumberRange = {}): LeafField<number> {
+  const expected = ['an integer', rangeText(range)].filter(Boolean).join(' ');
+  return leaf({ kind: 'integer', description, default: def, nullable: false, expected, check: numberCheck(expected, range, true) });
+}
+
+export function booleanField(description: string, def: boolean): LeafField<boolean> {
+  return leaf({
+    kind: 'boolean',
+    description,
+    default: def,
+    nullable: false,
+    expected: 'true or false',
+    check: (v) => (typeof v === 'boolean' ? undefined : mustBe('true or false', v)),
+  });
+}
+
+export function enumField<const V extends string>(description: string, values: readonly V[], def: V): LeafField<V> {
+  const expected = `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`;
+  return leaf<V>({
+    kind: 'enum',
+    description,
+    default: def,
+    nullable: false,
+    expected,
+    values,
+    check: (v) =>
+      typeof v === 'string' && (values as readonly string[]).includes(v)
+        ? undefined
+        : mustBe(expected, v, typeof v === 'string' ? didYouMean(v, values) : undefined),
+  });
+}
+
+/** A fraction in [0, 1]; `exclusiveZero` also rejects 0 (a 0 stop loss is a mistake, not "off": use null). */
+export function optFractionField(description: string, opts: { exclusiveZero?: boolean } = {}): LeafField<number | null> {
+  const expected = opts.exclusiveZero ? 'a fraction between 0 and 1 (greater than 0)' : 'a fraction between 0 and 1';
+  const range: NumberRange = { min: 0, max: 1, minExclusive: opts.exclusiveZero === true };
+  return leaf<number | null>({ kind: 'fraction', description, default: null, nullable: true, expected, check: numberCheck(expected, range, false) });
+}
+
+const PERCENT_RE = /^\s*([+-]?(?:\d+\.?\d*|\.\d+))\s*%\s*$/;
+
+/** Is `v` a valid stake: "N%" with 0 < N <= 100, or a positive finite amount (number or numeric string)? */
+export function isValidStake(v: unknown): boolean {
+  if (typeof v === 'string') {
+    const m = PERCENT_RE.exec(v);
+    if (m) {
+      const pct = Number(m[1]);
+      return Number.isFinite(pct) && pct > 0 && pct <= 100;
+    }
+  } else if (typeof v !== 'number') {
+    return false;
+  }
+  try {
+    parseDecimal(v, { name: 'stake' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function stakeField(description: string, def: Stake): LeafField<Stake> {
+  const expected = 'a percentage above 0% and at most 100% (like "99%") or a positive quote amount';
+  return leaf<Stake>({ kind: 'stake', description, default: def, nullable: false, expected, check: (v) => (isValidStake(v) ? undefined : mustBe(expected, v)) });
+}
+
+const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO date (2024-01-31, 2024-01-31T12:00:00Z) that exists on the calendar, or a non-negative epoch. */
+export function isValidDateInput(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0;
+  if (typeof v !== 'string') return false;
+  const s = v.trim();
+  if (/^\d{1,16}$/.test(s)) return true;
+  const m = ISO_DATE_RE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return false;
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 59))) return false;
+  return !Number.isNaN(Date.parse(s.replace(' ', 'T')));
+}
+
+export function optDateField(description: string): LeafField<DateInput | null> {
+  const expected = 'an ISO date (like "2024-01-31" or "2024-01-31T12:00:00Z") or an epoch timestamp';
+  return leaf<DateInput | null>({ kind: 'date', description, default: null, nullable: true, expected, check: (v) => (isValidDateInput(v) ? undefined : mustBe(expected, v)) });
+}
+
+const PARAM_NAME_RE = /^[A-Za-z_$][\w$-]*$/;
+const FORBIDDEN_PARAM_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A mapping of name -> number | string | boolean (strategy parameters). */
+export function recordField(description: string): LeafField<StrategyParams> {
+  const expected = 'a mapping of parameter names to numbers, strings or booleans';
+  return leaf<StrategyParams>({
+    kind: 'record',
+    description,
+    default: {},
+    nullable: false,
+    expected,
+    check: (v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return mustBe(expected, v);
+      const problems: LeafProblem[] = [];
+      for (const [name, value] of Object.entries(v)) {
+        if (!PARAM_NAME_RE.test(name) || FORBIDDEN_PARAM_NAMES.has(name)) {
+          problems.push({ subKey: name, message: `is not a valid parameter name (letters, digits, _ and -, not starting with a digit)` });
+        } else if (!(typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value))) {
+          problems.push({ subKey: name, message: `must be a finite number, a string or a boolean, got ${formatValue(value)}` });
+        }
+      }
+      return problems.length > 0 ? problems : undefined;
+    },
+  });
+}
+
+function objectField<T>(description: string, fields: SchemaFields<T>): ObjectField<T> {
+  return Object.freeze({ kind: 'object' as const, description, fields: Object.freeze(fields) as SchemaFields<T> & AnySchemaFields });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schema
+
+const PAIR_RE = /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+(?::[A-Za-z0-9._-]+)?$/;
+
+function isTimeframe(s: string): boolean {
+  try {
+    timeframeToMs(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The whole schema as a node, for code that walks it. Keys are in documentation order. */
+export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConfig>('tradebot configuration', {
+  exchange: objectField<ExchangeConfig>('the ccxt exchange', {
+    id: optStringField('ccxt exchange id, e.g. binance', { expected: 'a ccxt exchange id (lowercase letters and digits, e.g. "binance")', test: (s) => /^[a-z0-9]+$/.test(s) }),
+    apiUrl: optStringField('re-points every REST base URL (loopback sim, testnet, proxy)', { expected: 'an http(s) URL', test: isHttpUrl }),
+    sandbox: booleanField("use the exchange's sandbox/testnet endpoints", false),
+  }),
+  pair: optStringField('market symbol, e.g. BTC/USDT; several with commas later', {
+    expected: 'a market symbol like "BTC/USDT" (several separated by commas)',
+    test: (s) => s.split(',').every((p) => PAIR_RE.test(p.trim())),
+  }),
+  timeframe: optStringField('candle timeframe, e.g. 5m', { expected: 'a timeframe like "1m", "5m", "1h" or "1d"', test: isTimeframe }),
+  strategy: objectField<StrategyConfig>('the trading strategy', {
+    name: stringField('built-in strategy name or path to a .js/.mjs file', 'ema-cross'),
+    params: recordField('strategy parameters: name -> number, string or boolean'),
+  }),
+  cash: numberField('starting quote balance', 10000, { min: 0, minExclusive: true }),
+  stake: stakeField('"N%" of the free quote balance, or a fixed quote amount', '99%'),
+  fee: numberField('fee rate on notional, >= 0 and < 1 (0.001 = 0.1%)', 0.001, { min: 0, max: 1, maxExclusive: true }),
+  slippage: numberField('slippage in basis points, >= 0 (10 = 0.1%)', 0, { min: 0, max: 10000, maxExclusive: true }),
+  risk: objectField<RiskConfig>('exits and position sizing', {
+    stopLoss: optFractionField('fraction below entry, e.g. 0.02', { exclusiveZero: true }),
+    takeProfit: optFractionField('fraction above entry', { exclusiveZero: true }),
+    trailingStop: optFractionField('fraction below the highest price since entry', { exclusiveZero: true }),
+    riskPerTrade: optFractionField('fraction of equity risked per trade (needs stopLoss)', { exclusiveZero: true }),
+    maxOpenPositions: integerField('most positions open at once, integer >= 1', 1, { min: 1 }),
+  }),
+  market: objectField<MarketConfig>('precision and minimums for candle files without market info', {
+    amountStep: optNumberField('order amount step size', { min: 0, minExclusive: true }),
+    priceTick: optNumberField('price tick size', { min: 0, minExclusive: true }),
+    minAmount: optNumberField('minimum order amount', { min: 0, minExclusive: true }),
+    minNotional: optNumberField('minimum order value in quote currency', { min: 0, minExclusive: true }),
+  }),
+  backtest: objectField<BacktestConfig>('backtest inputs and outputs', {
+    data: optStringField('candle file; null = the bundled sample'),
+    from: optDateField('start date (ISO or epoch); null = start of data'),
+    to: optDateField('end date (ISO or epoch); null = end of data'),
+    json: booleanField('print the result as JSON', false),
+    out: optStringField('write the result JSON to this file'),
+    tradesCsv: optStringField('write the trades to this CSV file'),
+    assert: optStringField('conditions to check, e.g. "sharpe>=1.2,maxDrawdown<=0.25"'),
+    baseline: optStringField('result JSON to compare against'),
+    tolerance: numberField('allowed relative difference from the baseline', 0.01, { min: 0 }),
+  }),
+  home: optStringField('tradebot home directory (state, cache); else TRADEBOT_HOME or the platform data dir'),
+});
+
+/** The top-level keys of the schema. */
+export const CONFIG_SCHEMA: SchemaFields<TradebotConfig> & AnySchemaFields = CONFIG_ROOT.fields;
+
+export interface SchemaLeafEntry {
+  /** dotted key, e.g. "risk.stopLoss" */
+  readonly path: string;
+  readonly field: LeafField;
+}
+
+/** Every leaf key of the schema with its dotted path, in documentation order. */
+export function schemaLeaves(fields: AnySchemaFields = CONFIG_SCHEMA, prefix = ''): SchemaLeafEntry[] {
+  const out: SchemaLeafEntry[] = [];
+  for (const [key, node] of Object.entries(fields) as [string, SchemaNode][]) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (isObjectField(node)) out.push(...schemaLeaves(node.fields, path));
+    else out.push({ path, field: node });
+  }
+  return out;
+}
+
+function defaultsOf(fields: AnySchemaFields): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, node] of Object.entries(fields) as [string, SchemaNode][]) {
+    out[key] = isObjectField(node) ? defaultsOf(node.fields) : cloneValue(node.default);
+  }
+  return out;
+}
+
+function cloneValue<T>(v: T): T {
+  return v !== null && typeof v === 'object' ? (structuredClone(v) as T) : v;
+}
+
+/** A fresh copy of the defaults (callers may mutate it). */
+export function configDefaults(): TradebotConfig {
+  return defaultsOf(CONFIG_SCHEMA) as unknown as TradebotConfig;
+}
+
+/** The defaults, frozen. Use configDefaults() for a mutable copy. */
+export const CONFIG_DEFAULTS: TradebotConfig = deepFreeze(configDefaults());
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object') {
+    for (const inner of Object.values(v)) deepFreeze(inner);
+    Object.freeze(v);
+  }
+  return v;
+}

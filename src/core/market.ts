@@ -1,0 +1,54 @@
+import { Dec, type Dec as Decimal } from './money.js';
+import { OrderRejectedError } from './errors.js';
+
+/**
+ * What the exchange says about a market: precision and minimums (from ccxt's market info).
+ * Every field is optional: a candle file carries no market info, and then nothing is rounded.
+ */
+export interface MarketInfo {
+  symbol: string;
+  base: string;
+  quote: string;
+  /** quantity step, e.g. 0.00001 */
+  amountStep?: Decimal;
+  /** price tick, e.g. 0.01 */
+  priceTick?: Decimal;
+  minAmount?: Decimal;
+  minNotional?: Decimal;
+}
+
+export function splitSymbol(symbol: string): { base: string; quote: string } {
+  const [base, quote] = symbol.split('/');
+  if (!base || !quote) return { base: symbol, quote: 'QUOTE' };
+  return { base, quote: quote.split(':')[0]! };
+}
+
+export function marketFor(symbol: string, extra: Partial<MarketInfo> = {}): MarketInfo {
+  return { symbol, ...splitSymbol(symbol), ...extra };
+}
+
+/** Quantities are rounded DOWN to the step: never spend or sell more than decided. */
+export function roundAmount(m: MarketInfo, qty: Decimal): Decimal {
+  if (!m.amountStep || m.amountStep.isZero()) return qty;
+  return qty.div(m.amountStep).floor().mul(m.amountStep);
+}
+
+/** Prices are rounded to the nearest tick; `side` picks the conservative direction for limits. */
+export function roundPrice(m: MarketInfo, price: Decimal, side?: 'buy' | 'sell'): Decimal {
+  if (!m.priceTick || m.priceTick.isZero()) return price;
+  const q = price.div(m.priceTick);
+  const steps = side === 'buy' ? q.floor() : side === 'sell' ? q.ceil() : q.toDecimalPlaces(0, Dec.ROUND_HALF_UP);
+  return steps.mul(m.priceTick);
+}
+
+/** Throws OrderRejectedError when an order is below the exchange's minimums. */
+export function checkMinimums(m: MarketInfo, qty: Decimal, price: Decimal): void {
+  if (qty.lte(0)) throw new OrderRejectedError('below-min-amount', `amount ${qty.toFixed()} ${m.base} is not positive for ${m.symbol}`);
+  if (m.minAmount && qty.lt(m.minAmount)) {
+    throw new OrderRejectedError('below-min-amount', `amount ${qty.toFixed()} ${m.base} is below the exchange minimum ${m.minAmount.toFixed()} for ${m.symbol}`);
+  }
+  const notional = qty.mul(price);
+  if (m.minNotional && notional.lt(m.minNotional)) {
+    throw new OrderRejectedError('below-min-notional', `notional ${notional.toFixed()} ${m.quote} is below the exchange minimum ${m.minNotional.toFixed()} for ${m.symbol}`);
+  }
+}

@@ -1,0 +1,184 @@
+import { Dec, ZERO, type Dec as Decimal } from './money.js';
+import type { Fill, OrderPurpose } from './orders.js';
+import type { MarketInfo } from './market.js';
+
+/** A position from its first entry fill until it is flat again: one round trip. */
+export interface RoundTrip {
+  symbol: string;
+  entryTime: number;
+  exitTime: number | null;
+  /** base bought, net of fees charged in base */
+  entryQty: Decimal;
+  /** quote spent on entries, before fees */
+  entryCost: Decimal;
+  exitQty: Decimal;
+  /** quote received on exits, before fees */
+  exitProceeds: Decimal;
+  /** all fees of the round trip, in quote (base fees valued at the fill price) */
+  fees: Decimal;
+  /** base still held */
+  qty: Decimal;
+  exitReason: OrderPurpose | null;
+}
+
+export interface PortfolioSnapshot {
+  quote: string;
+  balances: Record<string, string>;
+  open: Record<string, SerializedRoundTrip>;
+  closed: SerializedRoundTrip[];
+  feesPaid: string;
+  appliedTradeIds: number;
+}
+
+type SerializedRoundTrip = { [K in keyof RoundTrip]: RoundTrip[K] extends Decimal ? string : RoundTrip[K] };
+
+/**
+ * The bot's ledger: balances, open round trips and closed ones, all Decimal.
+ * Fills are the only input; balances always equal the starting balances plus the sum of fills.
+ */
+export class Portfolio {
+  readonly balances = new Map<string, Decimal>();
+  readonly open = new Map<string, RoundTrip>();
+  readonly closed: RoundTrip[] = [];
+  feesPaid: Decimal = ZERO;
+
+  constructor(
+    readonly quote: string,
+    initial: Record<string, Decimal>,
+  ) {
+    for (const [k, v] of Object.entries(initial)) this.balances.set(k, v);
+    if (!this.balances.has(quote)) this.balances.set(quote, ZERO);
+  }
+
+  balance(currency: string): Decimal {
+    return this.balances.get(currency) ?? ZERO;
+  }
+
+  position(symbol: string): Decimal {
+    return this.open.get(symbol)?.qty ?? ZERO;
+  }
+
+  applyFill(fill: Fill, market: MarketInfo, purpose: OrderPurpose): void {
+    const { base, quote } = market;
+    const notional = fill.qty.mul(fill.price);
+    const feeInQuote = fill.feeCurrency === quote ? fill.fee : fill.feeCurrency === base ? fill.fee.mul(fill.price) : ZERO;
+    const feeInBase = fill.feeCurrency === base ? fill.fee : ZERO;
+    this.feesPaid = this.feesPaid.plus(feeInQuote);
+
+    if (fill.side === 'buy') {
+      this.add(quote, notional.neg());
+      this.add(base, fill.qty.minus(feeInBase));
+      if (fill.feeCurrency === quote) this.add(quote, fill.fee.neg());
+      else if (fill.feeCurrency !== base) this.add(fill.feeCurrency, fill.fee.neg());
+      let rt = this.open.get(fill.symbol);
+      if (!rt) {
+        rt = {
+          symbol: fill.symbol,
+          entryTime: fill.time,
+          exitTime: null,
+          entryQty: ZERO,
+          entryCost: ZERO,
+          exitQty: ZERO,
+          exitProceeds: ZERO,
+          fees: ZERO,
+          qty: ZERO,
+          exitReason: null,
+        };
+        this.open.set(fill.symbol, rt);
+      }
+      rt.entryQty = rt.entryQty.plus(fill.qty.minus(feeInBase));
+      rt.entryCost = rt.entryCost.plus(notional);
+      rt.fees = rt.fees.plus(feeInQuote);
+      rt.qty = rt.qty.plus(fill.qty.minus(feeInBase));
+      return;
+    }
+
+    this.add(base, fill.qty.neg().minus(feeInBase));
+    this.add(quote, notional);
+    if (fill.feeCurrency === quote) this.add(quote, fill.fee.neg());
+    else if (fill.feeCurrency !== base) this.add(fill.feeCurrency, fill.fee.neg());
+    const rt = this.open.get(fill.symbol);
+    if (!rt) return; // selling base the bot did not buy (e.g. a starting balance): no round trip to close
+    rt.exitQty = rt.exitQty.plus(fill.qty);
+    rt.exitProceeds = rt.exitProceeds.plus(notional);
+    rt.fees = rt.fees.plus(feeInQuote);
+    rt.qty = rt.qty.minus(fill.qty).minus(feeInBase);
+    rt.exitTime = fill.time;
+    rt.exitReason = purpose;
+    if (isDust(rt.qty, market)) {
+      this.open.delete(fill.symbol);
+      this.closed.push(rt);
+    }
+  }
+
+  private add(currency: string, delta: Decimal): void {
+    this.balances.set(currency, this.balance(currency).plus(delta));
+  }
+
+  /** Equity in quote, marking each open position at `prices[symbol]`. */
+  equity(prices: Record<string, number>, markets: Record<string, MarketInfo>): Decimal {
+    let e = this.balance(this.quote);
+    for (const [symbol, rt] of this.open) {
+      const m = markets[symbol];
+      const p = prices[symbol];
+      if (!m || p === undefined) continue;
+      e = e.plus(this.balance(m.base).mul(new Dec(p)));
+      void rt;
+    }
+    return e;
+  }
+
+  snapshot(): PortfolioSnapshot {
+    const ser = (rt: RoundTrip): SerializedRoundTrip => ({
+      ...rt,
+      entryQty: rt.entryQty.toFixed(),
+      entryCost: rt.entryCost.toFixed(),
+      exitQty: rt.exitQty.toFixed(),
+      exitProceeds: rt.exitProceeds.toFixed(),
+      fees: rt.fees.toFixed(),
+      qty: rt.qty.toFixed(),
+    });
+    return {
+      quote: this.quote,
+      balances: Object.fromEntries([...this.balances].map(([k, v]) => [k, v.toFixed()])),
+      open: Object.fromEntries([...this.open].map(([k, v]) => [k, ser(v)])),
+      closed: this.closed.map(ser),
+      feesPaid: this.feesPaid.toFixed(),
+      appliedTradeIds: 0,
+    };
+  }
+
+  static restore(s: PortfolioSnapshot): Portfolio {
+    const p = new Portfolio(
+      s.quote,
+      Object.fromEntries(Object.entries(s.balances).map(([k, v]) => [k, new Dec(v)])),
+    );
+    const de = (r: SerializedRoundTrip): RoundTrip => ({
+      ...r,
+      entryQty: new Dec(r.entryQty),
+      entryCost: new Dec(r.entryCost),
+      exitQty: new Dec(r.exitQty),
+      exitProceeds: new Dec(r.exitProceeds),
+      fees: new Dec(r.fees),
+      qty: new Dec(r.qty),
+    });
+    for (const [k, v] of Object.entries(s.open)) p.open.set(k, de(v));
+    for (const r of s.closed) p.closed.push(de(r));
+    p.feesPaid = new Dec(s.feesPaid);
+    return p;
+  }
+}
+
+/** A remainder too small to trade counts as flat; it stays in the balance and is reported as dust. */
+export function isDust(qty: Decimal, market: MarketInfo): boolean {
+  if (qty.lte(0)) return true;
+  if (market.minAmount && qty.lt(market.minAmount)) return true;
+  if (market.amountStep && qty.lt(market.amountStep)) return true;
+  return false;
+}
+
+/** PnL of a round trip in quote, net of fees; an open remainder is marked at `markPrice`. */
+export function roundTripPnl(rt: RoundTrip, markPrice?: Decimal): Decimal {
+  const marked = rt.qty.gt(0) && markPrice ? rt.qty.mul(markPrice) : ZERO;
+  return rt.exitProceeds.plus(marked).minus(rt.entryCost).minus(rt.fees);
+}

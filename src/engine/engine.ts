@@ -1,0 +1,496 @@
+import type { CandleSeries } from '../core/candles.js';
+import { Dec, type Dec as Decimal } from '../core/money.js';
+import { checkMinimums, roundAmount, roundPrice, type MarketInfo } from '../core/market.js';
+import { OrderRejectedError, UsageError } from '../core/errors.js';
+import {
+  applyFillToOrder,
+  canTransition,
+  isTerminal,
+  newOrder,
+  remaining,
+  transition,
+  type Order,
+  type OrderRequest,
+  type OrderStatus,
+  type Protection,
+} from '../core/orders.js';
+import { Portfolio } from '../core/portfolio.js';
+import { entryQuantity, type Stake } from '../core/sizing.js';
+import { checkEntry, checkRate, newRiskState, observeEquity, recordOrder, recordStopLoss, type RiskLimits, type RiskState } from '../core/risk.js';
+import type { OrderIds } from '../core/ids.js';
+import type { StrategyInstance } from '../strategies/types.js';
+import type { Clock, ExchangeEvent, ExchangePort, Feed, Store } from './ports.js';
+import { EngineContext, type Intent, type PositionView } from './context.js';
+
+export interface Instrument {
+  symbol: string;
+  market: MarketInfo;
+  strategy: StrategyInstance;
+}
+
+export interface EngineSettings {
+  quote: string;
+  initialBalances: Record<string, Decimal>;
+  stake: Stake;
+  feeRate: Decimal;
+  protection?: Protection;
+  riskPerTrade?: number;
+  limits: RiskLimits;
+  ids: OrderIds;
+  /** backtests fail on a strategy exception; live and paper halt entries and keep running */
+  onStrategyError: 'throw' | 'halt';
+}
+
+export interface EnginePorts {
+  clock: Clock;
+  feed: Feed;
+  exchange: ExchangePort;
+  store: Store;
+}
+
+/** A decision the engine took on a strategy's intent, kept for status and reports. */
+export interface Decision {
+  time: number;
+  symbol: string;
+  side: 'buy' | 'sell';
+  outcome: 'submitted' | 'denied' | 'rejected' | 'unknown';
+  code?: string;
+  message?: string;
+  clientOrderId?: string;
+}
+
+const MAX_DECISIONS = 200;
+
+/**
+ * The engine: the one trading loop, run unchanged in backtest, paper and live. Per closed candle
+ * it (1) lets the exchange port see the bar (the simulated exchange fills resting orders there),
+ * (2) applies fills and order updates to the ledger, (3) runs the strategy, (4) marks equity,
+ * and (5) only when the strategy asked for something, sizes, risk-checks, journals and sends
+ * the orders. Steps 1-4 are float-only; Decimal appears only in 2 and 5.
+ */
+export class Engine {
+  readonly portfolio: Portfolio;
+  readonly orders = new Map<string, Order>();
+  readonly risk: RiskState;
+  readonly decisions: Decision[] = [];
+  deniedCount = 0;
+  duplicateFills = 0;
+  barsInMarket = 0;
+  barsProcessed = 0;
+  /** open time of the last processed bar per instrument; a restart resumes after it */
+  readonly lastBarTime: number[];
+  equityTime: Float64Array;
+  equityValue: Float64Array;
+  equityLength = 0;
+  private stopRequested = false;
+
+  private readonly ctx = new EngineContext();
+  private readonly pos: PositionView[];
+  private readonly lastClose: Float64Array;
+  private readonly bySymbol = new Map<string, number>();
+  private readonly active = new Set<Order>();
+  private cashF: number;
+  private readonly trackEquityLimits: boolean;
+
+  constructor(
+    readonly instruments: readonly Instrument[],
+    readonly settings: EngineSettings,
+    readonly ports: EnginePorts,
+  ) {
+    this.portfolio = new Portfolio(settings.quote, settings.initialBalances);
+    this.pos = instruments.map(() => ({ base: 0, inPosition: false, entryPrice: NaN, openOrders: 0 }));
+    this.lastClose = new Float64Array(instruments.length).fill(NaN);
+    this.lastBarTime = instruments.map(() => -Infinity);
+    instruments.forEach((inst, k) => this.bySymbol.set(inst.symbol, k));
+    const cap = Math.max(16, ports.feed.sizeHint ?? 1024);
+    this.equityTime = new Float64Array(cap);
+    this.equityValue = new Float64Array(cap);
+    this.cashF = this.portfolio.balance(settings.quote).toNumber();
+    instruments.forEach((inst, k) => (this.pos[k]!.base = this.portfolio.balance(inst.market.base).toNumber()));
+    this.risk = newRiskState(this.cashF, ports.clock.now());
+    const l = settings.limits;
+    this.trackEquityLimits = l.maxDrawdown !== undefined || l.dailyLossLimit !== undefined;
+  }
+
+  /** Ask the loop to stop after the current bar (SIGINT, `tradebot stop`). */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  async run(): Promise<void> {
+    const { feed, store } = this.ports;
+    while (!this.stopRequested) {
+      const batch = await feed.next();
+      if (batch === null) break;
+      const s = feed.series[batch.instrument]!;
+      for (let i = batch.start; i < batch.end; i++) {
+        const pending = this.processBar(batch.instrument, s, i);
+        if (pending !== undefined) await pending;
+        if (this.stopRequested) break;
+      }
+      await store.checkpoint(() => this.snapshot());
+    }
+  }
+
+  /** One closed candle. Returns a promise only when asynchronous work (orders, I/O) is needed. */
+  processBar(k: number, s: CandleSeries, i: number): Promise<void> | undefined {
+    const time = s.time[i]!;
+    if (time <= this.lastBarTime[k]!) return undefined; // already handled before a restart
+    this.ports.clock.onBar?.(time + s.timeframeMs);
+    const seen = this.ports.exchange.onBar?.(this.instruments[k]!.symbol, s, i);
+    if (seen !== undefined) return seen.then(() => this.afterExchange(k, s, i));
+    return this.afterExchange(k, s, i);
+  }
+
+  private afterExchange(k: number, s: CandleSeries, i: number): Promise<void> | undefined {
+    const events = this.ports.exchange.drainEvents();
+    if (events.length > 0) {
+      const written = this.applyEvents(events);
+      if (written !== undefined) return written.then(() => this.decide(k, s, i));
+    }
+    return this.decide(k, s, i);
+  }
+
+  private decide(k: number, s: CandleSeries, i: number): Promise<void> | undefined {
+    const close = s.close[i]!;
+    this.lastClose[k] = close;
+    this.lastBarTime[k] = s.time[i]!;
+    const ctx = this.ctx;
+    ctx.symbol = this.instruments[k]!.symbol;
+    ctx.s = s;
+    ctx.i = i;
+    ctx.pos = this.pos[k]!;
+    ctx.cashF = this.cashF;
+    try {
+      this.instruments[k]!.strategy.onCandle(ctx);
+    } catch (err) {
+      this.onStrategyError(err, k, s.time[i]!);
+    }
+
+    // mark to market
+    let equity = this.cashF;
+    let inMarket = false;
+    for (let j = 0; j < this.pos.length; j++) {
+      const p = this.pos[j]!;
+      if (p.base !== 0) equity += p.base * (j === k ? close : this.lastClose[j]!);
+      if (p.inPosition) inMarket = true;
+    }
+    if (inMarket) this.barsInMarket++;
+    this.barsProcessed++;
+    this.pushEquity(s.time[i]!, equity);
+    if (this.trackEquityLimits) observeEquity(this.settings.limits, this.risk, equity, s.time[i]! + s.timeframeMs);
+
+    if (ctx.intents.length > 0) return this.execute(k, s, i, ctx.intents.splice(0, ctx.intents.length), equity);
+    return undefined;
+  }
+
+  private pushEquity(time: number, equity: number): void {
+    if (this.equityLength === this.equityTime.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.equityTime = grow(this.equityTime);
+      this.equityValue = grow(this.equityValue);
+    }
+    this.equityTime[this.equityLength] = time;
+    this.equityValue[this.equityLength++] = equity;
+  }
+
+  private onStrategyError(err: unknown, k: number, time: number): void {
+    const msg = err instanceof Error ? err.message : String(err);
+    const where = `strategy threw on ${this.instruments[k]!.symbol} at ${new Date(time).toISOString()}: ${msg}`;
+    if (this.settings.onStrategyError === 'throw') throw new UsageError(where, { cause: err });
+    this.risk.halt ??= { code: 'halted', since: time, message: where };
+    this.ctx.intents.length = 0;
+  }
+
+  // ------------------------------------------------------------ orders
+
+  private async execute(k: number, s: CandleSeries, i: number, intents: Intent[], equity: number): Promise<void> {
+    for (const it of intents) {
+      if (it.side === 'buy') await this.enter(k, s, i, it, equity);
+      else await this.exit(k, s, i, it);
+    }
+    const events = this.ports.exchange.drainEvents();
+    if (events.length > 0) await this.applyEvents(events);
+  }
+
+  private async enter(k: number, s: CandleSeries, i: number, it: Intent, equity: number): Promise<void> {
+    const inst = this.instruments[k]!;
+    const m = inst.market;
+    const p = this.pos[k]!;
+    if (p.inPosition || this.hasActive(inst.symbol, 'buy')) return; // one entry at a time per instrument
+    const now = this.ports.clock.now();
+    const price = it.type === 'limit' ? roundPrice(m, new Dec(it.price!), 'buy') : new Dec(s.close[i]!);
+    const qty = roundAmount(
+      m,
+      entryQuantity({
+        stake: this.settings.stake,
+        freeQuote: this.freeQuote(),
+        equity: new Dec(equity),
+        price,
+        feeRate: this.settings.feeRate,
+        ...(this.settings.riskPerTrade !== undefined ? { riskPerTrade: this.settings.riskPerTrade } : {}),
+        ...(this.settings.protection?.stopLoss !== undefined ? { stopLoss: this.settings.protection.stopLoss } : {}),
+      }),
+    );
+    try {
+      checkMinimums(m, qty, price);
+    } catch (err) {
+      if (err instanceof OrderRejectedError) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: err.code, message: err.message });
+      throw err;
+    }
+    const verdict = checkEntry(this.settings.limits, this.risk, {
+      symbol: inst.symbol,
+      notional: qty.mul(price).toNumber(),
+      openPositions: this.portfolio.open.size,
+      openOrders: this.active.size,
+      now,
+    });
+    if (!verdict.approved) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: verdict.code, message: verdict.message });
+    await this.send({
+      clientOrderId: this.settings.ids.next(),
+      symbol: inst.symbol,
+      side: 'buy',
+      type: it.type,
+      amount: qty,
+      price: it.type === 'limit' ? price : undefined,
+      purpose: 'entry',
+      protection: this.settings.protection,
+      createdAt: now,
+    });
+  }
+
+  private async exit(k: number, s: CandleSeries, i: number, it: Intent): Promise<void> {
+    const inst = this.instruments[k]!;
+    const m = inst.market;
+    if (!this.pos[k]!.inPosition) return;
+    const now = this.ports.clock.now();
+    // Protective exits (and any other resting sell) give way to the strategy's exit.
+    for (const o of [...this.active]) {
+      if (o.symbol !== inst.symbol || o.side !== 'sell') continue;
+      if (o.purpose === 'exit' || o.purpose === 'manual') return; // an exit is already working
+      try {
+        await this.ports.exchange.cancel(o.clientOrderId, o.symbol);
+      } catch (err) {
+        if (!(err instanceof OrderRejectedError)) throw err;
+      }
+    }
+    const events = this.ports.exchange.drainEvents();
+    if (events.length > 0) await this.applyEvents(events);
+    if (!this.pos[k]!.inPosition) return;
+
+    const rt = this.portfolio.open.get(inst.symbol)!;
+    const held = Dec.min(rt.qty, this.portfolio.balance(m.base));
+    const qty = roundAmount(m, held);
+    const price = it.type === 'limit' ? roundPrice(m, new Dec(it.price!), 'sell') : new Dec(s.close[i]!);
+    try {
+      checkMinimums(m, qty, price);
+    } catch (err) {
+      if (err instanceof OrderRejectedError) return this.decided({ time: now, symbol: inst.symbol, side: 'sell', outcome: 'denied', code: 'dust', message: err.message });
+      throw err;
+    }
+    const rate = checkRate(this.settings.limits, this.risk, now);
+    if (!rate.approved) return this.decided({ time: now, symbol: inst.symbol, side: 'sell', outcome: 'denied', code: rate.code, message: rate.message });
+    await this.send({
+      clientOrderId: this.settings.ids.next(),
+      symbol: inst.symbol,
+      side: 'sell',
+      type: it.type,
+      amount: qty,
+      price: it.type === 'limit' ? price : undefined,
+      purpose: 'exit',
+      createdAt: now,
+    });
+  }
+
+  /** Journal the intent, then send it. A failed send of unknown outcome is never resent here. */
+  private async send(req: OrderRequest): Promise<void> {
+    const order = newOrder(req);
+    this.orders.set(req.clientOrderId, order);
+    this.track(order);
+    await this.ports.store.journal({ type: 'intent', time: req.createdAt, order: req });
+    recordOrder(this.settings.limits, this.risk, req.createdAt);
+    try {
+      const ack = await this.ports.exchange.submit(req);
+      order.exchangeId = ack.exchangeId;
+      if (order.status === 'pending') this.setStatus(order, 'open', req.createdAt);
+      await this.ports.store.journal({ type: 'sent', time: req.createdAt, clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
+      this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'submitted', clientOrderId: req.clientOrderId });
+    } catch (err) {
+      if (err instanceof OrderRejectedError) {
+        this.setStatus(order, 'rejected', req.createdAt, err.message);
+        await this.ports.store.journal({ type: 'status', time: req.createdAt, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
+        this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.code, message: err.message, clientOrderId: req.clientOrderId });
+        return;
+      }
+      // Timeout, dropped connection, 5xx: the order may or may not exist. Resolve by querying.
+      const message = err instanceof Error ? err.message : String(err);
+      this.setStatus(order, 'unknown', req.createdAt, message);
+      await this.ports.store.journal({ type: 'status', time: req.createdAt, clientOrderId: req.clientOrderId, status: 'unknown', reason: message });
+      this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'unknown', message, clientOrderId: req.clientOrderId });
+    }
+  }
+
+  private decided(d: Decision): void {
+    if (d.outcome !== 'submitted') this.deniedCount++;
+    this.decisions.push(d);
+    if (this.decisions.length > MAX_DECISIONS) this.decisions.shift();
+  }
+
+  // ------------------------------------------------------------ events
+
+  /** Apply exchange events to orders and the ledger. Returns a promise only when journaling is async. */
+  applyEvents(events: readonly ExchangeEvent[]): Promise<void> | undefined {
+    let writes: Promise<void>[] | undefined;
+    for (const ev of events) {
+      let w: void | Promise<void> = undefined;
+      if (ev.kind === 'order') {
+        if (this.orders.has(ev.order.clientOrderId)) continue;
+        const o = newOrder(ev.order);
+        o.exchangeId = ev.exchangeId;
+        this.orders.set(o.clientOrderId, o);
+        this.track(o);
+        this.setStatus(o, 'open', ev.order.createdAt);
+        w = this.ports.store.journal({ type: 'intent', time: ev.order.createdAt, order: ev.order });
+      } else if (ev.kind === 'status') {
+        const o = this.orders.get(ev.clientOrderId);
+        if (!o || o.status === ev.status || !canTransition(o.status, ev.status)) continue; // external order, or stale news
+        if (ev.exchangeId) o.exchangeId = ev.exchangeId;
+        this.setStatus(o, ev.status, ev.time, ev.reason);
+        if (ev.status === 'rejected') {
+          this.decided({ time: ev.time, symbol: o.symbol, side: o.side, outcome: 'rejected', message: ev.reason ?? 'rejected by the exchange', clientOrderId: o.clientOrderId });
+        }
+        w = this.ports.store.journal({ type: 'status', time: ev.time, clientOrderId: o.clientOrderId, status: ev.status, ...(ev.reason ? { reason: ev.reason } : {}) });
+      } else {
+        const f = ev.fill;
+        const o = this.orders.get(f.clientOrderId);
+        if (!o) continue;
+        const before = o.status;
+        const outcome = applyFillToOrder(o, f);
+        if (outcome !== 'applied') {
+          this.duplicateFills++;
+          continue;
+        }
+        if (o.status !== before) this.afterStatusChange(o, before);
+        const k = this.bySymbol.get(f.symbol);
+        const market = k !== undefined ? this.instruments[k]!.market : undefined;
+        if (market) {
+          this.portfolio.applyFill(f, market, o.purpose);
+          this.refresh(k!);
+        }
+        if (o.purpose === 'stop-loss') recordStopLoss(this.risk, o.symbol, f.time);
+        w = this.ports.store.journal({ type: 'fill', time: f.time, fill: f });
+      }
+      if (w !== undefined) (writes ??= []).push(w);
+    }
+    return writes ? Promise.all(writes).then(() => undefined) : undefined;
+  }
+
+  private refresh(k: number): void {
+    const inst = this.instruments[k]!;
+    const p = this.pos[k]!;
+    p.base = this.portfolio.balance(inst.market.base).toNumber();
+    const rt = this.portfolio.open.get(inst.symbol);
+    p.inPosition = rt !== undefined;
+    p.entryPrice = rt ? rt.entryCost.div(rt.entryQty).toNumber() : NaN;
+    this.cashF = this.portfolio.balance(this.settings.quote).toNumber();
+  }
+
+  private setStatus(o: Order, to: OrderStatus, time: number, reason?: string): void {
+    const before = o.status;
+    transition(o, to, time, reason);
+    this.afterStatusChange(o, before);
+  }
+
+  private afterStatusChange(o: Order, before: OrderStatus): void {
+    const was = !isTerminal(before);
+    const now = !isTerminal(o.status);
+    if (was && !now) this.untrack(o);
+  }
+
+  private track(o: Order): void {
+    if (this.active.has(o)) return;
+    this.active.add(o);
+    const k = this.bySymbol.get(o.symbol);
+    if (k !== undefined && o.purpose !== 'stop-loss' && o.purpose !== 'take-profit' && o.purpose !== 'trailing-stop') this.pos[k]!.openOrders++;
+  }
+
+  private untrack(o: Order): void {
+    if (!this.active.delete(o)) return;
+    const k = this.bySymbol.get(o.symbol);
+    if (k !== undefined && o.purpose !== 'stop-loss' && o.purpose !== 'take-profit' && o.purpose !== 'trailing-stop') this.pos[k]!.openOrders--;
+  }
+
+  private hasActive(symbol: string, side: 'buy' | 'sell'): boolean {
+    for (const o of this.active) if (o.symbol === symbol && o.side === side) return true;
+    return false;
+  }
+
+  /** Free quote: the ledger's balance less what open buy orders will spend. */
+  private freeQuote(): Decimal {
+    let free = this.portfolio.balance(this.settings.quote);
+    for (const o of this.active) {
+      if (o.side !== 'buy') continue;
+      const k = this.bySymbol.get(o.symbol);
+      const px = o.price ?? new Dec(k !== undefined ? this.lastClose[k]! : 0);
+      free = free.minus(remaining(o).mul(px).mul(new Dec(1).plus(this.settings.feeRate)));
+    }
+    return free.gt(0) ? free : new Dec(0);
+  }
+
+  /** Open orders, for status and reports. */
+  openOrders(): Order[] {
+    return [...this.active];
+  }
+
+  lastPrice(k: number): number {
+    return this.lastClose[k]!;
+  }
+
+  snapshot(): EngineSnapshot {
+    return {
+      portfolio: this.portfolio.snapshot(),
+      orders: [...this.orders.values()].filter((o) => !isTerminal(o.status) || o.updatedAt >= this.recentCutoff()).map(serializeOrder),
+      risk: this.risk,
+      idSequence: this.settings.ids.sequence,
+      lastBarTime: [...this.lastBarTime],
+    };
+  }
+
+  private recentCutoff(): number {
+    return this.ports.clock.now() - 7 * 86_400_000;
+  }
+}
+
+export interface EngineSnapshot {
+  portfolio: ReturnType<Portfolio['snapshot']>;
+  orders: SerializedOrder[];
+  risk: RiskState;
+  idSequence: number;
+  lastBarTime: number[];
+}
+
+export type SerializedOrder = Omit<Order, 'amount' | 'price' | 'stopPrice' | 'filled' | 'cost' | 'fee'> & {
+  amount: string;
+  price?: string;
+  stopPrice?: string;
+  filled: string;
+  cost: string;
+  fee: string;
+};
+
+export function serializeOrder(o: Order): SerializedOrder {
+  const { amount, price, stopPrice, filled, cost, fee, ...rest } = o;
+  return {
+    ...rest,
+    amount: amount.toFixed(),
+    ...(price ? { price: price.toFixed() } : {}),
+    ...(stopPrice ? { stopPrice: stopPrice.toFixed() } : {}),
+    filled: filled.toFixed(),
+    cost: cost.toFixed(),
+    fee: fee.toFixed(),
+  };
+}

@@ -1,0 +1,381 @@
+import type { CandleSeries } from '../core/candles.js';
+import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
+import { checkMinimums, type MarketInfo } from '../core/market.js';
+import { OrderRejectedError } from '../core/errors.js';
+import {
+  applyFillToOrder,
+  isTerminal,
+  newOrder,
+  remaining,
+  transition,
+  type Fill,
+  type Order,
+  type OrderRequest,
+  type OrderStatus,
+} from '../core/orders.js';
+import type { BalanceEntry, ExchangeEvent, ExchangePort, SubmitResult } from '../engine/ports.js';
+import { limitTouch, slipped, stopTrigger } from './fill-model.js';
+
+const NO_EVENTS: ExchangeEvent[] = [];
+
+export interface SimExchangeOptions {
+  markets: MarketInfo[];
+  balances: Record<string, Decimal>;
+  /** fee rate of notional, charged in quote */
+  feeRate: Decimal;
+  slippageBps: number;
+  /**
+   * When set, an order fills at most this fraction of a bar's volume per bar; the rest stays
+   * open for the following bars (partial fills across candles).
+   */
+  maxVolumeFraction?: number;
+}
+
+interface Account {
+  free: Decimal;
+  used: Decimal;
+}
+
+interface SimOrder {
+  order: Order;
+  /** float copies of the prices for the per-bar checks */
+  priceF: number;
+  stopF: number;
+  /** trailing stops: the highest high since activation */
+  highWater: number;
+  /** what this order has locked: currency and amount still locked */
+  lockCurrency: string | null;
+  locked: Decimal;
+  /** OCO siblings (protective exits of one entry) */
+  group: string | null;
+}
+
+/**
+ * The simulated exchange: an account with free and locked balances, a book of resting orders,
+ * and the fill model applied to each bar it is shown. Backtests, paper trading and the loopback
+ * HTTP simulator all use this one class.
+ */
+export class SimExchange implements ExchangePort {
+  private readonly markets = new Map<string, MarketInfo>();
+  private readonly accounts = new Map<string, Account>();
+  private readonly orders = new Map<string, SimOrder>();
+  /** orders that can still fill, per symbol, in submission order */
+  private readonly active = new Map<string, SimOrder[]>();
+  private readonly events: ExchangeEvent[] = [];
+  private readonly fills: Fill[] = [];
+  private orderSeq = 0;
+  private tradeSeq = 0;
+  private lastTime = 0;
+
+  constructor(readonly options: SimExchangeOptions) {
+    for (const m of options.markets) this.markets.set(m.symbol, m);
+    for (const [c, v] of Object.entries(options.balances)) this.accounts.set(c, { free: v, used: ZERO });
+  }
+
+  market(symbol: string): MarketInfo | undefined {
+    return this.markets.get(symbol);
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  async submit(req: OrderRequest): Promise<SubmitResult> {
+    return this.submitSync(req);
+  }
+
+  submitSync(req: OrderRequest): SubmitResult {
+    const m = this.markets.get(req.symbol);
+    if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
+    if (this.orders.has(req.clientOrderId)) throw new OrderRejectedError('invalid-order', `duplicate clientOrderId ${req.clientOrderId}`);
+    this.validate(req, m);
+    const order = newOrder(req);
+    order.exchangeId = `${++this.orderSeq}`;
+    const so: SimOrder = {
+      order,
+      priceF: req.price ? req.price.toNumber() : NaN,
+      stopF: req.stopPrice ? req.stopPrice.toNumber() : NaN,
+      highWater: NaN,
+      lockCurrency: null,
+      locked: ZERO,
+      group: req.parentId ?? null,
+    };
+    this.lockFor(so, m);
+    this.orders.set(req.clientOrderId, so);
+    transition(order, 'open', req.createdAt);
+    this.activate(so);
+    return { exchangeId: order.exchangeId, status: order.status };
+  }
+
+  private validate(req: OrderRequest, m: MarketInfo): void {
+    if (!req.amount.isFinite() || req.amount.lte(0)) throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} must be positive`);
+    if (m.amountStep && !req.amount.mod(m.amountStep).isZero()) {
+      throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} is not a multiple of the step ${m.amountStep.toFixed()} for ${m.symbol}`);
+    }
+    for (const p of [req.price, req.stopPrice]) {
+      if (p === undefined) continue;
+      if (!p.isFinite() || p.lte(0)) throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} must be positive`);
+      if (m.priceTick && !p.mod(m.priceTick).isZero()) {
+        throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} is not a multiple of the tick ${m.priceTick.toFixed()} for ${m.symbol}`);
+      }
+    }
+    if (req.type === 'limit' && !req.price) throw new OrderRejectedError('invalid-order', 'a limit order needs a price');
+    if (req.type === 'stop' && !req.stopPrice && req.trailing === undefined) throw new OrderRejectedError('invalid-order', 'a stop order needs a stop price');
+    const refPrice = req.price ?? req.stopPrice;
+    if (refPrice) checkMinimums(m, req.amount, refPrice);
+    else checkMinimums({ ...m, minNotional: undefined }, req.amount, ZERO);
+  }
+
+  /** Limit buys lock quote (with the fee); sells lock base. Market buys settle at the fill. */
+  private lockFor(so: SimOrder, m: MarketInfo): void {
+    const o = so.order;
+    if (so.group !== null) return; // protective exits share the position they protect
+    if (o.side === 'sell') {
+      this.lock(so, m.base, o.amount);
+    } else if (o.type === 'limit') {
+      this.lock(so, m.quote, o.amount.mul(o.price!).mul(new Dec(1).plus(this.options.feeRate)));
+    } else if (o.type === 'stop') {
+      this.lock(so, m.quote, o.amount.mul(o.stopPrice!).mul(new Dec(1).plus(this.options.feeRate)));
+    }
+  }
+
+  private lock(so: SimOrder, currency: string, amount: Decimal): void {
+    const a = this.account(currency);
+    if (a.free.lt(amount)) {
+      throw new OrderRejectedError('insufficient-funds', `insufficient ${currency}: ${amount.toFixed()} needed, ${a.free.toFixed()} free`);
+    }
+    a.free = a.free.minus(amount);
+    a.used = a.used.plus(amount);
+    so.lockCurrency = currency;
+    so.locked = amount;
+  }
+
+  private unlock(so: SimOrder, amount?: Decimal): void {
+    if (!so.lockCurrency) return;
+    const a = this.account(so.lockCurrency);
+    const x = amount === undefined ? so.locked : Dec.min(amount, so.locked);
+    a.free = a.free.plus(x);
+    a.used = a.used.minus(x);
+    so.locked = so.locked.minus(x);
+  }
+
+  private activate(so: SimOrder): void {
+    let list = this.active.get(so.order.symbol);
+    if (!list) this.active.set(so.order.symbol, (list = []));
+    list.push(so);
+  }
+
+  async cancel(clientOrderId: string, symbol: string): Promise<void> {
+    this.cancelSync(clientOrderId, symbol);
+  }
+
+  cancelSync(clientOrderId: string, symbol: string): void {
+    const so = this.orders.get(clientOrderId);
+    if (!so || so.order.symbol !== symbol) throw new OrderRejectedError('order-not-found', `order ${clientOrderId} not found on ${symbol}`);
+    if (isTerminal(so.order.status)) {
+      throw new OrderRejectedError('order-not-found', `order ${clientOrderId} is already ${so.order.status}`);
+    }
+    this.close(so, 'canceled', this.lastTime);
+  }
+
+  private close(so: SimOrder, status: OrderStatus, time: number, reason?: string): void {
+    this.unlock(so);
+    transition(so.order, status, time, reason);
+    this.events.push({ kind: 'status', clientOrderId: so.order.clientOrderId, status, time, exchangeId: so.order.exchangeId, ...(reason ? { reason } : {}) });
+    const list = this.active.get(so.order.symbol);
+    if (list) {
+      const idx = list.indexOf(so);
+      if (idx >= 0) list.splice(idx, 1);
+    }
+  }
+
+  async fetchOrder(clientOrderId: string): Promise<Order | null> {
+    const so = this.orders.get(clientOrderId);
+    return so ? { ...so.order, tradeIds: [...so.order.tradeIds] } : null;
+  }
+
+  async fetchBalances(): Promise<Record<string, BalanceEntry>> {
+    return this.balancesSync();
+  }
+
+  balancesSync(): Record<string, BalanceEntry> {
+    const out: Record<string, BalanceEntry> = {};
+    for (const [c, a] of this.accounts) out[c] = { free: a.free, used: a.used, total: a.free.plus(a.used) };
+    return out;
+  }
+
+  openOrders(symbol?: string): Order[] {
+    const out: Order[] = [];
+    for (const so of this.orders.values()) if (!isTerminal(so.order.status) && (!symbol || so.order.symbol === symbol)) out.push(so.order);
+    return out;
+  }
+
+  allOrders(symbol?: string): Order[] {
+    return [...this.orders.values()].map((s) => s.order).filter((o) => !symbol || o.symbol === symbol);
+  }
+
+  trades(symbol?: string): Fill[] {
+    return symbol ? this.fills.filter((f) => f.symbol === symbol) : [...this.fills];
+  }
+
+  drainEvents(): ExchangeEvent[] {
+    if (this.events.length === 0) return NO_EVENTS;
+    return this.events.splice(0, this.events.length);
+  }
+
+  private account(c: string): Account {
+    let a = this.accounts.get(c);
+    if (!a) this.accounts.set(c, (a = { free: ZERO, used: ZERO }));
+    return a;
+  }
+
+  // ---------------------------------------------------------------- matching
+
+  /** Show the exchange bar i of `symbol`: fills whatever the fill model says fills. */
+  onBar(symbol: string, s: CandleSeries, i: number): void {
+    this.lastTime = s.time[i]!;
+    const list = this.active.get(symbol);
+    if (list === undefined || list.length === 0) return;
+    const open = s.open[i]!;
+    const high = s.high[i]!;
+    const low = s.low[i]!;
+    const time = s.time[i]!;
+    let budget = this.options.maxVolumeFraction !== undefined ? s.volume[i]! * this.options.maxVolumeFraction : Infinity;
+
+    // 1. market orders at the open
+    for (const so of [...list]) {
+      if (so.order.type !== 'market' || isTerminal(so.order.status)) continue;
+      budget = this.fill(so, slipped(so.order.side, open, this.options.slippageBps), time, budget);
+    }
+    // 2. stops (including trailing stops and stop-losses), before any target
+    for (const so of [...list]) {
+      if (so.order.type !== 'stop' || isTerminal(so.order.status)) continue;
+      let stop = so.stopF;
+      if (so.order.trailing !== undefined) {
+        if (Number.isNaN(so.highWater)) so.highWater = Number.isNaN(stop) ? open : stop / (1 - so.order.trailing);
+        stop = so.highWater * (1 - so.order.trailing);
+      }
+      const px = stopTrigger(so.order.side, stop, open, high, low);
+      if (!Number.isNaN(px)) budget = this.fill(so, slipped(so.order.side, px, this.options.slippageBps), time, budget);
+      if (so.order.trailing !== undefined && high > so.highWater) so.highWater = high;
+    }
+    // 3. limits and take-profits
+    for (const so of [...list]) {
+      if (so.order.type !== 'limit' || isTerminal(so.order.status)) continue;
+      const px = limitTouch(so.order.side, so.priceF, open, high, low);
+      if (!Number.isNaN(px)) budget = this.fill(so, px, time, budget);
+    }
+  }
+
+  /** Fill as much of `so` as the budget allows at `priceF`; returns the budget left. */
+  private fill(so: SimOrder, priceF: number, time: number, budget: number): number {
+    const o = so.order;
+    const m = this.markets.get(o.symbol)!;
+    let qty = remaining(o);
+    if (budget !== Infinity) {
+      let cap = new Dec(budget);
+      if (m.amountStep) cap = cap.div(m.amountStep).floor().mul(m.amountStep);
+      if (cap.lte(0)) return budget;
+      if (cap.lt(qty)) qty = cap;
+    }
+    const price = new Dec(priceF);
+    const notional = qty.mul(price);
+    const fee = notional.mul(this.options.feeRate);
+    const base = this.account(m.base);
+    const quote = this.account(m.quote);
+
+    if (o.side === 'buy') {
+      // release what this order locked for the filled part, then settle from free
+      if (so.lockCurrency) this.unlock(so, so.locked.mul(qty).div(remaining(o)));
+      if (quote.free.lt(notional.plus(fee))) {
+        this.close(so, o.filled.isZero() ? 'rejected' : 'canceled', time, `insufficient ${m.quote}: ${notional.plus(fee).toFixed()} needed, ${quote.free.toFixed()} free`);
+        return budget;
+      }
+      quote.free = quote.free.minus(notional).minus(fee);
+      base.free = base.free.plus(qty);
+    } else {
+      if (so.lockCurrency) {
+        this.unlock(so, qty);
+      } else if (base.free.lt(qty)) {
+        // a protective exit selling what the wallet no longer holds
+        if (base.free.lte(0) || (m.amountStep && base.free.lt(m.amountStep))) {
+          this.close(so, o.filled.isZero() ? 'rejected' : 'canceled', time, `insufficient ${m.base}`);
+          return budget;
+        }
+        qty = m.amountStep ? base.free.div(m.amountStep).floor().mul(m.amountStep) : base.free;
+        o.amount = o.filled.plus(qty);
+      }
+      const n = qty.mul(price);
+      const f = n.mul(this.options.feeRate);
+      base.free = base.free.minus(qty);
+      quote.free = quote.free.plus(n).minus(f);
+      return this.record(so, m, qty, price, f, time, budget);
+    }
+    return this.record(so, m, qty, price, fee, time, budget);
+  }
+
+  private record(so: SimOrder, m: MarketInfo, qty: Decimal, price: Decimal, fee: Decimal, time: number, budget: number): number {
+    const o = so.order;
+    const fill: Fill = {
+      tradeId: `${++this.tradeSeq}`,
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      qty,
+      price,
+      fee,
+      feeCurrency: m.quote,
+      time,
+    };
+    applyFillToOrder(o, fill);
+    this.fills.push(fill);
+    this.events.push({ kind: 'fill', fill });
+    if (o.status === 'filled') {
+      this.close(so, 'filled', time);
+      if (so.group !== null) this.cancelSiblings(so);
+      if (o.protection && o.side === 'buy') this.placeProtection(o, m, time);
+    } else {
+      this.events.push({ kind: 'status', clientOrderId: o.clientOrderId, status: 'open', time, exchangeId: o.exchangeId });
+    }
+    return budget === Infinity ? budget : budget - qty.toNumber();
+  }
+
+  private cancelSiblings(so: SimOrder): void {
+    for (const other of this.orders.values()) {
+      if (other !== so && other.group === so.group && !isTerminal(other.order.status)) this.close(other, 'canceled', so.order.updatedAt, 'one-cancels-other');
+    }
+  }
+
+  /** A bracket: the filled entry's stop-loss, take-profit and trailing stop, one-cancels-other. */
+  private placeProtection(entry: Order, m: MarketInfo, time: number): void {
+    const p = entry.protection!;
+    const avg = entry.cost.div(entry.filled);
+    const children: OrderRequest[] = [];
+    const base = { symbol: entry.symbol, side: 'sell' as const, amount: entry.filled, parentId: entry.clientOrderId, createdAt: time };
+    if (p.stopLoss !== undefined) {
+      children.push({ ...base, clientOrderId: `${entry.clientOrderId}-sl`, type: 'stop', stopPrice: avg.mul(1 - p.stopLoss), purpose: 'stop-loss' });
+    }
+    if (p.trailingStop !== undefined) {
+      children.push({ ...base, clientOrderId: `${entry.clientOrderId}-ts`, type: 'stop', stopPrice: avg.mul(1 - p.trailingStop), trailing: p.trailingStop, purpose: 'trailing-stop' });
+    }
+    if (p.takeProfit !== undefined) {
+      children.push({ ...base, clientOrderId: `${entry.clientOrderId}-tp`, type: 'limit', price: avg.mul(1 + p.takeProfit), purpose: 'take-profit' });
+    }
+    for (const req of children) {
+      const order = newOrder(req);
+      order.exchangeId = `${++this.orderSeq}`;
+      transition(order, 'open', time);
+      const so: SimOrder = {
+        order,
+        priceF: req.price ? req.price.toNumber() : NaN,
+        stopF: req.stopPrice ? req.stopPrice.toNumber() : NaN,
+        highWater: req.trailing !== undefined ? avg.toNumber() : NaN,
+        lockCurrency: null,
+        locked: ZERO,
+        group: entry.clientOrderId,
+      };
+      this.orders.set(req.clientOrderId, so);
+      this.activate(so);
+      this.events.push({ kind: 'order', order: req, exchangeId: order.exchangeId });
+    }
+    void m;
+  }
+}

@@ -1,0 +1,169 @@
+import { Chalk } from 'chalk';
+
+export interface EquityChartOptions {
+  /** total columns, labels and axis included */
+  width: number;
+  /** rows of the plot area (at least 2), not counting the x axis and the date line */
+  height: number;
+  color: boolean;
+}
+
+/** Braille dot bits, indexed [x within cell 0..1][y within cell 0..3]. */
+const DOT: readonly (readonly number[])[] = [
+  [0x01, 0x02, 0x04, 0x40],
+  [0x08, 0x10, 0x20, 0x80],
+];
+const BRAILLE_BASE = 0x2800;
+const DAY_MS = 86_400_000;
+
+/**
+ * A terminal line chart of an equity curve in Unicode braille (2x4 dots per character):
+ * max and min labels on the y axis, start and end dates (UTC) under the x axis.
+ * Points are placed by time and downsampled to the available columns; each column keeps the
+ * range of the points that fall into it, so a dip between samples is not lost.
+ * Returns the chart as lines joined by '\n' (no trailing newline); never prints.
+ */
+export function renderEquityChart(points: { time: number; equity: number }[], opts: EquityChartOptions): string {
+  const width = Math.max(1, Math.floor(opts.width));
+  const height = Math.max(2, Math.floor(opts.height));
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+
+  const pts = points.filter((p) => Number.isFinite(p.time) && Number.isFinite(p.equity));
+  if (pts.length === 0) return c.dim('(no equity data)'.slice(0, width));
+
+  let min = Infinity;
+  let max = -Infinity;
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (const p of pts) {
+    if (p.equity < min) min = p.equity;
+    if (p.equity > max) max = p.equity;
+    if (p.time < t0) t0 = p.time;
+    if (p.time > t1) t1 = p.time;
+  }
+
+  let [maxLabel, minLabel] = axisLabels(min, max);
+  let labelW = Math.max(maxLabel.length, minLabel.length);
+  if (width - labelW - 2 < 4) {
+    // Too narrow for labels: give the room to the plot.
+    maxLabel = minLabel = '';
+    labelW = 0;
+  }
+  const plotW = Math.max(1, width - labelW - 2);
+  const dotW = plotW * 2;
+  const dotH = height * 4;
+
+  // Per dot column: first, last, min and max equity of the points that fall into it.
+  const first = new Float64Array(dotW).fill(NaN);
+  const last = new Float64Array(dotW).fill(NaN);
+  const lo = new Float64Array(dotW).fill(NaN);
+  const hi = new Float64Array(dotW).fill(NaN);
+  const span = t1 - t0;
+  if (pts.length === 1) {
+    const v = pts[0]!.equity;
+    first.fill(v);
+    last.fill(v);
+    lo.fill(v);
+    hi.fill(v);
+  } else {
+    pts.forEach((p, i) => {
+      const frac = span > 0 ? (p.time - t0) / span : i / (pts.length - 1);
+      const x = Math.min(dotW - 1, Math.max(0, Math.round(frac * (dotW - 1))));
+      const v = p.equity;
+      if (Number.isNaN(first[x]!)) {
+        first[x] = v;
+        lo[x] = v;
+        hi[x] = v;
+      } else {
+        if (v < lo[x]!) lo[x] = v;
+        if (v > hi[x]!) hi[x] = v;
+      }
+      last[x] = v;
+    });
+    // Columns no point fell into: interpolate between the neighbours.
+    let prev = -1;
+    for (let x = 0; x < dotW; x++) {
+      if (Number.isNaN(first[x]!)) continue;
+      if (prev >= 0 && x - prev > 1) {
+        const a = last[prev]!;
+        const b = first[x]!;
+        for (let k = prev + 1; k < x; k++) {
+          const v = a + ((b - a) * (k - prev)) / (x - prev);
+          first[k] = last[k] = lo[k] = hi[k] = v;
+        }
+      }
+      prev = x;
+    }
+  }
+
+  const yOf = (v: number): number => (max === min ? Math.floor((dotH - 1) / 2) : Math.round(((max - v) / (max - min)) * (dotH - 1)));
+
+  const cells = new Uint8Array(plotW * height);
+  const setDot = (x: number, y: number): void => {
+    cells[(y >> 2) * plotW + (x >> 1)]! |= DOT[x & 1]![y & 3]!;
+  };
+  for (let x = 0; x < dotW; x++) {
+    if (Number.isNaN(first[x]!)) continue;
+    let top = hi[x]!;
+    let bottom = lo[x]!;
+    if (x > 0 && !Number.isNaN(last[x - 1]!)) {
+      // Connect to the previous column so a step reads as a line, not two dots.
+      top = Math.max(top, last[x - 1]!);
+      bottom = Math.min(bottom, last[x - 1]!);
+    }
+    for (let y = yOf(top); y <= yOf(bottom); y++) setDot(x, y);
+  }
+
+  const rising = pts[pts.length - 1]!.equity >= pts[0]!.equity;
+  const line = rising ? c.green : c.red;
+  const lines: string[] = [];
+  for (let row = 0; row < height; row++) {
+    let plot = '';
+    for (let col = 0; col < plotW; col++) {
+      const bits = cells[row * plotW + col]!;
+      plot += bits ? String.fromCharCode(BRAILLE_BASE + bits) : ' ';
+    }
+    plot = plot.trimEnd();
+    const label = row === 0 ? maxLabel : row === height - 1 ? minLabel : '';
+    const tick = label ? '┤' : '│';
+    lines.push(c.dim(`${label.padStart(labelW)} ${tick}`) + line(plot));
+  }
+  lines.push(c.dim(`${' '.repeat(labelW)} └${'─'.repeat(plotW)}`));
+
+  const dates = dateLine(t0, t1, plotW);
+  if (dates) lines.push(' '.repeat(labelW + 2) + c.dim(dates));
+  return lines.join('\n');
+}
+
+/** Labels for the y axis, with enough decimals (2 to 8) that max and min read differently. */
+function axisLabels(min: number, max: number): [string, string] {
+  let dp = 2;
+  let hiL = groupThousands(max.toFixed(dp));
+  let loL = groupThousands(min.toFixed(dp));
+  while (max !== min && hiL === loL && dp < 8) {
+    dp++;
+    hiL = groupThousands(max.toFixed(dp));
+    loL = groupThousands(min.toFixed(dp));
+  }
+  return [hiL, loL];
+}
+
+function groupThousands(fixed: string): string {
+  const m = /^(-?)(\d+)(\.\d+)?$/.exec(fixed);
+  if (!m) return fixed; // exponent form for huge values: leave as is
+  return m[1]! + m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (m[3] ?? '');
+}
+
+/** Start date at the left edge, end date at the right edge of the plot; what fits. */
+function dateLine(t0: number, t1: number, plotW: number): string {
+  const withTime = t1 - t0 < 2 * DAY_MS;
+  const fmt = (t: number): string => {
+    const iso = new Date(t).toISOString();
+    return withTime ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10);
+  };
+  const start = fmt(t0);
+  const end = fmt(t1);
+  if (start === end) return start.length <= plotW ? start : '';
+  if (start.length + 1 + end.length <= plotW) return start + ' '.repeat(plotW - start.length - end.length) + end;
+  return start.length <= plotW ? start : '';
+}
