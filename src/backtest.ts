@@ -120,7 +120,7 @@ async function loadData(cfg: TradebotConfig, cwd: string): Promise<LoadedCandles
 
 /** `binance_BTC_USDT-5m_...csv` → `BTC/USDT`; freqtrade's `BTC_USDT-5m.json` too. */
 export function symbolFromFileName(path: string): string | undefined {
-  const m = /(?:^|[/\\_])([A-Z0-9]{2,12})[_-]([A-Z0-9]{2,12})-\d+[smhdwM]\b/.exec(basename(path));
+  const m = /(?:^|[/\\_])([A-Z0-9]{2,12})[_-]([A-Z0-9]{2,12})-\d+[smhdwM](?=[_.-]|$)/.exec(basename(path));
   return m ? `${m[1]}/${m[2]}` : undefined;
 }
 

@@ -1,0 +1,53 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import ora from 'ora';
+import type { CommandEnv } from '../src/io.js';
+import { useColor } from '../src/io.js';
+import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
+import { runBacktest } from '../src/backtest.js';
+import { serializeResult } from '../src/report/result-json.js';
+import { renderTextReport } from '../src/report/text-report.js';
+import { renderTradesCsv } from '../src/report/trades-csv.js';
+import { applyGate, prepareGate, throwIfFailed } from '../src/report/gate.js';
+import { UsageError } from '../src/core/errors.js';
+import { flagsToConfig, type FlagMap } from './options.js';
+
+export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<void> {
+  const opts = cmd.opts<{ config?: string }>();
+  const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
+  const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
+  const gate = await prepareGate({ assert: cfg.backtest.assert, baseline: cfg.backtest.baseline, tolerance: cfg.backtest.tolerance, cwd: env.cwd });
+
+  // A spinner only on a terminal: piped output and CI logs stay clean.
+  const spinner = env.stderr.isTTY && !cfg.backtest.json ? ora({ stream: env.stderr as NodeJS.WriteStream }) : null;
+  let run;
+  try {
+    run = await runBacktest(cfg, {
+      cwd: env.cwd,
+      ...(spinner ? { onPhase: (phase: string) => (spinner.isSpinning ? (spinner.text = phase) : spinner.start(phase)) } : {}),
+    });
+  } finally {
+    spinner?.stop();
+  }
+  const { result } = run;
+  const json = serializeResult(result);
+  if (cfg.backtest.out) await writeOutput(resolve(env.cwd, cfg.backtest.out), json, '--out');
+  if (cfg.backtest.tradesCsv) await writeOutput(resolve(env.cwd, cfg.backtest.tradesCsv), renderTradesCsv(result.trades), '--trades-csv');
+
+  if (cfg.backtest.json) env.stdout.write(json);
+  else env.stdout.write(renderTextReport(result, { color: useColor(env), width: Math.min(env.stdout.columns ?? 100, 120) }));
+
+  const outcome = applyGate(result, gate);
+  const info = cfg.backtest.json ? env.stderr : env.stdout;
+  for (const line of outcome.changes) info.write(`changed: ${line}\n`);
+  throwIfFailed(outcome);
+}
+
+async function writeOutput(path: string, text: string, flag: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (err) {
+    throw new UsageError(`${flag} ${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}

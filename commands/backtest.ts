@@ -1,0 +1,75 @@
+import { Command, Option } from 'commander';
+import type { CommandEnv } from '../src/io.js';
+import { CONFIG_DEFAULTS } from '../src/config/schema.js';
+import { collect, type FlagMap } from './options.js';
+
+const D = CONFIG_DEFAULTS;
+
+const FLAGS: FlagMap = {
+  data: { path: 'backtest.data', kind: 'string' },
+  exchange: { path: 'exchange.id', kind: 'string' },
+  pair: { path: 'pair', kind: 'string' },
+  timeframe: { path: 'timeframe', kind: 'string' },
+  strategy: { path: 'strategy.name', kind: 'string' },
+  param: { path: 'strategy.params', kind: 'params' },
+  from: { path: 'backtest.from', kind: 'string' },
+  to: { path: 'backtest.to', kind: 'string' },
+  cash: { path: 'cash', kind: 'number' },
+  stake: { path: 'stake', kind: 'string' },
+  fee: { path: 'fee', kind: 'number' },
+  slippage: { path: 'slippage', kind: 'number' },
+  stopLoss: { path: 'risk.stopLoss', kind: 'number' },
+  takeProfit: { path: 'risk.takeProfit', kind: 'number' },
+  trailingStop: { path: 'risk.trailingStop', kind: 'number' },
+  riskPerTrade: { path: 'risk.riskPerTrade', kind: 'number' },
+  maxOpenPositions: { path: 'risk.maxOpenPositions', kind: 'number' },
+  json: { path: 'backtest.json', kind: 'boolean' },
+  out: { path: 'backtest.out', kind: 'string' },
+  tradesCsv: { path: 'backtest.tradesCsv', kind: 'string' },
+  assert: { path: 'backtest.assert', kind: 'string' },
+  baseline: { path: 'backtest.baseline', kind: 'string' },
+  tolerance: { path: 'backtest.tolerance', kind: 'number' },
+};
+
+export function backtestCommand(env: CommandEnv): Command {
+  return new Command('backtest')
+    .description('Run a strategy over historical candles and report the result')
+    .option('--data <file>', 'candle file: CSV timestamp,open,high,low,close,volume or freqtrade JSON, optionally .gz', 'the bundled BTC/USDT 5m sample')
+    .option('--exchange <id>', 'ccxt exchange id, for cached exchange data (with --pair and --timeframe)')
+    .option('--pair <symbol>', 'market symbol, e.g. BTC/USDT (default: from the file name)')
+    .option('--timeframe <tf>', 'bar interval, e.g. 5m (default: inferred from the data)')
+    .option('--strategy <name|file>', 'built-in strategy name or path to a .js strategy module', D.strategy.name)
+    .option('--param <name=value>', 'strategy parameter, repeatable (see `tradebot strategies`)', collect, [])
+    .option('--from <date>', 'first candle open time to include (ISO date or epoch)')
+    .option('--to <date>', 'last candle open time to include (ISO date or epoch)')
+    .option('--cash <amount>', 'starting quote balance', String(D.cash))
+    .option('--stake <amount|N%>', 'per entry: N% of the free quote balance, or a fixed quote amount', String(D.stake))
+    .option('--fee <rate>', 'fee rate of notional per fill (0.001 = 0.1%)', String(D.fee))
+    .option('--slippage <bps>', 'slippage against market and stop fills, in basis points', String(D.slippage))
+    .option('--stop-loss <fraction>', 'stop-loss distance below the entry price (0.02 = 2%)')
+    .option('--take-profit <fraction>', 'take-profit distance above the entry price')
+    .option('--trailing-stop <fraction>', 'trailing stop distance below the highest price since entry')
+    .option('--risk-per-trade <fraction>', 'size entries to lose this fraction of equity at the stop (needs --stop-loss)')
+    .option('--max-open-positions <n>', 'maximum positions open at once', String(D.risk.maxOpenPositions))
+    .option('--json', 'print the result document as JSON on stdout', false)
+    .option('--out <file>', 'also write the result document (JSON) to this file')
+    .option('--trades-csv <file>', 'write the trades as CSV to this file')
+    .option('--assert <conditions>', 'exit 1 unless every condition holds, e.g. "sharpe>=1.2,maxDrawdown<=0.25,trades>=10"')
+    .option('--baseline <file>', 'compare with an earlier --out/--json result; exit 1 on a regression')
+    .option('--tolerance <fraction>', 'relative tolerance for --baseline', String(D.backtest.tolerance))
+    .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
+    .addOption(new Option('--debug', 'print stack traces for errors').default(false))
+    .addHelpText(
+      'after',
+      `
+Fill model: a market order decided on a bar's close fills at the next bar's open, plus slippage.
+Limit orders fill when a bar trades through their price; stops are checked within the bar and hit
+before targets. Fees are a rate of notional. See README.md.
+
+Exit codes: 0 ok, 1 assertion or regression, 2 usage or input error, 3 internal error.`,
+    )
+    .action(async (_opts, cmd: Command) => {
+      const { backtestAction } = await import('./backtest-action.js');
+      await backtestAction(cmd, FLAGS, env);
+    });
+}

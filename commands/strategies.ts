@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import type { CommandEnv } from '../src/io.js';
+
+export function strategiesCommand(env: CommandEnv): Command {
+  return new Command('strategies')
+    .description('List the built-in strategies and their parameters')
+    .option('--json', 'print as JSON', false)
+    .action(async (opts: { json: boolean }) => {
+      const { BUILT_IN_STRATEGIES } = await import('../src/strategies/registry.js');
+      const { renderStrategies } = await import('../src/report/strategies.js');
+      env.stdout.write(opts.json ? `${JSON.stringify(BUILT_IN_STRATEGIES.map(({ name, description, params }) => ({ name, description, params })), null, 2)}\n` : renderStrategies(BUILT_IN_STRATEGIES));
+    });
+}

@@ -1,0 +1,83 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode, TradebotError, AssertionFailedError } from './core/errors.js';
+import { VERSION } from './version.js';
+import { processEnv, type CommandEnv } from './io.js';
+import { backtestCommand } from '../commands/backtest.js';
+import { strategiesCommand } from '../commands/strategies.js';
+import { configCommand } from '../commands/config.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    success
+  1    an --assert condition failed or --baseline found a regression
+  2    usage or input error (bad flag, config, data file, strategy parameter)
+  3    internal error (a bug: please report it, with --debug output)
+  4    exchange error
+  5    state file or lock error
+  130  interrupted (Ctrl+C)`;
+
+export function buildProgram(env: CommandEnv): Command {
+  const program = new Command('tradebot')
+    .description('Backtest, paper trade and trade live on any ccxt exchange, with one engine for all three.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--debug', 'print stack traces for errors', false)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .configureOutput({
+      writeOut: (s) => env.stdout.write(s),
+      writeErr: (s) => env.stderr.write(s),
+    })
+    .exitOverride();
+  program.addCommand(backtestCommand(env));
+  program.addCommand(strategiesCommand(env));
+  program.addCommand(configCommand(env));
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
+  return program;
+}
+
+/** Runs the CLI and maps every outcome to an exit code: the one place that does. */
+export async function run(argv: readonly string[], env: CommandEnv): Promise<number> {
+  const program = buildProgram(env);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (err) {
+    return reportError(err, env, debug);
+  }
+}
+
+export function reportError(err: unknown, env: CommandEnv, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.usage; // commander already printed its one-line message
+  }
+  if (err instanceof AssertionFailedError) {
+    for (const line of err.lines) env.stderr.write(`${line}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof TradebotError) {
+    env.stderr.write(`tradebot: ${oneLine(err.message)}\n`);
+    if (debug && err.stack) env.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  if (isPromptExit(err)) return ExitCode.interrupted;
+  const e = err instanceof Error ? err : new Error(String(err));
+  env.stderr.write(`tradebot: internal error: ${oneLine(e.message)}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
+  if (debug && e.stack) env.stderr.write(`${e.stack}\n`);
+  return ExitCode.internal;
+}
+
+function isPromptExit(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ExitPromptError';
+}
+
+function oneLine(s: string): string {
+  const first = s.split('\n').find((l) => l.trim() !== '') ?? s;
+  return first.trim();
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const code = await run(argv, processEnv());
+  process.exitCode = code;
+}

@@ -1,0 +1,15 @@
+import type { StrategyDefinition } from '../strategies/types.js';
+import { describeRange } from '../strategies/params.js';
+
+export function renderStrategies(defs: readonly StrategyDefinition[]): string {
+  const lines: string[] = [];
+  for (const d of defs) {
+    lines.push(`${d.name}  ${d.description}`);
+    for (const [k, spec] of Object.entries(d.params)) {
+      lines.push(`  ${k.padEnd(10)} ${spec.description}; ${describeRange(spec)} (default: ${String(spec.default)})`);
+    }
+    lines.push('');
+  }
+  lines.push('Use: tradebot backtest --strategy NAME --param name=value, or --strategy ./my-strategy.js');
+  return `${lines.join('\n')}\n`;
+}
