@@ -49,7 +49,7 @@ export function renderExampleYaml(): string {
     '# Generated from src/config/schema.ts by renderExampleYaml(); do not edit by hand.',
     '#',
     '# tradebot looks for the first of these in the working directory, then in each parent',
-    '# directory up to your home directory:',
+    '# directory up to your home directory (outside it: up to the project root):',
     ...CONFIG_SEARCH_PLACES.map((p) => `#   ${p}${p === 'package.json' ? ` (the "${PACKAGE_PROP}" property)` : ''}`),
     '# or reads exactly the file given with --config FILE. Command-line flags override the file.',
     '',

@@ -50,6 +50,11 @@ function unknownKeyProblem(source: string, path: string, key: string, siblings: 
   return `${source}: unknown key "${full}" (valid keys${path ? ` under ${path}` : ''}: ${siblings.join(', ')})`;
 }
 
+/** A sub-key as part of a dotted key: quoted unless it is a plain name. */
+function subKeyText(key: string): string {
+  return /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
+}
+
 function walk(fields: AnySchemaFields, input: Record<string, unknown>, path: string, source: string, problems: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const known = Object.keys(fields);
@@ -79,7 +84,7 @@ function walk(fields: AnySchemaFields, input: Record<string, unknown>, path: str
     }
     const leafProblems = node.check(value);
     if (leafProblems !== undefined) {
-      for (const p of leafProblems) problems.push(`${source}: ${p.subKey !== undefined ? `${full}.${p.subKey}` : full} ${p.message}`);
+      for (const p of leafProblems) problems.push(`${source}: ${p.subKey !== undefined ? `${full}.${subKeyText(p.subKey)}` : full} ${p.message}`);
       continue;
     }
     out[key] = isPlainObject(value) ? Object.fromEntries(Object.entries(value)) : value;

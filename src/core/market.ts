@@ -47,8 +47,9 @@ export function checkMinimums(m: MarketInfo, qty: Decimal, price: Decimal): void
   if (m.minAmount && qty.lt(m.minAmount)) {
     throw new OrderRejectedError('below-min-amount', `amount ${qty.toFixed()} ${m.base} is below the exchange minimum ${m.minAmount.toFixed()} for ${m.symbol}`);
   }
+  if (!m.minNotional) return;
   const notional = qty.mul(price);
-  if (m.minNotional && notional.lt(m.minNotional)) {
+  if (notional.lt(m.minNotional)) {
     throw new OrderRejectedError('below-min-notional', `notional ${notional.toFixed()} ${m.quote} is below the exchange minimum ${m.minNotional.toFixed()} for ${m.symbol}`);
   }
 }

@@ -100,6 +100,8 @@ export interface Fill {
   side: Side;
   qty: Decimal;
   price: Decimal;
+  /** qty * price, computed once where the fill is made */
+  cost: Decimal;
   fee: Decimal;
   feeCurrency: string;
   time: number;
@@ -153,7 +155,7 @@ export function applyFillToOrder(order: Order, fill: Fill): FillOutcome {
   const filled = order.filled.plus(fill.qty);
   if (filled.gt(order.amount)) return 'overfill';
   order.filled = filled;
-  order.cost = order.cost.plus(fill.qty.mul(fill.price));
+  order.cost = order.cost.plus(fill.cost);
   order.fee = order.fee.plus(fill.fee);
   order.feeCurrency = fill.feeCurrency;
   order.tradeIds.push(fill.tradeId);

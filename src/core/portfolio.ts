@@ -59,8 +59,9 @@ export class Portfolio {
   }
 
   applyFill(fill: Fill, market: MarketInfo, purpose: OrderPurpose): void {
+    if (fill.feeCurrency === market.quote) return this.applyQuoteFeeFill(fill, market, purpose);
     const { base, quote } = market;
-    const notional = fill.qty.mul(fill.price);
+    const notional = fill.cost;
     const feeInQuote = fill.feeCurrency === quote ? fill.fee : fill.feeCurrency === base ? fill.fee.mul(fill.price) : ZERO;
     const feeInBase = fill.feeCurrency === base ? fill.fee : ZERO;
     this.feesPaid = this.feesPaid.plus(feeInQuote);
@@ -103,6 +104,40 @@ export class Portfolio {
     rt.exitProceeds = rt.exitProceeds.plus(notional);
     rt.fees = rt.fees.plus(feeInQuote);
     rt.qty = rt.qty.minus(fill.qty).minus(feeInBase);
+    rt.exitTime = fill.time;
+    rt.exitReason = purpose;
+    if (isDust(rt.qty, market)) {
+      this.open.delete(fill.symbol);
+      this.closed.push(rt);
+    }
+  }
+
+  /** The common case, fees in quote, with as few Decimal operations as possible (it runs per fill). */
+  private applyQuoteFeeFill(fill: Fill, market: MarketInfo, purpose: OrderPurpose): void {
+    const { base, quote } = market;
+    this.feesPaid = this.feesPaid.plus(fill.fee);
+    let rt = this.open.get(fill.symbol);
+    if (fill.side === 'buy') {
+      this.balances.set(quote, this.balance(quote).minus(fill.cost.plus(fill.fee)));
+      this.balances.set(base, this.balance(base).plus(fill.qty));
+      if (!rt) {
+        rt = { symbol: fill.symbol, entryTime: fill.time, exitTime: null, entryQty: fill.qty, entryCost: fill.cost, exitQty: ZERO, exitProceeds: ZERO, fees: fill.fee, qty: fill.qty, exitReason: null };
+        this.open.set(fill.symbol, rt);
+        return;
+      }
+      rt.entryQty = rt.entryQty.plus(fill.qty);
+      rt.entryCost = rt.entryCost.plus(fill.cost);
+      rt.fees = rt.fees.plus(fill.fee);
+      rt.qty = rt.qty.plus(fill.qty);
+      return;
+    }
+    this.balances.set(base, this.balance(base).minus(fill.qty));
+    this.balances.set(quote, this.balance(quote).plus(fill.cost.minus(fill.fee)));
+    if (!rt) return;
+    rt.exitQty = rt.exitQty.plus(fill.qty);
+    rt.exitProceeds = rt.exitProceeds.plus(fill.cost);
+    rt.fees = rt.fees.plus(fill.fee);
+    rt.qty = rt.qty.minus(fill.qty);
     rt.exitTime = fill.time;
     rt.exitReason = purpose;
     if (isDust(rt.qty, market)) {

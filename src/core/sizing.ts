@@ -40,9 +40,10 @@ export interface SizingInput {
  */
 export function entryQuantity(s: SizingInput): Decimal {
   if (s.price.lte(0)) return new Dec(0);
-  const spend = s.stake.kind === 'fraction' ? s.freeQuote.mul(s.stake.value) : s.stake.value;
-  const affordable = s.freeQuote.div(new Dec(1).plus(s.feeRate));
-  let qty = Dec.min(spend, affordable).div(s.price);
+  let spend = s.stake.kind === 'fraction' ? s.freeQuote.mul(s.stake.value) : s.stake.value;
+  const onePlusFee = s.feeRate.plus(1);
+  if (spend.mul(onePlusFee).gt(s.freeQuote)) spend = s.freeQuote.div(onePlusFee);
+  let qty = spend.div(s.price);
   if (s.riskPerTrade !== undefined && s.stopLoss !== undefined && s.stopLoss > 0) {
     const riskQty = s.equity.mul(new Dec(s.riskPerTrade)).div(s.price.mul(new Dec(s.stopLoss)));
     qty = Dec.min(qty, riskQty);

@@ -1,5 +1,5 @@
 import type { CandleSeries } from '../core/candles.js';
-import { Dec, type Dec as Decimal } from '../core/money.js';
+import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
 import { checkMinimums, roundAmount, roundPrice, type MarketInfo } from '../core/market.js';
 import { OrderRejectedError, UsageError } from '../core/errors.js';
 import {
@@ -229,7 +229,7 @@ export class Engine {
       entryQuantity({
         stake: this.settings.stake,
         freeQuote: this.freeQuote(),
-        equity: new Dec(equity),
+        equity: this.settings.riskPerTrade !== undefined ? new Dec(equity) : ZERO,
         price,
         feeRate: this.settings.feeRate,
         ...(this.settings.riskPerTrade !== undefined ? { riskPerTrade: this.settings.riskPerTrade } : {}),
@@ -244,7 +244,7 @@ export class Engine {
     }
     const verdict = checkEntry(this.settings.limits, this.risk, {
       symbol: inst.symbol,
-      notional: qty.mul(price).toNumber(),
+      notional: qty.toNumber() * price.toNumber(),
       openPositions: this.portfolio.open.size,
       openOrders: this.active.size,
       now,
@@ -360,8 +360,8 @@ export class Engine {
         if (!o || o.status === ev.status || !canTransition(o.status, ev.status)) continue; // external order, or stale news
         if (ev.exchangeId) o.exchangeId = ev.exchangeId;
         this.setStatus(o, ev.status, ev.time, ev.reason);
-        if (ev.status === 'rejected') {
-          this.decided({ time: ev.time, symbol: o.symbol, side: o.side, outcome: 'rejected', message: ev.reason ?? 'rejected by the exchange', clientOrderId: o.clientOrderId });
+        if ((ev.status === 'rejected' || ev.status === 'expired') && o.filled.isZero() && (o.purpose === 'entry' || o.purpose === 'exit')) {
+          this.decided({ time: ev.time, symbol: o.symbol, side: o.side, outcome: 'rejected', code: ev.status, message: ev.reason ?? `${ev.status} by the exchange`, clientOrderId: o.clientOrderId });
         }
         w = this.ports.store.journal({ type: 'status', time: ev.time, clientOrderId: o.clientOrderId, status: ev.status, ...(ev.reason ? { reason: ev.reason } : {}) });
       } else {
@@ -379,7 +379,7 @@ export class Engine {
         const market = k !== undefined ? this.instruments[k]!.market : undefined;
         if (market) {
           this.portfolio.applyFill(f, market, o.purpose);
-          this.refresh(k!);
+          this.refresh(k!, f.side === 'buy');
         }
         if (o.purpose === 'stop-loss') recordStopLoss(this.risk, o.symbol, f.time);
         w = this.ports.store.journal({ type: 'fill', time: f.time, fill: f });
@@ -389,13 +389,15 @@ export class Engine {
     return writes ? Promise.all(writes).then(() => undefined) : undefined;
   }
 
-  private refresh(k: number): void {
+  /** Float mirrors of the ledger for the per-bar loop, refreshed after each fill. */
+  private refresh(k: number, entryChanged: boolean): void {
     const inst = this.instruments[k]!;
     const p = this.pos[k]!;
     p.base = this.portfolio.balance(inst.market.base).toNumber();
     const rt = this.portfolio.open.get(inst.symbol);
     p.inPosition = rt !== undefined;
-    p.entryPrice = rt ? rt.entryCost.div(rt.entryQty).toNumber() : NaN;
+    if (!rt) p.entryPrice = NaN;
+    else if (entryChanged || p.entryPrice !== p.entryPrice) p.entryPrice = rt.entryCost.toNumber() / rt.entryQty.toNumber();
     this.cashF = this.portfolio.balance(this.settings.quote).toNumber();
   }
 

@@ -119,9 +119,11 @@ export class SimExchange implements ExchangePort {
     }
     if (req.type === 'limit' && !req.price) throw new OrderRejectedError('invalid-order', 'a limit order needs a price');
     if (req.type === 'stop' && !req.stopPrice && req.trailing === undefined) throw new OrderRejectedError('invalid-order', 'a stop order needs a stop price');
-    const refPrice = req.price ?? req.stopPrice;
-    if (refPrice) checkMinimums(m, req.amount, refPrice);
-    else checkMinimums({ ...m, minNotional: undefined }, req.amount, ZERO);
+    if (m.minAmount || m.minNotional) {
+      const refPrice = req.price ?? req.stopPrice;
+      if (refPrice) checkMinimums(m, req.amount, refPrice);
+      else checkMinimums({ ...m, minNotional: undefined }, req.amount, ZERO);
+    }
   }
 
   /** Limit buys lock quote (with the fee); sells lock base. Market buys settle at the fill. */
@@ -269,7 +271,7 @@ export class SimExchange implements ExchangePort {
   private fill(so: SimOrder, priceF: number, time: number, budget: number): number {
     const o = so.order;
     const m = this.markets.get(o.symbol)!;
-    let qty = remaining(o);
+    let qty = o.filled.isZero() ? o.amount : remaining(o);
     if (budget !== Infinity) {
       let cap = new Dec(budget);
       if (m.amountStep) cap = cap.div(m.amountStep).floor().mul(m.amountStep);
@@ -285,34 +287,36 @@ export class SimExchange implements ExchangePort {
     if (o.side === 'buy') {
       // release what this order locked for the filled part, then settle from free
       if (so.lockCurrency) this.unlock(so, so.locked.mul(qty).div(remaining(o)));
-      if (quote.free.lt(notional.plus(fee))) {
-        this.close(so, o.filled.isZero() ? 'rejected' : 'canceled', time, `insufficient ${m.quote}: ${notional.plus(fee).toFixed()} needed, ${quote.free.toFixed()} free`);
+      const total = notional.plus(fee);
+      if (quote.free.lt(total)) {
+        // accepted, but unpayable at the fill price: it expires, as an unfillable market order does on Binance
+        this.close(so, 'expired', time, `insufficient ${m.quote}: ${total.toFixed()} needed, ${quote.free.toFixed()} free`);
         return budget;
       }
-      quote.free = quote.free.minus(notional).minus(fee);
+      quote.free = quote.free.minus(total);
       base.free = base.free.plus(qty);
+      return this.record(so, m, qty, price, notional, fee, time, budget);
     } else {
       if (so.lockCurrency) {
         this.unlock(so, qty);
       } else if (base.free.lt(qty)) {
         // a protective exit selling what the wallet no longer holds
         if (base.free.lte(0) || (m.amountStep && base.free.lt(m.amountStep))) {
-          this.close(so, o.filled.isZero() ? 'rejected' : 'canceled', time, `insufficient ${m.base}`);
+          this.close(so, 'expired', time, `insufficient ${m.base}`);
           return budget;
         }
         qty = m.amountStep ? base.free.div(m.amountStep).floor().mul(m.amountStep) : base.free;
         o.amount = o.filled.plus(qty);
       }
-      const n = qty.mul(price);
-      const f = n.mul(this.options.feeRate);
+      const n = qty === o.amount ? notional : qty.mul(price);
+      const f = qty === o.amount ? fee : n.mul(this.options.feeRate);
       base.free = base.free.minus(qty);
-      quote.free = quote.free.plus(n).minus(f);
-      return this.record(so, m, qty, price, f, time, budget);
+      quote.free = quote.free.plus(n.minus(f));
+      return this.record(so, m, qty, price, n, f, time, budget);
     }
-    return this.record(so, m, qty, price, fee, time, budget);
   }
 
-  private record(so: SimOrder, m: MarketInfo, qty: Decimal, price: Decimal, fee: Decimal, time: number, budget: number): number {
+  private record(so: SimOrder, m: MarketInfo, qty: Decimal, price: Decimal, cost: Decimal, fee: Decimal, time: number, budget: number): number {
     const o = so.order;
     const fill: Fill = {
       tradeId: `${++this.tradeSeq}`,
@@ -321,6 +325,7 @@ export class SimExchange implements ExchangePort {
       side: o.side,
       qty,
       price,
+      cost,
       fee,
       feeCurrency: m.quote,
       time,
