@@ -141,6 +141,13 @@ describe('loadConfig: search places', () => {
       await write('xdg/tradebot/config', 'cash: 1\n');
       await dir('proj');
       expect(await search('proj')).toEqual({ config: {}, filepath: null });
+      // and never runs JS found there
+      await rm(path.join(root, 'xdg/tradebot'), { recursive: true });
+      const marker = path.join(root, 'executed');
+      await write('xdg/tradebot/config.mjs', `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'x'); export default { cash: 1 };`);
+      await write('xdg/tradebot/config.cjs', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); module.exports = { cash: 1 };`);
+      expect(await search('proj')).toEqual({ config: {}, filepath: null });
+      expect(existsSync(marker)).toBe(false);
     } finally {
       if (saved === undefined) delete process.env['XDG_CONFIG_HOME'];
       else process.env['XDG_CONFIG_HOME'] = saved;
@@ -230,7 +237,7 @@ describe('loadConfig: errors name the file', () => {
     expect(err.problems.join('\n')).toMatch(/fee[^\n]*NaN/);
   });
 
-  it('a config file found in a parent directory is named relative to nothing confusing', async () => {
+  it('a config file found in a parent directory is named by its absolute path', async () => {
     const file = await write('tradebot.config.yaml', 'fee: 2\n');
     await dir('a');
     const err = await rejection(search('a'));
