@@ -64,7 +64,12 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   const symbol = cfg.pair ?? symbolFromFileName(data.source) ?? 'BASE/QUOTE';
   const market = marketFromConfig(symbol, cfg);
 
-  const strategy = def.create(params, { indicators });
+  let strategy;
+  try {
+    strategy = def.create(params, { indicators });
+  } catch (err) {
+    throw new UsageError(`strategy ${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   const limits: RiskLimits = { maxOpenPositions: cfg.risk.maxOpenPositions };
   const { engine } = composeBacktest({
     series: data.series,
@@ -116,7 +121,7 @@ async function loadData(cfg: TradebotConfig, cwd: string): Promise<LoadedCandles
       `backtesting from exchange data (--exchange ${cfg.exchange.id}) needs the candle cache of 'tradebot data', which this version does not have yet; pass --data FILE`,
     );
   }
-  const loaded = await readCandleFile(SAMPLE_DATA);
+  const loaded = await readCandleFile(SAMPLE_DATA, cfg.timeframe ? { timeframe: cfg.timeframe } : {});
   return { ...loaded, source: `sample:${basename(SAMPLE_DATA)}` };
 }
 
@@ -163,8 +168,8 @@ function buildResult(p: {
       side: 'long',
       entryTime: rt.entryTime,
       exitTime: open ? null : rt.exitTime,
-      entryPrice: rt.entryCost.div(rt.entryQty).toFixed(),
-      exitPrice: open || rt.exitQty.isZero() ? null : rt.exitProceeds.div(rt.exitQty).toFixed(),
+      entryPrice: rt.entryPrice.toFixed(),
+      exitPrice: open || rt.exitPrice === null ? null : rt.exitPrice.toFixed(),
       qty: rt.entryQty.toFixed(),
       fees: rt.fees.toFixed(),
       pnl: pnl.toFixed(),

@@ -39,6 +39,11 @@ export function buildProgram(env: CommandEnv): Command {
 export async function run(argv: readonly string[], env: CommandEnv): Promise<number> {
   const program = buildProgram(env);
   const debug = argv.includes('--debug');
+  if (argv.length <= 2) {
+    // no command: usage on stderr, as for any other usage error
+    env.stderr.write(program.helpInformation());
+    return ExitCode.usage;
+  }
   try {
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
@@ -78,6 +83,13 @@ function oneLine(s: string): string {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // A reader that goes away (`| head`) is not an error of ours: stop quietly, like other CLI tools.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+      throw err;
+    });
+  }
   const code = await run(argv, processEnv());
   process.exitCode = code;
 }

@@ -237,8 +237,26 @@ async function loadConfigFile(cwd: string, configFile: string): Promise<LoadedCo
  */
 export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
   const cwd = path.resolve(opts.cwd);
-  if (opts.configFile !== undefined) return loadConfigFile(cwd, opts.configFile);
-  return searchConfig(cwd, opts.stopDir ?? searchStopDir(cwd));
+  const loaded = opts.configFile !== undefined ? await loadConfigFile(cwd, opts.configFile) : await searchConfig(cwd, opts.stopDir ?? searchStopDir(cwd));
+  return loaded.filepath ? { ...loaded, config: anchorPaths(loaded.config, path.dirname(loaded.filepath)) } : loaded;
+}
+
+/** A path written in a config file means a path next to that file, wherever tradebot runs from. */
+function anchorPaths(config: ConfigInput, dir: string): ConfigInput {
+  const abs = (p: string) => (path.isAbsolute(p) ? p : path.resolve(dir, p));
+  const out = { ...config };
+  if (config.backtest) {
+    const b = { ...config.backtest };
+    for (const key of ['data', 'out', 'tradesCsv', 'baseline'] as const) {
+      const v = b[key];
+      if (typeof v === 'string') b[key] = abs(v);
+    }
+    out.backtest = b;
+  }
+  const name = config.strategy?.name;
+  if (typeof name === 'string' && /[/\\]|\.(m?js|cjs)$/.test(name)) out.strategy = { ...config.strategy, name: abs(name) };
+  if (typeof config.home === 'string') out.home = abs(config.home);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,9 @@ export interface RoundTrip {
   fees: Decimal;
   /** base still held */
   qty: Decimal;
+  /** average entry / exit prices: the fill price itself for a single fill, never re-derived from rounded products */
+  entryPrice: Decimal;
+  exitPrice: Decimal | null;
   exitReason: OrderPurpose | null;
 }
 
@@ -30,7 +33,7 @@ export interface PortfolioSnapshot {
   appliedTradeIds: number;
 }
 
-type SerializedRoundTrip = { [K in keyof RoundTrip]: RoundTrip[K] extends Decimal ? string : RoundTrip[K] };
+type SerializedRoundTrip = { [K in keyof RoundTrip]: RoundTrip[K] extends Decimal ? string : RoundTrip[K] extends Decimal | null ? string | null : RoundTrip[K] };
 
 /**
  * The bot's ledger: balances, open round trips and closed ones, all Decimal.
@@ -83,12 +86,17 @@ export class Portfolio {
           exitProceeds: ZERO,
           fees: ZERO,
           qty: ZERO,
+          entryPrice: fill.price,
+          exitPrice: null,
           exitReason: null,
         };
         this.open.set(fill.symbol, rt);
       }
+      const first = rt.entryQty.isZero();
       rt.entryQty = rt.entryQty.plus(fill.qty.minus(feeInBase));
       rt.entryCost = rt.entryCost.plus(notional);
+      // several entry fills: the effective average (base fees make the held quantity smaller)
+      if (!first) rt.entryPrice = rt.entryCost.div(rt.entryQty);
       rt.fees = rt.fees.plus(feeInQuote);
       rt.qty = rt.qty.plus(fill.qty.minus(feeInBase));
       return;
@@ -100,6 +108,7 @@ export class Portfolio {
     else if (fill.feeCurrency !== base) this.add(fill.feeCurrency, fill.fee.neg());
     const rt = this.open.get(fill.symbol);
     if (!rt) return; // selling base the bot did not buy (e.g. a starting balance): no round trip to close
+    rt.exitPrice = rt.exitPrice === null ? fill.price : rt.exitProceeds.plus(notional).div(rt.exitQty.plus(fill.qty));
     rt.exitQty = rt.exitQty.plus(fill.qty);
     rt.exitProceeds = rt.exitProceeds.plus(notional);
     rt.fees = rt.fees.plus(feeInQuote);
@@ -121,12 +130,26 @@ export class Portfolio {
       this.balances.set(quote, this.balance(quote).minus(fill.cost.plus(fill.fee)));
       this.balances.set(base, this.balance(base).plus(fill.qty));
       if (!rt) {
-        rt = { symbol: fill.symbol, entryTime: fill.time, exitTime: null, entryQty: fill.qty, entryCost: fill.cost, exitQty: ZERO, exitProceeds: ZERO, fees: fill.fee, qty: fill.qty, exitReason: null };
+        rt = {
+          symbol: fill.symbol,
+          entryTime: fill.time,
+          exitTime: null,
+          entryQty: fill.qty,
+          entryCost: fill.cost,
+          exitQty: ZERO,
+          exitProceeds: ZERO,
+          fees: fill.fee,
+          qty: fill.qty,
+          entryPrice: fill.price,
+          exitPrice: null,
+          exitReason: null,
+        };
         this.open.set(fill.symbol, rt);
         return;
       }
       rt.entryQty = rt.entryQty.plus(fill.qty);
       rt.entryCost = rt.entryCost.plus(fill.cost);
+      rt.entryPrice = rt.entryCost.div(rt.entryQty);
       rt.fees = rt.fees.plus(fill.fee);
       rt.qty = rt.qty.plus(fill.qty);
       return;
@@ -136,6 +159,7 @@ export class Portfolio {
     if (!rt) return;
     rt.exitQty = rt.exitQty.plus(fill.qty);
     rt.exitProceeds = rt.exitProceeds.plus(fill.cost);
+    rt.exitPrice = rt.exitPrice === null ? fill.price : rt.exitProceeds.div(rt.exitQty);
     rt.fees = rt.fees.plus(fill.fee);
     rt.qty = rt.qty.minus(fill.qty);
     rt.exitTime = fill.time;
@@ -172,6 +196,8 @@ export class Portfolio {
       exitProceeds: rt.exitProceeds.toFixed(),
       fees: rt.fees.toFixed(),
       qty: rt.qty.toFixed(),
+      entryPrice: rt.entryPrice.toFixed(),
+      exitPrice: rt.exitPrice === null ? null : rt.exitPrice.toFixed(),
     });
     return {
       quote: this.quote,
@@ -196,6 +222,8 @@ export class Portfolio {
       exitProceeds: new Dec(r.exitProceeds),
       fees: new Dec(r.fees),
       qty: new Dec(r.qty),
+      entryPrice: new Dec(r.entryPrice),
+      exitPrice: r.exitPrice === null ? null : new Dec(r.exitPrice),
     });
     for (const [k, v] of Object.entries(s.open)) p.open.set(k, de(v));
     for (const r of s.closed) p.closed.push(de(r));

@@ -397,7 +397,7 @@ export class Engine {
     const rt = this.portfolio.open.get(inst.symbol);
     p.inPosition = rt !== undefined;
     if (!rt) p.entryPrice = NaN;
-    else if (entryChanged || p.entryPrice !== p.entryPrice) p.entryPrice = rt.entryCost.toNumber() / rt.entryQty.toNumber();
+    else if (entryChanged || p.entryPrice !== p.entryPrice) p.entryPrice = rt.entryPrice.toNumber();
     this.cashF = this.portfolio.balance(this.settings.quote).toNumber();
   }
 

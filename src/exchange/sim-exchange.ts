@@ -18,6 +18,25 @@ import { limitTouch, slipped, stopTrigger } from './fill-model.js';
 
 const NO_EVENTS: ExchangeEvent[] = [];
 
+/**
+ * A conditional order (Binance's STOP_LOSS(_LIMIT) / TAKE_PROFIT(_LIMIT)): dormant until the price
+ * trades through `stopPrice` (against the order for a stop-loss, in its favour for a take-profit),
+ * then a limit order at `limitPrice`, or a market order when there is none.
+ */
+export interface TriggerSpec {
+  kind: 'stop-loss' | 'take-profit';
+  /** the limit the order becomes once triggered; absent: it becomes a market order */
+  limitPrice?: Decimal;
+}
+
+/** Extras for orders that arrive between bars (the HTTP simulator). */
+export interface SubmitAtOptions {
+  /** a market buy sized by the quote to spend (Binance's quoteOrderQty); `req.amount` is ignored */
+  quoteQty?: Decimal;
+  /** the order is conditional; `req.type` must be 'stop' with a stopPrice */
+  trigger?: TriggerSpec;
+}
+
 export interface SimExchangeOptions {
   markets: MarketInfo[];
   balances: Record<string, Decimal>;
@@ -48,6 +67,8 @@ interface SimOrder {
   locked: Decimal;
   /** OCO siblings (protective exits of one entry) */
   group: string | null;
+  /** conditional orders only */
+  cond?: { kind: TriggerSpec['kind']; limitF: number; fired: boolean };
 }
 
 /**
@@ -66,6 +87,7 @@ export class SimExchange implements ExchangePort {
   private orderSeq = 0;
   private tradeSeq = 0;
   private lastTime = 0;
+  private readonly byExchangeId = new Map<string, SimOrder>();
 
   constructor(readonly options: SimExchangeOptions) {
     for (const m of options.markets) this.markets.set(m.symbol, m);
@@ -83,6 +105,10 @@ export class SimExchange implements ExchangePort {
   }
 
   submitSync(req: OrderRequest): SubmitResult {
+    return this.place(req, undefined);
+  }
+
+  private place(req: OrderRequest, trigger: TriggerSpec | undefined): SubmitResult {
     const m = this.markets.get(req.symbol);
     if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
     if (this.orders.has(req.clientOrderId)) throw new OrderRejectedError('invalid-order', `duplicate clientOrderId ${req.clientOrderId}`);
@@ -98,8 +124,10 @@ export class SimExchange implements ExchangePort {
       locked: ZERO,
       group: req.parentId ?? null,
     };
+    if (trigger) so.cond = { kind: trigger.kind, limitF: trigger.limitPrice ? trigger.limitPrice.toNumber() : NaN, fired: false };
     this.lockFor(so, m);
     this.orders.set(req.clientOrderId, so);
+    this.byExchangeId.set(order.exchangeId, so);
     transition(order, 'open', req.createdAt);
     this.activate(so);
     return { exchangeId: order.exchangeId, status: order.status };
@@ -134,6 +162,9 @@ export class SimExchange implements ExchangePort {
       this.lock(so, m.base, o.amount);
     } else if (o.type === 'limit') {
       this.lock(so, m.quote, o.amount.mul(o.price!).mul(new Dec(1).plus(this.options.feeRate)));
+    } else if (o.type === 'stop' && so.cond && !Number.isNaN(so.cond.limitF)) {
+      const px = o.price && o.price.gt(o.stopPrice!) ? o.price : o.stopPrice!;
+      this.lock(so, m.quote, o.amount.mul(px).mul(new Dec(1).plus(this.options.feeRate)));
     } else if (o.type === 'stop') {
       this.lock(so, m.quote, o.amount.mul(o.stopPrice!).mul(new Dec(1).plus(this.options.feeRate)));
     }
@@ -249,7 +280,7 @@ export class SimExchange implements ExchangePort {
     }
     // 2. stops (including trailing stops and stop-losses), before any target
     for (const so of [...list]) {
-      if (so.order.type !== 'stop' || isTerminal(so.order.status)) continue;
+      if (so.order.type !== 'stop' || so.cond || isTerminal(so.order.status)) continue;
       let stop = so.stopF;
       if (so.order.trailing !== undefined) {
         if (Number.isNaN(so.highWater)) so.highWater = Number.isNaN(stop) ? open : stop / (1 - so.order.trailing);
@@ -259,12 +290,103 @@ export class SimExchange implements ExchangePort {
       if (!Number.isNaN(px)) budget = this.fill(so, slipped(so.order.side, px, this.options.slippageBps), time, budget);
       if (so.order.trailing !== undefined && high > so.highWater) so.highWater = high;
     }
+    // 2b. conditional orders (stop-loss first, then take-profit), after plain stops
+    for (const kind of ['stop-loss', 'take-profit'] as const) {
+      for (const so of [...list]) {
+        if (so.cond?.kind !== kind || isTerminal(so.order.status)) continue;
+        budget = this.matchConditional(so, open, high, low, time, budget);
+      }
+    }
     // 3. limits and take-profits
     for (const so of [...list]) {
       if (so.order.type !== 'limit' || isTerminal(so.order.status)) continue;
       const px = limitTouch(so.order.side, so.priceF, open, high, low);
       if (!Number.isNaN(px)) budget = this.fill(so, px, time, budget);
     }
+  }
+
+  /**
+   * A conditional order within one bar. A stop-loss triggers like a stop (stopTrigger), a
+   * take-profit like a limit at the stop price (limitTouch). Once triggered, the rest of the bar
+   * is taken to start at the trigger price: a stop-limit fills at its limit or better from there.
+   */
+  private matchConditional(so: SimOrder, open: number, high: number, low: number, time: number, budget: number): number {
+    const c = so.cond!;
+    const side = so.order.side;
+    let from = open;
+    if (!c.fired) {
+      const px = c.kind === 'stop-loss' ? stopTrigger(side, so.stopF, open, high, low) : limitTouch(side, so.stopF, open, high, low);
+      if (Number.isNaN(px)) return budget;
+      c.fired = true;
+      from = px;
+    }
+    if (Number.isNaN(c.limitF)) return this.fill(so, slipped(side, from, this.options.slippageBps), time, budget);
+    const px = limitTouch(side, c.limitF, from, high, low);
+    return Number.isNaN(px) ? budget : this.fill(so, px, time, budget);
+  }
+
+  // ---------------------------------------------------------------- orders between bars
+
+  /**
+   * Place an order that arrives between bars, when the market trades at `now.price` (the HTTP
+   * simulator). The fill model is the same one: the order is matched at once against a bar that
+   * is nothing but that price. A market order fills at the price plus slippage; a limit order that
+   * is marketable fills at the price; anything else rests for the next bars. A market buy the free
+   * balance cannot pay is refused (as an exchange refuses it), not accepted and expired.
+   */
+  submitAt(req: OrderRequest, now: { price: number; time: number }, opts: SubmitAtOptions = {}): SubmitResult {
+    this.lastTime = Math.max(this.lastTime, now.time);
+    const m = this.markets.get(req.symbol);
+    if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
+    let r = req;
+    if (opts.quoteQty !== undefined) {
+      if (req.type !== 'market' || req.side !== 'buy') throw new OrderRejectedError('invalid-order', 'a quote quantity is only for market buys');
+      const px = new Dec(slipped('buy', now.price, this.options.slippageBps));
+      let qty = opts.quoteQty.div(px);
+      qty = m.amountStep ? qty.div(m.amountStep).floor().mul(m.amountStep) : qty.toDecimalPlaces(8, Dec.ROUND_DOWN);
+      r = { ...req, amount: qty };
+    }
+    if (r.type === 'market' && r.side === 'buy') {
+      const px = new Dec(slipped('buy', now.price, this.options.slippageBps));
+      const need = r.amount.mul(px).mul(new Dec(1).plus(this.options.feeRate));
+      const free = this.account(m.quote).free;
+      if (r.amount.gt(0) && free.lt(need)) {
+        throw new OrderRejectedError('insufficient-funds', `insufficient ${m.quote}: ${need.toFixed()} needed, ${free.toFixed()} free`);
+      }
+    }
+    if (opts.trigger && (r.type !== 'stop' || !r.stopPrice)) throw new OrderRejectedError('invalid-order', 'a conditional order needs type stop and a stop price');
+    const result = this.place(r, opts.trigger);
+    const so = this.orders.get(r.clientOrderId)!;
+    const p = now.price;
+    if (r.type === 'market') {
+      this.fill(so, slipped(r.side, p, this.options.slippageBps), now.time, Infinity);
+    } else if (r.type === 'limit') {
+      const px = limitTouch(r.side, so.priceF, p, p, p);
+      if (!Number.isNaN(px)) this.fill(so, px, now.time, Infinity);
+    }
+    return { exchangeId: result.exchangeId, status: so.order.status };
+  }
+
+  /** The exchange's clock moved without a bar (cancels are stamped with it). */
+  setTime(time: number): void {
+    if (time > this.lastTime) this.lastTime = time;
+  }
+
+  /** An order by the id the exchange gave it, or undefined. */
+  orderByExchangeId(exchangeId: string): Order | undefined {
+    let so = this.byExchangeId.get(exchangeId);
+    if (!so) {
+      // protective exits are placed by the exchange itself: index them on first lookup
+      for (const o of this.orders.values()) if (o.order.exchangeId === exchangeId) so = o;
+      if (so) this.byExchangeId.set(exchangeId, so);
+    }
+    return so?.order;
+  }
+
+  /** The limit price a conditional order becomes once triggered (undefined for other orders). */
+  triggerOf(clientOrderId: string): { kind: TriggerSpec['kind']; limitPrice: number; fired: boolean } | undefined {
+    const c = this.orders.get(clientOrderId)?.cond;
+    return c ? { kind: c.kind, limitPrice: c.limitF, fired: c.fired } : undefined;
   }
 
   /** Fill as much of `so` as the budget allows at `priceF`; returns the budget left. */
