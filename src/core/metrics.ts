@@ -86,22 +86,18 @@ export function computeMetrics(m: MetricsInput): Metrics {
   let peakTime = n > 0 ? m.time[0]! : 0;
   let maxDrawdown = 0;
   let maxDrawdownDuration = 0;
-  let underwater = false;
   for (let i = 0; i < n; i++) {
     const e = m.equity[i]!;
     const t = m.time[i]! + m.timeframeMs;
     if (e >= peak) {
       peak = e;
       peakTime = t;
-      underwater = false;
     } else {
-      underwater = true;
       const dd = 1 - e / peak;
       if (dd > maxDrawdown) maxDrawdown = dd;
       if (t - peakTime > maxDrawdownDuration) maxDrawdownDuration = t - peakTime;
     }
   }
-  void underwater;
   const calmar = cagr !== null && maxDrawdown > 0 ? cagr / maxDrawdown : null;
 
   let wins = 0;

@@ -177,12 +177,11 @@ export class Portfolio {
   /** Equity in quote, marking each open position at `prices[symbol]`. */
   equity(prices: Record<string, number>, markets: Record<string, MarketInfo>): Decimal {
     let e = this.balance(this.quote);
-    for (const [symbol, rt] of this.open) {
+    for (const symbol of this.open.keys()) {
       const m = markets[symbol];
       const p = prices[symbol];
       if (!m || p === undefined) continue;
       e = e.plus(this.balance(m.base).mul(new Dec(p)));
-      void rt;
     }
     return e;
   }

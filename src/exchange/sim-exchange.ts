@@ -1,6 +1,6 @@
 import type { CandleSeries } from '../core/candles.js';
 import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
-import { checkMinimums, type MarketInfo } from '../core/market.js';
+import { checkMinimums, roundPrice, type MarketInfo } from '../core/market.js';
 import { OrderRejectedError } from '../core/errors.js';
 import {
   applyFillToOrder,
@@ -458,7 +458,7 @@ export class SimExchange implements ExchangePort {
     if (o.status === 'filled') {
       this.close(so, 'filled', time);
       if (so.group !== null) this.cancelSiblings(so);
-      if (o.protection && o.side === 'buy') this.placeProtection(o, m, time);
+      if (o.protection && o.side === 'buy') this.placeProtection(o, time);
     } else {
       this.events.push({ kind: 'status', clientOrderId: o.clientOrderId, status: 'open', time, exchangeId: o.exchangeId });
     }
@@ -472,19 +472,21 @@ export class SimExchange implements ExchangePort {
   }
 
   /** A bracket: the filled entry's stop-loss, take-profit and trailing stop, one-cancels-other. */
-  private placeProtection(entry: Order, m: MarketInfo, time: number): void {
+  private placeProtection(entry: Order, time: number): void {
     const p = entry.protection!;
+    const m = this.markets.get(entry.symbol)!;
     const avg = entry.cost.div(entry.filled);
+    const px = (x: Decimal) => roundPrice(m, x);
     const children: OrderRequest[] = [];
     const base = { symbol: entry.symbol, side: 'sell' as const, amount: entry.filled, parentId: entry.clientOrderId, createdAt: time };
     if (p.stopLoss !== undefined) {
-      children.push({ ...base, clientOrderId: `${entry.clientOrderId}-sl`, type: 'stop', stopPrice: avg.mul(1 - p.stopLoss), purpose: 'stop-loss' });
+      children.push({ ...base, clientOrderId: `${entry.clientOrderId}-sl`, type: 'stop', stopPrice: px(avg.mul(1 - p.stopLoss)), purpose: 'stop-loss' });
     }
     if (p.trailingStop !== undefined) {
-      children.push({ ...base, clientOrderId: `${entry.clientOrderId}-ts`, type: 'stop', stopPrice: avg.mul(1 - p.trailingStop), trailing: p.trailingStop, purpose: 'trailing-stop' });
+      children.push({ ...base, clientOrderId: `${entry.clientOrderId}-ts`, type: 'stop', stopPrice: px(avg.mul(1 - p.trailingStop)), trailing: p.trailingStop, purpose: 'trailing-stop' });
     }
     if (p.takeProfit !== undefined) {
-      children.push({ ...base, clientOrderId: `${entry.clientOrderId}-tp`, type: 'limit', price: avg.mul(1 + p.takeProfit), purpose: 'take-profit' });
+      children.push({ ...base, clientOrderId: `${entry.clientOrderId}-tp`, type: 'limit', price: px(avg.mul(1 + p.takeProfit)), purpose: 'take-profit' });
     }
     for (const req of children) {
       const order = newOrder(req);
@@ -503,6 +505,5 @@ export class SimExchange implements ExchangePort {
       this.activate(so);
       this.events.push({ kind: 'order', order: req, exchangeId: order.exchangeId });
     }
-    void m;
   }
 }

@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../../core/errors.js';
+
+/**
+ * What the simulator can do to a request instead of (or besides) answering it normally, to
+ * rehearse a bot against a misbehaving exchange.
+ */
+export type FaultAction =
+  /** a Binance error body: `{"code":code,"msg":msg}` with the given status (default 400) */
+  | { kind: 'error'; code: number; msg?: string; status?: number; retryAfter?: number }
+  /** 429 -1003 with Retry-After (seconds) */
+  | { kind: 'rate-limit'; retryAfter?: number }
+  /** 418: the IP is banned for retryAfter seconds */
+  | { kind: 'ban'; retryAfter?: number }
+  /** a bare HTTP status with an optional text body */
+  | { kind: 'status'; status: number; body?: string }
+  /** an HTML error page, as a CDN in front of an exchange serves (default 502) */
+  | { kind: 'html'; status?: number }
+  /** the response is held for ms (the request itself is processed at once) */
+  | { kind: 'delay'; ms: number }
+  /** the connection is destroyed before anything is processed */
+  | { kind: 'drop' }
+  /** the request is processed (an order is placed), then the connection is destroyed */
+  | { kind: 'accept-then-drop' };
+
+export interface Fault {
+  action: FaultAction;
+  /** only requests with this method (GET, POST, DELETE) */
+  method?: string;
+  /** only requests to this path, e.g. /api/v3/order */
+  path?: string;
+  /** how many matching requests it hits (default 1) */
+  count?: number;
+  /** let this many matching requests through first (default 0) */
+  after?: number;
+}
+
+const KINDS = new Set(['error', 'rate-limit', 'ban', 'status', 'html', 'delay', 'drop', 'accept-then-drop']);
+
+/** Accepts `{action: {...}, method, path, count}` or the flat form `{kind, ..., method, path, count}`. */
+export function parseFault(raw: unknown, where: string): Fault {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`${where}: a fault must be an object`);
+  const r = raw as Record<string, unknown>;
+  const action = (typeof r.action === 'object' && r.action !== null ? r.action : r) as Record<string, unknown>;
+  const kind = action.kind;
+  if (typeof kind !== 'string' || !KINDS.has(kind)) {
+    throw new UsageError(`${where}: fault kind ${JSON.stringify(kind)} is not one of ${[...KINDS].join(', ')}`);
+  }
+  const num = (v: unknown, name: string): number | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`${where}: ${name} must be a number`);
+    return v;
+  };
+  let a: FaultAction;
+  switch (kind) {
+    case 'error':
+      a = { kind, code: num(action.code, 'code') ?? -1000, ...(typeof action.msg === 'string' ? { msg: action.msg } : {}), ...opt('status', num(action.status, 'status')), ...opt('retryAfter', num(action.retryAfter, 'retryAfter')) };
+      break;
+    case 'rate-limit':
+    case 'ban':
+      a = { kind, ...opt('retryAfter', num(action.retryAfter, 'retryAfter')) };
+      break;
+    case 'status':
+      a = { kind, status: num(action.status, 'status') ?? 500, ...(typeof action.body === 'string' ? { body: action.body } : {}) };
+      break;
+    case 'html':
+      a = { kind, ...opt('status', num(action.status, 'status')) };
+      break;
+    case 'delay':
+      a = { kind, ms: num(action.ms, 'ms') ?? 15_000 };
+      break;
+    default:
+      a = { kind: kind as 'drop' | 'accept-then-drop' };
+  }
+  const f: Fault = { action: a };
+  if (typeof r.method === 'string') f.method = r.method.toUpperCase();
+  if (typeof r.path === 'string') f.path = r.path;
+  const count = num(r.count, 'count');
+  if (count !== undefined) f.count = count;
+  const after = num(r.after, 'after');
+  if (after !== undefined) f.after = after;
+  return f;
+}
+
+function opt<K extends string>(k: K, v: number | undefined): { [P in K]?: number } {
+  return (v === undefined ? {} : { [k]: v }) as { [P in K]?: number };
+}
+
+/** Faults waiting for requests: the first queued fault that matches a request takes it. */
+export class FaultQueue {
+  private queue: (Fault & { left: number; skip: number })[] = [];
+
+  add(f: Fault): void {
+    this.queue.push({ ...f, left: f.count ?? 1, skip: f.after ?? 0 });
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  pending(): Fault[] {
+    return this.queue.map(({ left, skip, ...f }) => ({ ...f, count: left, after: skip }));
+  }
+
+  /** The fault this request hits, if any (and count it). */
+  take(method: string, path: string): FaultAction | undefined {
+    for (const f of this.queue) {
+      if (f.method && f.method !== method) continue;
+      if (f.path && f.path !== path) continue;
+      if (f.skip > 0) {
+        f.skip--;
+        continue;
+      }
+      f.left--;
+      if (f.left <= 0) this.queue.splice(this.queue.indexOf(f), 1);
+      return f.action;
+    }
+    return undefined;
+  }
+}
+
+/** `--faults FILE`: a JSON or YAML list of faults, queued at startup for a rehearsal. */
+export async function readFaultFile(path: string): Promise<Fault[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read faults file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let data: unknown;
+  try {
+    data = /\.json$/i.test(path) ? JSON.parse(text) : (await import('yaml')).parse(text);
+  } catch (err) {
+    throw new UsageError(`faults file ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(err as Error).message}`, { cause: err });
+  }
+  const list = Array.isArray(data) ? data : (data as { faults?: unknown })?.faults;
+  if (!Array.isArray(list)) throw new UsageError(`faults file ${path} must hold a list of faults`);
+  return list.map((f, i) => parseFault(f, `${path}: fault ${i + 1}`));
+}

@@ -1,0 +1,231 @@
+import { MutableCandleSeries, type Candle, type CandleSeries } from '../../core/candles.js';
+import { closedPrefix } from '../../data/closed-candles.js';
+
+/**
+ * Where the simulator's prices come from, per symbol. Time is the sim clock (epoch ms). Candles
+ * are the base series (the file's interval, or the walk's); /klines aggregates them.
+ */
+export interface PriceSource {
+  readonly symbol: string;
+  readonly series: CandleSeries;
+  /** candles [0, closed) are closed at the time of the last advanceTo */
+  readonly closed: number;
+  /** whether closed candles are shown to the exchange for matching (a flat walk is not) */
+  readonly matchesBars: boolean;
+  /** the price now: the open of the forming candle, or the last close, or a price set from outside */
+  price(): number;
+  /** moves to sim time t; returns the range of candles that closed since the last call */
+  advanceTo(t: number): { from: number; to: number };
+  /** a price set from the control plane; it lasts until the next candle opens (replay) */
+  setPrice(p: number, t: number): void;
+  /** the forming candle at the last advance (what Binance serves as the last kline), or null */
+  forming(): Candle | null;
+}
+
+/** Replays a candle file: candles before `start` are history, later ones close as the clock passes them. */
+export class ReplaySource implements PriceSource {
+  closed: number;
+  private override: number | undefined;
+  readonly matchesBars = true;
+
+  constructor(
+    readonly symbol: string,
+    readonly series: CandleSeries,
+    start: number,
+  ) {
+    this.closed = closedPrefix(series.time.subarray(0, series.length), series.timeframeMs, start);
+  }
+
+  price(): number {
+    if (this.override !== undefined) return this.override;
+    const s = this.series;
+    return this.closed < s.length ? s.open[this.closed]! : s.close[s.length - 1]!;
+  }
+
+  advanceTo(t: number): { from: number; to: number } {
+    const s = this.series;
+    let to = this.closed;
+    while (to < s.length && s.time[to]! + s.timeframeMs <= t) to++;
+    const from = this.closed;
+    if (to > from) this.override = undefined;
+    this.closed = to;
+    return { from, to };
+  }
+
+  setPrice(p: number): void {
+    this.override = p;
+  }
+
+  forming(): Candle | null {
+    const s = this.series;
+    const i = this.closed;
+    if (i >= s.length) return null;
+    // only the open is known yet: the rest of the file's candle is the future
+    const px = this.price();
+    return { time: s.time[i]!, open: s.open[i]!, high: Math.max(s.open[i]!, px), low: Math.min(s.open[i]!, px), close: px, volume: 0 };
+  }
+}
+
+export interface WalkOptions {
+  symbol: string;
+  startPrice: number;
+  /** the sim time the walk is "now" at creation; history is generated before it */
+  start: number;
+  timeframeMs: number;
+  /** standard deviation of the log return per candle; 0: the price only moves when set */
+  volatility: number;
+  seed: number;
+  /** candles of history before start */
+  history: number;
+  /** price decimals kept (the tick) */
+  decimals: number;
+}
+
+/** A seeded, deterministic geometric random walk: one step per candle. */
+export class WalkSource implements PriceSource {
+  readonly series: MutableCandleSeries;
+  closed = 0;
+  readonly matchesBars: boolean;
+  private readonly rand: () => number;
+  private last: number;
+  private formingOpen: number;
+  private formingHigh: number;
+  private formingLow: number;
+  private formingVolume = 0;
+  private nextOpen: number;
+
+  constructor(private readonly o: WalkOptions) {
+    this.series = new MutableCandleSeries(o.timeframeMs, o.history + 1024);
+    this.matchesBars = o.volatility > 0;
+    this.rand = normal(mulberry32(o.seed));
+    this.last = o.startPrice;
+    this.formingOpen = this.formingHigh = this.formingLow = o.startPrice;
+    const t0 = Math.floor(o.start / o.timeframeMs) * o.timeframeMs;
+    this.nextOpen = t0 - o.history * o.timeframeMs;
+    this.advanceTo(o.start);
+  }
+
+  get symbol(): string {
+    return this.o.symbol;
+  }
+
+  price(): number {
+    return this.last;
+  }
+
+  advanceTo(t: number): { from: number; to: number } {
+    const from = this.closed;
+    const tf = this.o.timeframeMs;
+    const f = 10 ** this.o.decimals;
+    while (this.nextOpen + tf <= t) {
+      const close = this.o.volatility > 0 ? Math.max(1 / f, Math.round(this.last * Math.exp(this.o.volatility * this.rand()) * f) / f) : this.last;
+      const open = this.formingOpen;
+      this.series.push(this.nextOpen, open, Math.max(this.formingHigh, close), Math.min(this.formingLow, close), close, this.formingVolume + (this.o.volatility > 0 ? 1 : 0));
+      this.last = close;
+      this.formingOpen = this.formingHigh = this.formingLow = close;
+      this.formingVolume = 0;
+      this.nextOpen += tf;
+    }
+    this.closed = this.series.length;
+    return { from, to: this.closed };
+  }
+
+  setPrice(p: number, _t: number, volume = 0): void {
+    this.last = p;
+    this.formingHigh = Math.max(this.formingHigh, p);
+    this.formingLow = Math.min(this.formingLow, p);
+    this.formingVolume += volume;
+  }
+
+  forming(): Candle {
+    return { time: this.nextOpen, open: this.formingOpen, high: this.formingHigh, low: this.formingLow, close: this.last, volume: this.formingVolume };
+  }
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Box-Muller over a uniform source. */
+function normal(u: () => number): () => number {
+  return () => {
+    const a = Math.max(u(), 1e-12);
+    return Math.sqrt(-2 * Math.log(a)) * Math.cos(2 * Math.PI * u());
+  };
+}
+
+/** Binance kline intervals, in ms; '1M' is not served (months are not a fixed length). */
+export const KLINE_INTERVALS: Record<string, number> = {
+  '1s': 1_000,
+  '1m': 60_000,
+  '3m': 180_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '2h': 7_200_000,
+  '4h': 14_400_000,
+  '6h': 21_600_000,
+  '8h': 28_800_000,
+  '12h': 43_200_000,
+  '1d': 86_400_000,
+  '3d': 259_200_000,
+  '1w': 604_800_000,
+};
+
+/**
+ * Klines of `intervalMs` (a multiple of the base interval) from the closed base candles plus the
+ * forming one, as Binance serves them: open time ascending, the last one possibly still forming.
+ */
+export function aggregateKlines(src: PriceSource, intervalMs: number, startTime: number | undefined, endTime: number | undefined, limit: number): Candle[] {
+  const s = src.series;
+  const n = src.closed;
+  const rows: Candle[] = [];
+  const bucketOf = (t: number) => Math.floor(t / intervalMs) * intervalMs;
+  const push = (c: Candle) => {
+    const b = bucketOf(c.time);
+    const last = rows[rows.length - 1];
+    if (last && last.time === b) {
+      last.high = Math.max(last.high, c.high);
+      last.low = Math.min(last.low, c.low);
+      last.close = c.close;
+      last.volume += c.volume;
+    } else {
+      rows.push({ time: b, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume });
+    }
+  };
+  const forming = src.forming();
+  // without a start, Binance serves the most recent `limit` klines
+  let from: number;
+  if (startTime !== undefined) {
+    from = lowerBound(s.time, n, bucketOf(startTime));
+  } else {
+    const lastTime = forming ? forming.time : n > 0 ? s.time[n - 1]! : 0;
+    from = lowerBound(s.time, n, bucketOf(lastTime) - (limit - 1) * intervalMs);
+  }
+  for (let i = from; i < n; i++) {
+    if (endTime !== undefined && bucketOf(s.time[i]!) > endTime) break;
+    push({ time: s.time[i]!, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! });
+    if (rows.length > limit) break;
+  }
+  if (forming && (endTime === undefined || bucketOf(forming.time) <= endTime) && (startTime === undefined || forming.time >= bucketOf(startTime))) push(forming);
+  return rows.slice(0, limit);
+}
+
+function lowerBound(a: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
