@@ -31,7 +31,7 @@ export function flagsToConfig(cmd: Command, map: FlagMap): ConfigInput {
 function toNumber(v: unknown, flag: string): number {
   const n = Number(v);
   const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name} must be a finite number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(v) || !Number.isFinite(n)) throw new UsageError(`${name} must be a finite number, got ${JSON.stringify(v)}`);
   return n;
 }
 

@@ -67,6 +67,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   let strategy;
   try {
     strategy = def.create(params, { indicators });
+    if (!strategy || typeof strategy.onCandle !== 'function') throw new TypeError('create() must return an object with an onCandle(ctx) function');
   } catch (err) {
     throw new UsageError(`strategy ${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -39,7 +39,7 @@ export function buildProgram(env: CommandEnv): Command {
 export async function run(argv: readonly string[], env: CommandEnv): Promise<number> {
   const program = buildProgram(env);
   const debug = argv.includes('--debug');
-  if (argv.length <= 2) {
+  if (argv.slice(2).every((a) => a === '--debug')) {
     // no command: usage on stderr, as for any other usage error
     env.stderr.write(program.helpInformation());
     return ExitCode.usage;
@@ -54,7 +54,9 @@ export async function run(argv: readonly string[], env: CommandEnv): Promise<num
 
 export function reportError(err: unknown, env: CommandEnv, debug: boolean): number {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
+    // help shown because a command needs a subcommand is a usage error, asked-for help is not
+    if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     return ExitCode.usage; // commander already printed its one-line message
   }
   if (err instanceof AssertionFailedError) {

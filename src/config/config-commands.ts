@@ -12,8 +12,8 @@ export async function validateConfigFile(opts: LoadConfigOptions, stderr: NodeJS
     return filepath ? `ok: ${filepath} is valid\n` : 'ok: no config file found; the defaults apply\n';
   } catch (err) {
     if (err instanceof ConfigError && err.problems.length > 1) {
-      for (const p of err.problems.slice(1)) stderr.write(`${p}\n`);
-      throw new UsageError(`${err.problems[0]} (and ${err.problems.length - 1} more above)`);
+      for (const p of err.problems) stderr.write(`${p}\n`);
+      throw new UsageError(`the configuration has ${err.problems.length} problems (listed above)`);
     }
     throw err;
   }

@@ -383,6 +383,11 @@ export class SimExchange implements ExchangePort {
     return so?.order;
   }
 
+  /** An order by its client order id, or undefined (the live record: do not mutate). */
+  orderByClientId(clientOrderId: string): Order | undefined {
+    return this.orders.get(clientOrderId)?.order;
+  }
+
   /** The limit price a conditional order becomes once triggered (undefined for other orders). */
   triggerOf(clientOrderId: string): { kind: TriggerSpec['kind']; limitPrice: number; fired: boolean } | undefined {
     const c = this.orders.get(clientOrderId)?.cond;

@@ -1,5 +1,6 @@
 import type { BarIndicator } from './index.js';
 import { assertPeriod } from './sma.js';
+import { WilderAverage } from './wilder.js';
 
 /**
  * Average True Range with Wilder's smoothing.
@@ -17,37 +18,33 @@ import { assertPeriod } from './sma.js';
  * Then atr = (prev * (period - 1) + tr) / period.
  */
 export class ATR implements BarIndicator {
-  private readonly _period: number;
-  private readonly pm1: number;
-  /** bars seen, capped at period + 1 */
-  private count = 0;
+  /** smooths the true ranges of bars 2, 3, ... (the first bar has no previous close) */
+  private readonly avg: WilderAverage;
+  private started = false;
   private prevClose = NaN;
-  private sumTr = 0;
   private _trueRange = NaN;
-  private _value = NaN;
 
   constructor(period = 14) {
     assertPeriod('ATR period', period);
-    this._period = period;
-    this.pm1 = period - 1;
+    this.avg = new WilderAverage(period);
   }
 
   get period(): number {
-    return this._period;
+    return this.avg.period;
   }
 
   /** Number of updates needed before the first value (period + 1). */
   get warmup(): number {
-    return this._period + 1;
+    return this.avg.period + 1;
   }
 
   get ready(): boolean {
-    return this.count > this._period;
+    return this.avg.ready;
   }
 
   /** Current ATR, NaN until ready. */
   get value(): number {
-    return this._value;
+    return this.avg.value;
   }
 
   /** True range of the latest bar (high - low for the very first bar), NaN before any bar. */
@@ -56,13 +53,11 @@ export class ATR implements BarIndicator {
   }
 
   update(high: number, low: number, close: number): number {
-    const p = this._period;
-    const n = this.count;
     const pc = this.prevClose;
     this.prevClose = close;
-    if (n === 0) {
+    if (!this.started) {
       this._trueRange = high - low;
-      this.count = 1;
+      this.started = true;
       return NaN;
     }
     const hl = high - low;
@@ -70,14 +65,6 @@ export class ATR implements BarIndicator {
     const lc = low > pc ? low - pc : pc - low;
     const tr = hl > hc ? (hl > lc ? hl : lc) : hc > lc ? hc : lc;
     this._trueRange = tr;
-
-    if (n > p) {
-      return (this._value = (this._value * this.pm1 + tr) / p);
-    }
-    // this is true range number n (the first bar's high - low is not part of the seed)
-    this.sumTr += tr;
-    this.count = n + 1;
-    if (n < p) return NaN;
-    return (this._value = this.sumTr / p);
+    return this.avg.update(tr);
   }
 }

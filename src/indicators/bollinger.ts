@@ -1,5 +1,6 @@
 import type { SingleInputIndicator } from './index.js';
-import { assertPeriod, SUM_REL_TOL } from './sma.js';
+import { assertPeriod } from './sma.js';
+import { WINDOW_FILLING, WINDOW_SLID, WindowSum } from './window-sum.js';
 
 /** Rounding-error budget of the sliding sum of squared deviations, relative to its value. */
 const M2_REL_TOL = 1e-10;
@@ -10,16 +11,16 @@ const EPS = Number.EPSILON;
  * standard deviation of the window (divide by n, as TA-Lib and backtrader do).
  *
  * Numerics (O(1) amortised per update, allocation-free):
- * - the window lives in a Float64Array ring buffer; the window sum is slid exactly like SMA
- *   (same sum, so `middle` matches SMA to rounding);
+ * - the window and its drift-guarded running sum live in a WindowSum, as in SMA (same sum, so
+ *   `middle` matches SMA to rounding);
  * - the sum of squared deviations M2 is slid with the exact identity
  *   M2' = M2 + (x - old) × ((x - mean') + (old - mean));
  * - both running quantities carry a bound of the rounding error committed since the last
- *   recompute; when the bound exceeds 1e-11 of |sum| or 1e-10 of M2 (e.g. the window turns flat
- *   right after a spike left it — the case where sliding variance formulas cancel catastrophically)
- *   both are recomputed from the buffer: sum in chronological order, and M2 as a shifted two-pass
- *   sum about the oldest window element (s2 - s1²/n, error ≲ n·ε relative; exactly 0 for a
- *   constant window).
+ *   recompute; when the bound exceeds 1e-11 of |sum| (checked by WindowSum) or 1e-10 of M2 (e.g.
+ *   the window turns flat right after a spike left it — the case where sliding variance formulas
+ *   cancel catastrophically) both are recomputed from the buffer: sum in chronological order, and
+ *   M2 as a shifted two-pass sum about the oldest window element (s2 - s1²/n, error ≲ n·ε relative;
+ *   exactly 0 for a constant window).
  * So σ stays within ~1e-10 relative of a textbook two-pass computation, and a constant window has
  * upper === middle === lower exactly.
  *
@@ -32,11 +33,7 @@ export class Bollinger implements SingleInputIndicator {
   private readonly _period: number;
   /** band width multiplier */
   readonly k: number;
-  private readonly buf: Float64Array;
-  private head = 0;
-  private filled = 0;
-  private sum = 0;
-  private sumErr = 0;
+  private readonly window: WindowSum;
   private mean = 0;
   private m2 = 0;
   private m2Err = 0;
@@ -52,7 +49,7 @@ export class Bollinger implements SingleInputIndicator {
     }
     this._period = period;
     this.k = k;
-    this.buf = new Float64Array(period);
+    this.window = new WindowSum(period);
   }
 
   get period(): number {
@@ -65,7 +62,7 @@ export class Bollinger implements SingleInputIndicator {
   }
 
   get ready(): boolean {
-    return this.filled === this._period;
+    return this.window.full;
   }
 
   /** The middle band, NaN until ready. */
@@ -92,78 +89,53 @@ export class Bollinger implements SingleInputIndicator {
 
   update(x: number): number {
     const p = this._period;
-    const buf = this.buf;
-    const head = this.head;
-    const old = buf[head];
-    buf[head] = x;
-    this.head = head + 1 === p ? 0 : head + 1;
+    const w = this.window;
+    const old = w.oldest;
+    const state = w.push(x);
+    if (state === WINDOW_FILLING) return NaN;
 
-    if (this.filled < p) {
-      if (++this.filled < p) return NaN;
-      this.recompute();
-    } else {
+    if (state === WINDOW_SLID) {
       const d = x - old;
+      const sum = w.sum;
+      const sumErr = w.err;
       const oldMean = this.mean;
-      const sum = this.sum + d;
       const mean = sum / p;
       const a = x - mean;
       const b = old - oldMean;
       const m2 = this.m2 + d * (a + b);
       const absD = Math.abs(d);
-      const sumErr = this.sumErr + EPS * (Math.abs(sum) + absD);
       // own rounding + the effect of the (bounded) error of both means on the increment
       const m2Err =
         this.m2Err +
         EPS * (Math.abs(m2) + absD * (Math.abs(a) + Math.abs(b))) +
         2 * absD * (sumErr / p + EPS * Math.abs(mean));
-      if (sumErr > Math.abs(sum) * SUM_REL_TOL || m2Err > m2 * M2_REL_TOL) {
+      if (m2Err > m2 * M2_REL_TOL) {
+        w.resum();
         this.recompute();
       } else {
-        this.sum = sum;
-        this.sumErr = sumErr;
         this.mean = mean;
         this.m2 = m2;
         this.m2Err = m2Err;
       }
+    } else {
+      // WINDOW_EXACT: just filled, or the sum's drift guard fired
+      this.recompute();
     }
 
     const mid = this.mean;
     const sd = Math.sqrt(this.m2 / p);
-    const w = this.k * sd;
+    const wd = this.k * sd;
     this._stdDev = sd;
-    this._upper = mid + w;
-    this._lower = mid - w;
+    this._upper = mid + wd;
+    this._lower = mid - wd;
     return (this._middle = mid);
   }
 
-  /** Recompute sum and M2 from the (full) buffer; the oldest element sits at `head`. */
+  /** Recompute mean and M2 from the (full) window, whose sum has just been computed exactly. */
   private recompute(): void {
-    const p = this._period;
-    const buf = this.buf;
-    const head = this.head;
-    const shift = buf[head];
-    let s = 0;
-    let s1 = 0;
-    let s2 = 0;
-    for (let i = head; i < p; i++) {
-      const v = buf[i];
-      const dv = v - shift;
-      s += v;
-      s1 += dv;
-      s2 += dv * dv;
-    }
-    for (let i = 0; i < head; i++) {
-      const v = buf[i];
-      const dv = v - shift;
-      s += v;
-      s1 += dv;
-      s2 += dv * dv;
-    }
-    const m2 = s2 - (s1 * s1) / p;
-    this.sum = s;
-    this.sumErr = 0;
-    this.mean = s / p;
-    this.m2 = m2 > 0 ? m2 : 0;
+    const w = this.window;
+    this.mean = w.sum / this._period;
+    this.m2 = w.sumSquaredDeviations();
     this.m2Err = 0;
   }
 }

@@ -1,5 +1,6 @@
 import type { SingleInputIndicator } from './index.js';
 import { assertPeriod } from './sma.js';
+import { WilderAverage } from './wilder.js';
 
 /**
  * Relative Strength Index with Wilder's smoothing.
@@ -16,34 +17,29 @@ import { assertPeriod } from './sma.js';
  * ~1e-15 relative of each other.
  */
 export class RSI implements SingleInputIndicator {
-  private readonly _period: number;
-  private readonly pm1: number;
-  /** inputs seen, capped at period + 1 */
-  private count = 0;
+  private readonly gains: WilderAverage;
+  private readonly losses: WilderAverage;
+  private started = false;
   private prev = NaN;
-  private sumGain = 0;
-  private sumLoss = 0;
-  private _avgGain = NaN;
-  private _avgLoss = NaN;
   private _value = NaN;
 
   constructor(period = 14) {
     assertPeriod('RSI period', period);
-    this._period = period;
-    this.pm1 = period - 1;
+    this.gains = new WilderAverage(period);
+    this.losses = new WilderAverage(period);
   }
 
   get period(): number {
-    return this._period;
+    return this.gains.period;
   }
 
   /** Number of updates needed before the first value (period + 1). */
   get warmup(): number {
-    return this._period + 1;
+    return this.gains.period + 1;
   }
 
   get ready(): boolean {
-    return this.count > this._period;
+    return this.gains.ready;
   }
 
   /** Current RSI in [0, 100], NaN until ready. */
@@ -53,42 +49,25 @@ export class RSI implements SingleInputIndicator {
 
   /** Wilder-smoothed average gain, NaN until ready. */
   get avgGain(): number {
-    return this._avgGain;
+    return this.gains.value;
   }
 
   /** Wilder-smoothed average loss (positive), NaN until ready. */
   get avgLoss(): number {
-    return this._avgLoss;
+    return this.losses.value;
   }
 
   update(x: number): number {
-    const p = this._period;
-    const n = this.count;
     const diff = x - this.prev;
     this.prev = x;
-    if (n === 0) {
-      this.count = 1;
+    if (!this.started) {
+      this.started = true;
       return NaN;
     }
-    const gain = diff > 0 ? diff : 0;
-    const loss = diff < 0 ? -diff : 0;
-
-    let avgGain: number;
-    let avgLoss: number;
-    if (n > p) {
-      avgGain = (this._avgGain * this.pm1 + gain) / p;
-      avgLoss = (this._avgLoss * this.pm1 + loss) / p;
-    } else {
-      // n inputs seen before this one => this is change number n
-      this.sumGain += gain;
-      this.sumLoss += loss;
-      this.count = n + 1;
-      if (n < p) return NaN;
-      avgGain = this.sumGain / p;
-      avgLoss = this.sumLoss / p;
-    }
-    this._avgGain = avgGain;
-    this._avgLoss = avgLoss;
+    // one gain / loss pair per change; both averages warm up in lockstep
+    const avgGain = this.gains.update(diff > 0 ? diff : 0);
+    const avgLoss = this.losses.update(diff < 0 ? -diff : 0);
+    if (!this.gains.ready) return NaN;
     if (avgLoss === 0) return (this._value = avgGain === 0 ? 50 : 100);
     return (this._value = 100 - 100 / (1 + avgGain / avgLoss));
   }

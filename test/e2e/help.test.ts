@@ -108,4 +108,19 @@ describe('top-level usage errors', { timeout: 30_000 }, () => {
     expect(r.stderr).toMatch(/usage/i);
     expect(r.code).toBe(2);
   });
+
+  it('no command after a global flag (tradebot --debug) is the same usage error, exit 2', () => {
+    const r = runCli(['--debug']);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/usage/i);
+    expect(r.code).toBe(2);
+  });
+
+  it('a command group without its subcommand (tradebot config) is a usage error, exit 2', () => {
+    const r = runCli(['config']);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/usage/i);
+    expect(r.stderr).toContain('validate');
+    expect(r.code).toBe(2);
+  });
 });

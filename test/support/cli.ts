@@ -119,7 +119,7 @@ export function stackLines(text: string): string[] {
   return text.split(/\r?\n/).filter((l) => /^\s+at /.test(l));
 }
 
-/** A decimal string as written in the result document: no exponent-free garbage, no NaN. */
+/** A plain decimal string as written in the result document: digits, optional fraction, no exponent, no NaN. */
 export const DECIMAL_STRING_RE = /^-?\d+(\.\d+)?$/;
 
 // ---------------------------------------------------------------------------------------------

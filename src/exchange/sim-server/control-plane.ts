@@ -1,0 +1,130 @@
+import { Dec, decString, type Dec as Decimal } from '../../core/money.js';
+import type { Fault } from './faults.js';
+import { parseFault } from './faults.js';
+
+/** One API request as the simulator saw it (the control plane's own requests are not logged). */
+export interface RequestLogEntry {
+  /** wall-clock time, epoch ms */
+  time: number;
+  simTime: number;
+  method: string;
+  path: string;
+  /** parameters without the signature */
+  params: Record<string, string>;
+  status: number;
+  /** the fault that hit it, if any */
+  fault?: string;
+}
+
+/** What tests and the /__sim/ routes can do to a running simulator. */
+export interface SimControl {
+  /** sim time, epoch ms */
+  now(): number;
+  /** set the price of a symbol (default: the first); resting orders see it at once as a trade */
+  setPrice(price: number, opts?: { symbol?: string; volume?: number }): void;
+  /** move the sim clock forward; candles that close on the way are matched */
+  advance(ms: number): number;
+  addFault(f: Fault): void;
+  clearFaults(): void;
+  faults(): Fault[];
+  requests(): RequestLogEntry[];
+  clearRequests(): void;
+  state(): SimState;
+  /** a fresh account and book (balances as given, or the starting ones); faults and the log cleared */
+  reset(balances?: Record<string, Decimal>): void;
+}
+
+export interface SimState {
+  time: number;
+  prices: Record<string, number>;
+  balances: Record<string, { free: string; used: string; total: string }>;
+  orders: Record<string, unknown>[];
+  trades: Record<string, unknown>[];
+}
+
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function obj(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ControlError(400, 'expected a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function num(v: unknown, name: string): number {
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new ControlError(400, `${name} must be a number`);
+  return n;
+}
+
+/**
+ * The control plane: JSON over /__sim/, unsigned, loopback only.
+ *   GET  /__sim/state                      balances, orders, trades, prices, time
+ *   POST /__sim/price    {price, symbol?, volume?}
+ *   POST /__sim/advance  {ms} | {to}        (sim epoch ms)
+ *   GET|POST|DELETE /__sim/faults          POST one fault, or {faults: [...]}
+ *   GET|DELETE /__sim/requests             the request log
+ *   POST /__sim/reset    {balances?: {USDT: "1000", ...}}
+ */
+export function handleControl(control: SimControl, method: string, path: string, body: unknown): { status: number; json: unknown } {
+  try {
+    const route = `${method} ${path}`;
+    switch (route) {
+      case 'GET /__sim/state':
+        return { status: 200, json: control.state() };
+      case 'POST /__sim/price': {
+        const b = obj(body);
+        control.setPrice(num(b.price, 'price'), {
+          ...(typeof b.symbol === 'string' ? { symbol: b.symbol } : {}),
+          ...(b.volume !== undefined ? { volume: num(b.volume, 'volume') } : {}),
+        });
+        return { status: 200, json: { time: control.now() } };
+      }
+      case 'POST /__sim/advance': {
+        const b = obj(body);
+        const ms = b.to !== undefined ? num(b.to, 'to') - control.now() : num(b.ms, 'ms');
+        if (ms < 0) throw new ControlError(400, 'the clock only moves forward');
+        return { status: 200, json: { time: control.advance(ms) } };
+      }
+      case 'GET /__sim/faults':
+        return { status: 200, json: control.faults() };
+      case 'POST /__sim/faults': {
+        const list = Array.isArray((body as { faults?: unknown })?.faults) ? (body as { faults: unknown[] }).faults : Array.isArray(body) ? body : [body];
+        for (const [i, f] of list.entries()) control.addFault(parseFault(f, `fault ${i + 1}`));
+        return { status: 200, json: control.faults() };
+      }
+      case 'DELETE /__sim/faults':
+        control.clearFaults();
+        return { status: 200, json: [] };
+      case 'GET /__sim/requests':
+        return { status: 200, json: control.requests() };
+      case 'DELETE /__sim/requests':
+        control.clearRequests();
+        return { status: 200, json: [] };
+      case 'POST /__sim/reset': {
+        const b = body === undefined ? {} : obj(body);
+        let balances: Record<string, Decimal> | undefined;
+        if (b.balances !== undefined) {
+          balances = {};
+          for (const [k, v] of Object.entries(obj(b.balances))) balances[k] = new Dec(num(v, `balances.${k}`) === 0 ? 0 : String(v));
+        }
+        control.reset(balances);
+        return { status: 200, json: control.state() };
+      }
+      default:
+        return { status: 404, json: { error: `no control route ${route}` } };
+    }
+  } catch (err) {
+    const status = err instanceof ControlError ? err.status : 400;
+    return { status, json: { error: (err as Error).message } };
+  }
+}
+
+export function balanceJson(b: { free: Decimal; used: Decimal; total: Decimal }): { free: string; used: string; total: string } {
+  return { free: decString(b.free), used: decString(b.used), total: decString(b.total) };
+}
