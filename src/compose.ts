@@ -37,6 +37,7 @@ export function composeBacktest(p: {
     balances: p.balances,
     feeRate: p.settings.feeRate,
     slippageBps: p.slippageBps,
+    historyLimit: 1000,
     ...(p.maxVolumeFraction !== undefined ? { maxVolumeFraction: p.maxVolumeFraction } : {}),
   });
   const store = new MemoryStore();

@@ -60,6 +60,8 @@ export interface Decision {
 }
 
 const MAX_DECISIONS = 200;
+/** finished orders kept in memory; the journal and the exchange keep the full history */
+const ORDER_HISTORY = 5000;
 
 /**
  * The engine: the one trading loop, run unchanged in backtest, paper and live. Per closed candle
@@ -422,8 +424,17 @@ export class Engine {
 
   private untrack(o: Order): void {
     if (!this.active.delete(o)) return;
+    if (this.orders.size > ORDER_HISTORY * 2) this.pruneOrders();
     const k = this.bySymbol.get(o.symbol);
     if (k !== undefined && o.purpose !== 'stop-loss' && o.purpose !== 'take-profit' && o.purpose !== 'trailing-stop') this.pos[k]!.openOrders--;
+  }
+
+  /** Finished orders are kept for lookups (late duplicate fills, status) up to a bound, oldest dropped first. */
+  private pruneOrders(): void {
+    for (const [id, o] of this.orders) {
+      if (this.orders.size <= ORDER_HISTORY) break;
+      if (isTerminal(o.status)) this.orders.delete(id);
+    }
   }
 
   private hasActive(symbol: string, side: 'buy' | 'sell'): boolean {

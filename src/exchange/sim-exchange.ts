@@ -48,6 +48,11 @@ export interface SimExchangeOptions {
    * open for the following bars (partial fills across candles).
    */
   maxVolumeFraction?: number;
+  /**
+   * Finished orders and trades kept for queries (allOrders, myTrades). Unlimited by default, as an
+   * exchange keeps them; a backtest bounds it so a long run does not hold every order in memory.
+   */
+  historyLimit?: number;
 }
 
 interface Account {
@@ -84,6 +89,7 @@ export class SimExchange implements ExchangePort {
   private readonly active = new Map<string, SimOrder[]>();
   private readonly events: ExchangeEvent[] = [];
   private readonly fills: Fill[] = [];
+  private readonly finished: string[] = [];
   private orderSeq = 0;
   private tradeSeq = 0;
   private lastTime = 0;
@@ -211,6 +217,12 @@ export class SimExchange implements ExchangePort {
 
   private close(so: SimOrder, status: OrderStatus, time: number, reason?: string): void {
     this.unlock(so);
+    const limit = this.options.historyLimit;
+    if (limit !== undefined) {
+      this.finished.push(so.order.clientOrderId);
+      if (this.finished.length > 2 * limit) for (const id of this.finished.splice(0, this.finished.length - limit)) this.orders.delete(id);
+      if (this.fills.length > 2 * limit) this.fills.splice(0, this.fills.length - limit);
+    }
     transition(so.order, status, time, reason);
     this.events.push({ kind: 'status', clientOrderId: so.order.clientOrderId, status, time, exchangeId: so.order.exchangeId, ...(reason ? { reason } : {}) });
     const list = this.active.get(so.order.symbol);

@@ -1,0 +1,281 @@
+import type { Exchange, Market as CcxtMarket, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
+import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
+import type { MarketInfo } from '../core/market.js';
+import { OrderRejectedError } from '../core/errors.js';
+import type { Fill, Order, OrderRequest, OrderStatus } from '../core/orders.js';
+import type { BalanceEntry, ExchangeEvent, ExchangePort, SubmitResult } from '../engine/ports.js';
+import { classifyCcxtError, ClockSkewError, type CcxtOperation } from './ccxt-errors.js';
+
+// ccxt's precisionMode values
+const DECIMAL_PLACES = 2;
+const TICK_SIZE = 4;
+
+interface Tracked {
+  req: OrderRequest;
+  exchangeId: string;
+  status: OrderStatus;
+  filled: Decimal;
+  tradeIds: Set<string>;
+}
+
+/**
+ * The ExchangePort over a ccxt exchange instance (live trading, and the loopback simulator in
+ * tests). ccxt cannot push fills, so `onBar` polls the orders this adapter placed and turns what
+ * changed into events. Errors are classified into ours (src/exchange/ccxt-errors.ts); an order
+ * whose answer was lost surfaces as UnknownOutcomeError and is never re-sent here.
+ */
+export class CcxtExchange implements ExchangePort {
+  private readonly markets = new Map<string, MarketInfo>();
+  private readonly tracked = new Map<string, Tracked>();
+  private events: ExchangeEvent[] = [];
+
+  private constructor(readonly ex: Exchange) {}
+
+  /** Loads markets (and, with syncTime, the exchange's clock offset) and returns the adapter. */
+  static async connect(ex: Exchange, opts: { syncTime?: boolean } = {}): Promise<CcxtExchange> {
+    const port = new CcxtExchange(ex);
+    if (opts.syncTime) await port.syncTime();
+    await port.call('read', () => ex.loadMarkets());
+    for (const m of Object.values((ex.markets ?? {}) as Record<string, CcxtMarket>)) {
+      if (m && m.spot !== false) port.markets.set(m.symbol, port.toMarketInfo(m));
+    }
+    return port;
+  }
+
+  /** Measures the exchange clock's offset so that signed requests carry its time. */
+  async syncTime(): Promise<void> {
+    await this.call('read', () => this.ex.loadTimeDifference());
+  }
+
+  market(symbol: string): MarketInfo | undefined {
+    return this.markets.get(symbol);
+  }
+
+  private toMarketInfo(m: CcxtMarket): MarketInfo {
+    const step = (p: number | undefined): Decimal | undefined => {
+      if (p === undefined || p === null) return undefined;
+      if (this.ex.precisionMode === TICK_SIZE) return new Dec(String(p));
+      if (this.ex.precisionMode === DECIMAL_PLACES) return new Dec(10).pow(-p);
+      return undefined;
+    };
+    const num = (x: number | undefined): Decimal | undefined => (x === undefined || x === null ? undefined : new Dec(String(x)));
+    const info: MarketInfo = { symbol: m.symbol, base: m.base, quote: m.quote };
+    const amountStep = step(m.precision?.amount);
+    const priceTick = step(m.precision?.price);
+    const minAmount = num(m.limits?.amount?.min);
+    const minNotional = num(m.limits?.cost?.min);
+    if (amountStep) info.amountStep = amountStep;
+    if (priceTick) info.priceTick = priceTick;
+    if (minAmount) info.minAmount = minAmount;
+    if (minNotional) info.minNotional = minNotional;
+    return info;
+  }
+
+  /** Runs a ccxt call; classifies its errors. A refused timestamp is re-synced and retried once: the exchange did not act on it. */
+  private async call<T>(op: CcxtOperation, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const e = classifyCcxtError(err, { operation: op, headers: this.ex.last_response_headers as Record<string, string> | undefined });
+      if (!(e instanceof ClockSkewError)) throw e;
+      try {
+        await this.ex.loadTimeDifference();
+        return await fn();
+      } catch (err2) {
+        throw classifyCcxtError(err2, { operation: op, headers: this.ex.last_response_headers as Record<string, string> | undefined });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  async submit(req: OrderRequest): Promise<SubmitResult> {
+    const m = this.markets.get(req.symbol);
+    if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
+    this.checkPrecision(req, m);
+    if (req.trailing !== undefined || req.protection) {
+      throw new OrderRejectedError('invalid-order', 'trailing stops and attached brackets are not sent to the exchange: place the exits as separate orders');
+    }
+    const params: Record<string, unknown> = { clientOrderId: req.clientOrderId };
+    let type: 'market' | 'limit' = req.type === 'limit' || (req.type === 'stop' && req.price !== undefined) ? 'limit' : 'market';
+    if (req.type === 'stop') {
+      if (!req.stopPrice) throw new OrderRejectedError('invalid-order', 'a stop order needs a stop price');
+      params.stopLossPrice = num(req.stopPrice);
+    } else if (req.type === 'limit' && !req.price) {
+      throw new OrderRejectedError('invalid-order', 'a limit order needs a price');
+    }
+    if (req.type === 'market') type = 'market';
+    const o = await this.call('submit', () => this.ex.createOrder(req.symbol, type, req.side, num(req.amount), req.price ? num(req.price) : undefined, params));
+    const t: Tracked = { req, exchangeId: String(o.id), status: 'open', filled: ZERO, tradeIds: new Set() };
+    this.tracked.set(req.clientOrderId, t);
+    this.absorb(t, o, o.trades ?? []);
+    return { exchangeId: t.exchangeId, status: t.status };
+  }
+
+  /** Off-step amounts and off-tick prices are refused, as the simulated exchange refuses them (ccxt would round them silently). */
+  private checkPrecision(req: OrderRequest, m: MarketInfo): void {
+    if (!req.amount.isFinite() || req.amount.lte(0)) throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} must be positive`);
+    if (m.amountStep && !req.amount.mod(m.amountStep).isZero()) {
+      throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} is not a multiple of the step ${m.amountStep.toFixed()} for ${m.symbol}`);
+    }
+    for (const p of [req.price, req.stopPrice]) {
+      if (p === undefined) continue;
+      if (!p.isFinite() || p.lte(0)) throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} must be positive`);
+      if (m.priceTick && !p.mod(m.priceTick).isZero()) {
+        throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} is not a multiple of the tick ${m.priceTick.toFixed()} for ${m.symbol}`);
+      }
+    }
+  }
+
+  async cancel(clientOrderId: string, symbol: string): Promise<void> {
+    const t = this.tracked.get(clientOrderId);
+    const o = await this.call('cancel', () => this.ex.cancelOrder(t?.exchangeId ?? '', symbol, { clientOrderId }));
+    if (t) this.absorb(t, o, []);
+  }
+
+  async fetchOrder(clientOrderId: string, symbol: string): Promise<Order | null> {
+    let o: CcxtOrder;
+    try {
+      o = await this.call('read', () => this.ex.fetchOrder('', symbol, { clientOrderId }));
+    } catch (err) {
+      if (err instanceof OrderRejectedError && err.code === 'order-not-found') return null;
+      throw err;
+    }
+    const trades = Number(o.filled ?? 0) > 0 ? await this.call('read', () => this.ex.fetchMyTrades(symbol, undefined, undefined, { orderId: o.id })) : [];
+    const t = this.tracked.get(clientOrderId);
+    if (t) this.absorb(t, o, trades);
+    return this.toOrder(clientOrderId, symbol, o, trades, t?.req);
+  }
+
+  async fetchBalances(): Promise<Record<string, BalanceEntry>> {
+    const b = await this.call('read', () => this.ex.fetchBalance());
+    const out: Record<string, BalanceEntry> = {};
+    const raw = (b.info as { balances?: { asset: string; free: string; locked: string }[] } | undefined)?.balances;
+    if (Array.isArray(raw)) {
+      // Binance's own decimal strings: exact, unlike ccxt's floats
+      for (const r of raw) {
+        const free = new Dec(r.free);
+        const used = new Dec(r.locked);
+        out[this.ex.safeCurrencyCode(r.asset) ?? r.asset] = { free, used, total: free.plus(used) };
+      }
+      return out;
+    }
+    const free = b.free as unknown as Record<string, number>;
+    const used = b.used as unknown as Record<string, number>;
+    for (const c of Object.keys(b.total ?? {})) {
+      const f = new Dec(String(free[c] ?? 0));
+      const u = new Dec(String(used[c] ?? 0));
+      out[c] = { free: f, used: u, total: f.plus(u) };
+    }
+    return out;
+  }
+
+  /** Market data moved: poll this symbol's orders that can still change, and queue what changed. */
+  async onBar(symbol: string): Promise<void> {
+    for (const [coid, t] of this.tracked) {
+      if (t.req.symbol !== symbol || isDone(t.status)) continue;
+      await this.fetchOrder(coid, symbol);
+    }
+  }
+
+  drainEvents(): ExchangeEvent[] {
+    if (this.events.length === 0) return [];
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  // ---------------------------------------------------------------- mapping
+
+  /** Queue fills not seen before and a status change, from an order and its trades. */
+  private absorb(t: Tracked, o: CcxtOrder, trades: CcxtTrade[]): void {
+    for (const tr of trades) {
+      const f = toFill(t.req.clientOrderId, t.req.symbol, t.req.side, tr, this.markets.get(t.req.symbol)?.quote);
+      if (t.tradeIds.has(f.tradeId)) continue;
+      t.tradeIds.add(f.tradeId);
+      t.filled = t.filled.plus(f.qty);
+      this.events.push({ kind: 'fill', fill: f });
+    }
+    const status = toStatus(o);
+    if (status !== t.status) {
+      t.status = status;
+      this.events.push({ kind: 'status', clientOrderId: t.req.clientOrderId, status, time: o.lastUpdateTimestamp ?? o.timestamp ?? Date.now(), exchangeId: t.exchangeId });
+    }
+  }
+
+  private toOrder(clientOrderId: string, symbol: string, o: CcxtOrder, trades: CcxtTrade[], req: OrderRequest | undefined): Order {
+    const info = o.info as Record<string, string | undefined>;
+    const quote = this.markets.get(symbol)?.quote;
+    const fills = trades.map((tr) => toFill(clientOrderId, symbol, o.side as 'buy' | 'sell', tr, quote));
+    const dec = (s: string | undefined, n: number | undefined) => (s !== undefined ? new Dec(s) : n !== undefined && n !== null ? new Dec(String(n)) : undefined);
+    const price = dec(info.price, o.price);
+    const stop = dec(info.stopPrice, o.triggerPrice);
+    const createdAt = req?.createdAt ?? o.timestamp ?? 0;
+    const type = req?.type ?? (o.triggerPrice ? 'stop' : o.type === 'limit' ? 'limit' : 'market');
+    return {
+      clientOrderId,
+      symbol,
+      side: o.side as 'buy' | 'sell',
+      type,
+      amount: dec(info.origQty, o.amount) ?? ZERO,
+      price: price && !price.isZero() ? price : undefined,
+      stopPrice: stop && !stop.isZero() ? stop : undefined,
+      trailing: undefined,
+      purpose: req?.purpose ?? 'manual',
+      protection: undefined,
+      parentId: req?.parentId,
+      createdAt,
+      status: toStatus(o),
+      exchangeId: String(o.id),
+      filled: dec(info.executedQty, o.filled) ?? ZERO,
+      cost: dec(info.cummulativeQuoteQty, o.cost) ?? ZERO,
+      fee: fills.reduce((s, f) => s.plus(f.fee), ZERO),
+      feeCurrency: fills[0]?.feeCurrency,
+      tradeIds: fills.map((f) => f.tradeId),
+      updatedAt: o.lastUpdateTimestamp ?? o.timestamp ?? createdAt,
+      reason: undefined,
+    };
+  }
+}
+
+function num(d: Decimal): number {
+  return Number(d.toFixed());
+}
+
+function isDone(s: OrderStatus): boolean {
+  return s === 'filled' || s === 'canceled' || s === 'expired' || s === 'rejected';
+}
+
+function toStatus(o: CcxtOrder): OrderStatus {
+  switch (o.status) {
+    case 'closed':
+      return 'filled';
+    case 'canceled':
+      return 'canceled';
+    case 'expired':
+      return 'expired';
+    case 'rejected':
+      return 'rejected';
+    default:
+      return 'open';
+  }
+}
+
+function toFill(clientOrderId: string, symbol: string, side: 'buy' | 'sell', tr: CcxtTrade, quote: string | undefined): Fill {
+  const info = (tr.info ?? {}) as Record<string, string | number | undefined>;
+  const s = (a: unknown, b: number | undefined) => new Dec(a !== undefined && a !== null ? String(a) : String(b ?? 0));
+  const qty = s(info.qty, tr.amount);
+  const price = s(info.price, tr.price);
+  return {
+    tradeId: String(info.tradeId ?? info.id ?? tr.id),
+    clientOrderId,
+    symbol,
+    side,
+    qty,
+    price,
+    cost: info.quoteQty !== undefined ? new Dec(String(info.quoteQty)) : qty.mul(price),
+    fee: s(info.commission, tr.fee?.cost),
+    feeCurrency: String(info.commissionAsset ?? tr.fee?.currency ?? quote ?? ''),
+    time: tr.timestamp ?? 0,
+  };
+}
