@@ -127,7 +127,7 @@ export function classifyCcxtError(err: unknown, ctx: ClassifyContext): unknown {
       ? new UnknownOutcomeError(`no answer to the ${ctx.operation === 'submit' ? 'order' : 'cancel'} before the timeout: its outcome is unknown until the order is queried`, cause)
       : new NetworkError(`the exchange did not answer in time: ${msg}`, cause);
   }
-  if (names.has('ExchangeNotAvailable') || names.has('OperationFailed') && !names.has('NetworkError')) {
+  if (names.has('ExchangeNotAvailable') || (names.has('OperationFailed') && !names.has('NetworkError'))) {
     return new ExchangeUnavailableError(`the exchange is unavailable: ${shorten(text)}`, order, cause);
   }
   if (names.has('NetworkError')) {

@@ -36,7 +36,7 @@ export class CcxtExchange implements ExchangePort {
     const port = new CcxtExchange(ex);
     if (opts.syncTime) await port.syncTime();
     await port.call('read', () => ex.loadMarkets());
-    for (const m of Object.values((ex.markets ?? {}) as Record<string, CcxtMarket>)) {
+    for (const m of Object.values((ex.markets ?? {}) as Record<string, NonNullable<CcxtMarket>>)) {
       if (m && m.spot !== false) port.markets.set(m.symbol, port.toMarketInfo(m));
     }
     return port;
@@ -51,7 +51,7 @@ export class CcxtExchange implements ExchangePort {
     return this.markets.get(symbol);
   }
 
-  private toMarketInfo(m: CcxtMarket): MarketInfo {
+  private toMarketInfo(m: NonNullable<CcxtMarket>): MarketInfo {
     const step = (p: number | undefined): Decimal | undefined => {
       if (p === undefined || p === null) return undefined;
       if (this.ex.precisionMode === TICK_SIZE) return new Dec(String(p));

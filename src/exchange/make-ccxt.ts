@@ -21,9 +21,10 @@ export interface MakeCcxtOptions {
  * load, and read-only commands never need it.
  */
 export async function makeCcxt(o: MakeCcxtOptions): Promise<Exchange> {
-  const mod = (await import('ccxt')) as unknown as { default?: Record<string, unknown>; exchanges: string[] } & Record<string, unknown>;
-  const Ctor = (mod[o.id] ?? mod.default?.[o.id]) as (new (config: Record<string, unknown>) => Exchange) | undefined;
-  if (typeof Ctor !== 'function' || !mod.exchanges.includes(o.id)) {
+  const mod = (await import('ccxt')) as unknown as { default?: Record<string, unknown> } & Record<string, unknown>;
+  const ids = (mod.default?.exchanges ?? []) as string[];
+  const Ctor = (mod.default?.[o.id] ?? mod[o.id]) as (new (config: Record<string, unknown>) => Exchange) | undefined;
+  if (typeof Ctor !== 'function' || (Array.isArray(ids) && ids.length > 0 && !ids.includes(o.id))) {
     throw new UsageError(`unknown exchange ${JSON.stringify(o.id)}: expected a ccxt exchange id such as binance, kraken, coinbase`);
   }
   const env = o.env ?? process.env;

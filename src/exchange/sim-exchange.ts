@@ -133,7 +133,6 @@ export class SimExchange implements ExchangePort {
     if (trigger) so.cond = { kind: trigger.kind, limitF: trigger.limitPrice ? trigger.limitPrice.toNumber() : NaN, fired: false };
     this.lockFor(so, m);
     this.orders.set(req.clientOrderId, so);
-    this.byExchangeId.set(order.exchangeId, so);
     transition(order, 'open', req.createdAt);
     this.activate(so);
     return { exchangeId: order.exchangeId, status: order.status };
@@ -369,6 +368,8 @@ export class SimExchange implements ExchangePort {
     if (opts.trigger && (r.type !== 'stop' || !r.stopPrice)) throw new OrderRejectedError('invalid-order', 'a conditional order needs type stop and a stop price');
     const result = this.place(r, opts.trigger);
     const so = this.orders.get(r.clientOrderId)!;
+    // indexed here, not in place(): a backtest never looks orders up by exchange id
+    this.byExchangeId.set(result.exchangeId, so);
     const p = now.price;
     if (r.type === 'market') {
       this.fill(so, slipped(r.side, p, this.options.slippageBps), now.time, Infinity);
@@ -387,6 +388,10 @@ export class SimExchange implements ExchangePort {
   /** An order by the id the exchange gave it, or undefined. */
   orderByExchangeId(exchangeId: string): Order | undefined {
     let so = this.byExchangeId.get(exchangeId);
+    if (so && this.orders.get(so.order.clientOrderId) !== so) {
+      this.byExchangeId.delete(exchangeId); // dropped by historyLimit
+      so = undefined;
+    }
     if (!so) {
       // protective exits are placed by the exchange itself: index them on first lookup
       for (const o of this.orders.values()) if (o.order.exchangeId === exchangeId) so = o;
