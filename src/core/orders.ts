@@ -1,5 +1,5 @@
 import type { Dec as Decimal } from './money.js';
-import { ZERO } from './money.js';
+import { Dec, ZERO } from './money.js';
 import { InternalError } from './errors.js';
 
 export type Side = 'buy' | 'sell';
@@ -170,4 +170,71 @@ export function remaining(order: Order): Decimal {
 
 export function averagePrice(order: Order): Decimal | undefined {
   return order.filled.isZero() ? undefined : order.cost.div(order.filled);
+}
+
+/** An order as stored in state files: Decimals as strings. */
+export type SerializedOrder = Omit<Order, 'amount' | 'price' | 'stopPrice' | 'filled' | 'cost' | 'fee'> & {
+  amount: string;
+  price?: string;
+  stopPrice?: string;
+  filled: string;
+  cost: string;
+  fee: string;
+};
+
+export function serializeOrder(o: Order): SerializedOrder {
+  const { amount, price, stopPrice, filled, cost, fee, ...rest } = o;
+  const out: Record<string, unknown> = { ...rest, amount: amount.toFixed(), filled: filled.toFixed(), cost: cost.toFixed(), fee: fee.toFixed() };
+  if (price) out.price = price.toFixed();
+  if (stopPrice) out.stopPrice = stopPrice.toFixed();
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out as SerializedOrder;
+}
+
+export function restoreOrder(s: SerializedOrder): Order {
+  const o = newOrder({
+    clientOrderId: s.clientOrderId,
+    symbol: s.symbol,
+    side: s.side,
+    type: s.type,
+    amount: new Dec(s.amount),
+    price: s.price !== undefined ? new Dec(s.price) : undefined,
+    stopPrice: s.stopPrice !== undefined ? new Dec(s.stopPrice) : undefined,
+    trailing: s.trailing,
+    purpose: s.purpose,
+    protection: s.protection,
+    parentId: s.parentId,
+    createdAt: s.createdAt,
+  });
+  o.status = s.status;
+  o.exchangeId = s.exchangeId;
+  o.filled = new Dec(s.filled);
+  o.cost = new Dec(s.cost);
+  o.fee = new Dec(s.fee);
+  o.feeCurrency = s.feeCurrency;
+  o.tradeIds = [...s.tradeIds];
+  o.updatedAt = s.updatedAt;
+  o.reason = s.reason;
+  return o;
+}
+
+export interface SerializedFill {
+  tradeId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  qty: string;
+  price: string;
+  cost: string;
+  fee: string;
+  feeCurrency: string;
+  time: number;
+}
+
+export function serializeFill(f: Fill): SerializedFill {
+  return { ...f, qty: f.qty.toFixed(), price: f.price.toFixed(), cost: f.cost.toFixed(), fee: f.fee.toFixed() };
+}
+
+export function restoreFill(f: SerializedFill): Fill {
+  return { ...f, qty: new Dec(f.qty), price: new Dec(f.price), cost: new Dec(f.cost), fee: new Dec(f.fee) };
 }

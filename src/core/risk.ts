@@ -25,7 +25,8 @@ export type RiskDenialCode =
   | 'daily-loss-limit'
   | 'max-drawdown'
   | 'stop-loss-cooldown'
-  | 'halted';
+  | 'halted'
+  | 'paused';
 
 export type RiskDecision = { approved: true } | { approved: false; code: RiskDenialCode; message: string };
 

@@ -13,6 +13,9 @@ import {
   type OrderRequest,
   type OrderStatus,
   type Protection,
+  type SerializedOrder,
+  serializeOrder,
+  restoreOrder,
 } from '../core/orders.js';
 import { Portfolio } from '../core/portfolio.js';
 import { entryQuantity, type Stake } from '../core/sizing.js';
@@ -39,6 +42,11 @@ export interface EngineSettings {
   ids: OrderIds;
   /** backtests fail on a strategy exception; live and paper halt entries and keep running */
   onStrategyError: 'throw' | 'halt';
+  /**
+   * Candles with an open time up to this are shown to the strategy to warm its indicators, but
+   * nothing it asks for is acted on (paper and live start from recent history).
+   */
+  warmupUntil?: number;
 }
 
 export interface EnginePorts {
@@ -71,7 +79,7 @@ const ORDER_HISTORY = 5000;
  * the orders. Steps 1-4 are float-only; Decimal appears only in 2 and 5.
  */
 export class Engine {
-  readonly portfolio: Portfolio;
+  portfolio: Portfolio;
   readonly orders = new Map<string, Order>();
   readonly risk: RiskState;
   readonly decisions: Decision[] = [];
@@ -85,6 +93,7 @@ export class Engine {
   equityValue: Float64Array;
   equityLength = 0;
   private stopRequested = false;
+  private paused = false;
 
   private readonly ctx = new EngineContext();
   private readonly pos: PositionView[];
@@ -134,14 +143,44 @@ export class Engine {
     }
   }
 
+  /** No new entries while paused; exits and protective stops still work. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** One closed candle. Returns a promise only when asynchronous work (orders, I/O) is needed. */
   processBar(k: number, s: CandleSeries, i: number): Promise<void> | undefined {
     const time = s.time[i]!;
-    if (time <= this.lastBarTime[k]!) return undefined; // already handled before a restart
+    if (time <= this.lastBarTime[k]! || time <= (this.settings.warmupUntil ?? -Infinity)) return this.warm(k, s, i);
     this.ports.clock.onBar?.(time + s.timeframeMs);
     const seen = this.ports.exchange.onBar?.(this.instruments[k]!.symbol, s, i);
     if (seen !== undefined) return seen.then(() => this.afterExchange(k, s, i));
     return this.afterExchange(k, s, i);
+  }
+
+  /**
+   * A candle from before the start (history) or already handled before a restart: the strategy
+   * sees it so its indicators are warm, and whatever it asks for is dropped.
+   */
+  private warm(k: number, s: CandleSeries, i: number): undefined {
+    const ctx = this.ctx;
+    ctx.symbol = this.instruments[k]!.symbol;
+    ctx.s = s;
+    ctx.i = i;
+    ctx.pos = this.pos[k]!;
+    ctx.cashF = this.cashF;
+    try {
+      this.instruments[k]!.strategy.onCandle(ctx);
+    } catch (err) {
+      this.onStrategyError(err, k, s.time[i]!);
+    }
+    ctx.intents.length = 0;
+    this.lastClose[k] = s.close[i]!;
+    return undefined;
   }
 
   private afterExchange(k: number, s: CandleSeries, i: number): Promise<void> | undefined {
@@ -225,6 +264,7 @@ export class Engine {
     const p = this.pos[k]!;
     if (p.inPosition || this.hasActive(inst.symbol, 'buy')) return; // one entry at a time per instrument
     const now = this.ports.clock.now();
+    if (this.paused) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: 'paused', message: 'the bot is paused: no new entries' });
     const price = it.type === 'limit' ? roundPrice(m, new Dec(it.price!), 'buy') : new Dec(s.close[i]!);
     const qty = roundAmount(
       m,
@@ -463,13 +503,31 @@ export class Engine {
     return this.lastClose[k]!;
   }
 
+  /** Resume from a snapshot: the same balances, positions, open orders, risk state and progress. */
+  restore(snap: EngineSnapshot): void {
+    this.portfolio = Portfolio.restore(snap.portfolio);
+    this.orders.clear();
+    this.active.clear();
+    for (const p of this.pos) p.openOrders = 0;
+    for (const so of snap.orders) {
+      const o = restoreOrder(so);
+      this.orders.set(o.clientOrderId, o);
+      if (!isTerminal(o.status)) this.track(o);
+    }
+    Object.assign(this.risk, snap.risk);
+    snap.lastBarTime.forEach((t, k) => {
+      if (k < this.lastBarTime.length) this.lastBarTime[k] = t ?? -Infinity;
+    });
+    this.instruments.forEach((_, k) => this.refresh(k, true));
+  }
+
   snapshot(): EngineSnapshot {
     return {
       portfolio: this.portfolio.snapshot(),
       orders: [...this.orders.values()].filter((o) => !isTerminal(o.status) || o.updatedAt >= this.recentCutoff()).map(serializeOrder),
       risk: this.risk,
       idSequence: this.settings.ids.sequence,
-      lastBarTime: [...this.lastBarTime],
+      lastBarTime: this.lastBarTime.map((t) => (Number.isFinite(t) ? t : null)),
     };
   }
 
@@ -483,27 +541,7 @@ export interface EngineSnapshot {
   orders: SerializedOrder[];
   risk: RiskState;
   idSequence: number;
-  lastBarTime: number[];
+  /** null: no candle handled yet */
+  lastBarTime: (number | null)[];
 }
 
-export type SerializedOrder = Omit<Order, 'amount' | 'price' | 'stopPrice' | 'filled' | 'cost' | 'fee'> & {
-  amount: string;
-  price?: string;
-  stopPrice?: string;
-  filled: string;
-  cost: string;
-  fee: string;
-};
-
-export function serializeOrder(o: Order): SerializedOrder {
-  const { amount, price, stopPrice, filled, cost, fee, ...rest } = o;
-  return {
-    ...rest,
-    amount: amount.toFixed(),
-    ...(price ? { price: price.toFixed() } : {}),
-    ...(stopPrice ? { stopPrice: stopPrice.toFixed() } : {}),
-    filled: filled.toFixed(),
-    cost: cost.toFixed(),
-    fee: fee.toFixed(),
-  };
-}

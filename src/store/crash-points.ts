@@ -1,0 +1,23 @@
+/**
+ * Named crash points for recovery tests: `TRADEBOT_CRASH_AT=after-journal` (optionally `:N` for
+ * the N-th time) makes the process kill itself with SIGKILL there, exactly as a power cut or
+ * `kill -9` would. Unset, every check is a no-op.
+ */
+export type CrashPoint = 'after-journal' | 'after-send' | 'after-ack' | 'mid-snapshot' | 'after-fill';
+
+export class CrashPoints {
+  private readonly point: string | null;
+  private remaining: number;
+
+  constructor(spec: string | undefined) {
+    const [point, n] = (spec ?? '').split(':');
+    this.point = point ? point : null;
+    this.remaining = n ? Math.max(1, Number(n)) : 1;
+  }
+
+  hit(point: CrashPoint): void {
+    if (this.point !== point) return;
+    if (--this.remaining > 0) return;
+    process.kill(process.pid, 'SIGKILL');
+  }
+}
