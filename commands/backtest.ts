@@ -29,6 +29,7 @@ const FLAGS: FlagMap = {
   assert: { path: 'backtest.assert', kind: 'string' },
   baseline: { path: 'backtest.baseline', kind: 'string' },
   tolerance: { path: 'backtest.tolerance', kind: 'number' },
+  warmup: { path: 'backtest.warmup', kind: 'number' },
 };
 
 export function backtestCommand(env: CommandEnv): Command {
@@ -51,6 +52,7 @@ export function backtestCommand(env: CommandEnv): Command {
     .option('--trailing-stop <fraction>', 'trailing stop distance below the highest price since entry')
     .option('--risk-per-trade <fraction>', 'size entries to lose this fraction of equity at the stop (needs --stop-loss)')
     .option('--max-open-positions <n>', 'maximum positions open at once', String(D.risk.maxOpenPositions))
+    .option('--warmup <n>', 'candles at the start that only warm the indicators, no trading (as paper and live start)', String(D.backtest.warmup))
     .option('--json', 'print the result document as JSON on stdout', false)
     .option('--out <file>', 'also write the result document (JSON) to this file')
     .option('--trades-csv <file>', 'write the trades as CSV to this file')

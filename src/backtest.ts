@@ -88,6 +88,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
       limits,
       ids: new OrderIds('bt'),
       onStrategyError: 'throw',
+      ...(cfg.backtest.warmup > 0 ? { warmupUntil: data.series.time[Math.min(cfg.backtest.warmup, data.series.length) - 1]! } : {}),
     },
   });
 

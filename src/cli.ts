@@ -5,6 +5,7 @@ import { processEnv, type CommandEnv } from './io.js';
 import { backtestCommand } from '../commands/backtest.js';
 import { strategiesCommand } from '../commands/strategies.js';
 import { configCommand } from '../commands/config.js';
+import { paperCommand } from '../commands/paper.js';
 import { simCommand } from '../commands/sim.js';
 
 const EXIT_CODES_HELP = `
@@ -32,6 +33,7 @@ export function buildProgram(env: CommandEnv): Command {
   program.addCommand(backtestCommand(env));
   program.addCommand(strategiesCommand(env));
   program.addCommand(configCommand(env));
+  program.addCommand(paperCommand(env));
   program.addCommand(simCommand(env));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   return program;

@@ -57,6 +57,13 @@ export interface BacktestConfig {
   assert: string | null;
   baseline: string | null;
   tolerance: number;
+  warmup: number;
+}
+
+export interface PaperConfig {
+  balances: string | null;
+  warmup: number;
+  poll: number;
 }
 
 /** The fully-defaulted configuration (resolveConfig's result). */
@@ -72,6 +79,7 @@ export interface TradebotConfig {
   risk: RiskConfig;
   market: MarketConfig;
   backtest: BacktestConfig;
+  paper: PaperConfig;
   home: string | null;
 }
 
@@ -435,6 +443,15 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     assert: optStringField('conditions to check, e.g. "sharpe>=1.2,maxDrawdown<=0.25"'),
     baseline: optStringField('result JSON to compare against'),
     tolerance: numberField('allowed relative difference from the baseline', 0.01, { min: 0 }),
+    warmup: integerField('candles at the start that only warm the indicators (no trading)', 0, { min: 0 }),
+  }),
+  paper: objectField<PaperConfig>('paper trading (and the shared bot settings of live)', {
+    balances: optStringField('starting balances, e.g. "USDT=10000,BTC=0"; null = `cash` in the quote currency', {
+      expected: 'a list like "USDT=10000,BTC=0.5"',
+      test: (s) => s.split(',').every((p) => /^\s*[A-Za-z0-9]+\s*=\s*\d+(\.\d+)?\s*$/.test(p)),
+    }),
+    warmup: integerField('candles of history that warm the indicators before the first decision', 500, { min: 1, max: 10000 }),
+    poll: integerField('milliseconds between polls for new candles', 2000, { min: 100 }),
   }),
   home: optStringField('tradebot home directory (state, cache); else TRADEBOT_HOME or the platform data dir'),
 });

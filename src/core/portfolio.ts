@@ -174,14 +174,14 @@ export class Portfolio {
     this.balances.set(currency, this.balance(currency).plus(delta));
   }
 
-  /** Equity in quote, marking each open position at `prices[symbol]`. */
-  equity(prices: Record<string, number>, markets: Record<string, MarketInfo>): Decimal {
+  /** Equity in quote: the quote balance plus every market's base balance marked at `prices[symbol]`. */
+  equity(prices: Record<string, number>, markets: readonly MarketInfo[]): Decimal {
     let e = this.balance(this.quote);
-    for (const symbol of this.open.keys()) {
-      const m = markets[symbol];
-      const p = prices[symbol];
-      if (!m || p === undefined) continue;
-      e = e.plus(this.balance(m.base).mul(new Dec(p)));
+    for (const m of markets) {
+      const p = prices[m.symbol];
+      const b = this.balance(m.base);
+      if (p === undefined || !Number.isFinite(p) || b.isZero()) continue;
+      e = e.plus(b.mul(new Dec(p)));
     }
     return e;
   }

@@ -12,6 +12,12 @@ import {
   type Order,
   type OrderRequest,
   type OrderStatus,
+  type SerializedOrder,
+  type SerializedFill,
+  serializeOrder,
+  restoreOrder,
+  serializeFill,
+  restoreFill,
 } from '../core/orders.js';
 import type { BalanceEntry, ExchangeEvent, ExchangePort, SubmitResult } from '../engine/ports.js';
 import { limitTouch, slipped, stopTrigger } from './fill-model.js';
@@ -60,6 +66,23 @@ interface Account {
   used: Decimal;
 }
 
+/** What a paper bot persists of its simulated exchange: accounts, open orders, recent trades, counters. */
+export interface SimExchangeSnapshot {
+  accounts: Record<string, { free: string; used: string }>;
+  open: {
+    order: SerializedOrder;
+    highWater: number | null;
+    lockCurrency: string | null;
+    locked: string;
+    group: string | null;
+    cond?: { kind: TriggerSpec['kind']; limitF: number | null; fired: boolean };
+  }[];
+  fills: SerializedFill[];
+  orderSeq: number;
+  tradeSeq: number;
+  lastTime: number;
+}
+
 interface SimOrder {
   order: Order;
   /** float copies of the prices for the per-bar checks */
@@ -98,6 +121,54 @@ export class SimExchange implements ExchangePort {
   constructor(readonly options: SimExchangeOptions) {
     for (const m of options.markets) this.markets.set(m.symbol, m);
     for (const [c, v] of Object.entries(options.balances)) this.accounts.set(c, { free: v, used: ZERO });
+  }
+
+  snapshot(): SimExchangeSnapshot {
+    const nan = (x: number) => (Number.isNaN(x) ? null : x);
+    return {
+      accounts: Object.fromEntries([...this.accounts].map(([c, a]) => [c, { free: a.free.toFixed(), used: a.used.toFixed() }])),
+      open: [...this.orders.values()]
+        .filter((so) => !isTerminal(so.order.status))
+        .map((so) => ({
+          order: serializeOrder(so.order),
+          highWater: nan(so.highWater),
+          lockCurrency: so.lockCurrency,
+          locked: so.locked.toFixed(),
+          group: so.group,
+          ...(so.cond ? { cond: { kind: so.cond.kind, limitF: nan(so.cond.limitF), fired: so.cond.fired } } : {}),
+        })),
+      fills: this.fills.slice(-1000).map(serializeFill),
+      orderSeq: this.orderSeq,
+      tradeSeq: this.tradeSeq,
+      lastTime: this.lastTime,
+    };
+  }
+
+  /** Rebuild the exchange a paper bot had, with the same open orders, locks and counters. */
+  static restore(options: SimExchangeOptions, snap: SimExchangeSnapshot): SimExchange {
+    const ex = new SimExchange({ ...options, balances: {} });
+    for (const [c, a] of Object.entries(snap.accounts)) ex.accounts.set(c, { free: new Dec(a.free), used: new Dec(a.used) });
+    for (const o of snap.open) {
+      const order = restoreOrder(o.order);
+      const so: SimOrder = {
+        order,
+        priceF: order.price ? order.price.toNumber() : NaN,
+        stopF: order.stopPrice ? order.stopPrice.toNumber() : NaN,
+        highWater: o.highWater ?? NaN,
+        lockCurrency: o.lockCurrency,
+        locked: new Dec(o.locked),
+        group: o.group,
+      };
+      if (o.cond) so.cond = { kind: o.cond.kind, limitF: o.cond.limitF ?? NaN, fired: o.cond.fired };
+      ex.orders.set(order.clientOrderId, so);
+      if (order.exchangeId) ex.byExchangeId.set(order.exchangeId, so);
+      ex.activate(so);
+    }
+    for (const f of snap.fills) ex.fills.push(restoreFill(f));
+    ex.orderSeq = snap.orderSeq;
+    ex.tradeSeq = snap.tradeSeq;
+    ex.lastTime = snap.lastTime;
+    return ex;
   }
 
   market(symbol: string): MarketInfo | undefined {
@@ -351,10 +422,17 @@ export class SimExchange implements ExchangePort {
     if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
     let r = req;
     if (opts.quoteQty !== undefined) {
-      if (req.type !== 'market' || req.side !== 'buy') throw new OrderRejectedError('invalid-order', 'a quote quantity is only for market buys');
-      const px = new Dec(slipped('buy', now.price, this.options.slippageBps));
-      let qty = opts.quoteQty.div(px);
-      qty = m.amountStep ? qty.div(m.amountStep).floor().mul(m.amountStep) : qty.toDecimalPlaces(8, Dec.ROUND_DOWN);
+      if (req.type !== 'market') throw new OrderRejectedError('invalid-order', 'a quote quantity is only for market orders');
+      const px = new Dec(slipped(req.side, now.price, this.options.slippageBps));
+      const down = (x: Decimal) => (m.amountStep ? x.div(m.amountStep).floor().mul(m.amountStep) : x.toDecimalPlaces(8, Dec.ROUND_DOWN));
+      let qty = down(opts.quoteQty.div(px));
+      if (req.side === 'buy') {
+        // Binance takes a buy's fee in base, so spending the whole free quote works there; here the
+        // fee is charged in quote on top, so a quote amount the account holds buys what it can pay
+        const free = this.account(m.quote).free;
+        const onePlusFee = new Dec(1).plus(this.options.feeRate);
+        if (opts.quoteQty.lte(free) && qty.mul(px).mul(onePlusFee).gt(free)) qty = down(free.div(px.mul(onePlusFee)));
+      }
       r = { ...req, amount: qty };
     }
     if (r.type === 'market' && r.side === 'buy') {

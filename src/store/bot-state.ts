@@ -50,6 +50,10 @@ export interface BotRuntime {
   equity: { start: string; dayStart: string; day: number; last: string; lastTime: number } | null;
   /** the last control command acknowledged (stop/pause/resume) */
   ack: { seq: number; command: string; time: number } | null;
+  /** last close per pair, for marking positions in status */
+  prices: Record<string, number>;
+  /** the feed or exchange is failing and being retried (status: degraded) */
+  degraded: { since: number; message: string } | null;
 }
 
 export interface BotStateDoc {

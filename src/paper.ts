@@ -1,0 +1,307 @@
+import { hostname } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { Dec, parseDecimal, type Dec as Decimal } from './core/money.js';
+import { UsageError, StateError } from './core/errors.js';
+import { parseStake, formatStake } from './core/sizing.js';
+import { OrderIds, idPrefixFor } from './core/ids.js';
+import { timeframeToMs } from './core/timeframe.js';
+import type { MarketInfo } from './core/market.js';
+import type { Protection } from './core/orders.js';
+import type { TradebotConfig } from './config/schema.js';
+import { resolveHome } from './config/home.js';
+import { didYouMean, editDistance } from './config/did-you-mean.js';
+import { loadStrategy } from './strategies/registry.js';
+import { resolveParams } from './strategies/params.js';
+import { indicators } from './indicators/index.js';
+import { SimExchange } from './exchange/sim-exchange.js';
+import { CcxtCandleFeed } from './data/ccxt-feed.js';
+import { Engine, type EngineSnapshot } from './engine/engine.js';
+import { SystemClock } from './engine/clocks.js';
+import { FileStore } from './store/file-store.js';
+import { STATE_SCHEMA_VERSION, type BotIdentity, type BotRuntime, type BotStateDoc } from './store/bot-state.js';
+import { BotSession } from './bot/session.js';
+import { readControl } from './bot/control.js';
+import { VERSION } from './version.js';
+
+export interface PaperEnv {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** one-line progress for a person (stderr) */
+  say?: (line: string) => void;
+}
+
+export interface PaperOptions {
+  bot: string;
+  /** how the process was started, recorded with the lock */
+  command: string;
+}
+
+/** `USDT=10000,BTC=0.5`, or a bare amount of the quote currency. */
+export function parseBalances(spec: string | number, quote: string): Record<string, Decimal> {
+  const text = String(spec).trim();
+  if (!text.includes('=')) return { [quote]: parseDecimal(text, { name: '--cash' }) };
+  const out: Record<string, Decimal> = {};
+  for (const part of text.split(',')) {
+    const [cur, amount] = part.split('=').map((s) => s.trim());
+    if (!cur || amount === undefined || !/^[A-Za-z0-9]+$/.test(cur)) throw new UsageError(`--cash ${JSON.stringify(part)} must look like USDT=10000`);
+    out[cur.toUpperCase()] = parseDecimal(amount, { name: `--cash ${cur}`, allowZero: true });
+  }
+  if (!(quote in out)) out[quote] = new Dec(0);
+  return out;
+}
+
+function protectionFrom(cfg: TradebotConfig): Protection {
+  const p: Protection = {};
+  if (cfg.risk.stopLoss !== null) p.stopLoss = cfg.risk.stopLoss;
+  if (cfg.risk.takeProfit !== null) p.takeProfit = cfg.risk.takeProfit;
+  if (cfg.risk.trailingStop !== null) p.trailingStop = cfg.risk.trailingStop;
+  return p;
+}
+
+/**
+ * A paper bot: the engine with live candles from the exchange (ccxt), the simulated exchange fed
+ * by those candles for fills, and durable JSON state. Runs until stopped (signal or
+ * `tradebot stop`); returns the exit code.
+ */
+export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperEnv): Promise<number> {
+  // ---- validate everything before touching the network or the state
+  if (!cfg.exchange.id) throw new UsageError('paper trading needs an exchange: --exchange ID (or exchange.id in the config)');
+  if (!cfg.pair) throw new UsageError('paper trading needs --pair (e.g. BTC/USDT, or several: BTC/USDT,ETH/USDT)');
+  if (!cfg.timeframe) throw new UsageError('paper trading needs --timeframe (e.g. 1m)');
+  const pairs = cfg.pair.split(',').map((p) => p.trim());
+  const tfMs = timeframeToMs(cfg.timeframe);
+  const stake = parseStake(cfg.stake, 'stake');
+  const fee = parseDecimal(cfg.fee, { name: 'fee', allowZero: true });
+  const def = await loadStrategy(cfg.strategy.name, env.cwd);
+  const params = resolveParams(def, cfg.strategy.params);
+  const quotes = new Set(pairs.map((p) => p.split('/')[1]));
+  if (quotes.size !== 1) throw new UsageError(`all pairs of a bot must share one quote currency, got ${[...quotes].join(', ')}`);
+  const quote = [...quotes][0]!;
+  const balances = parseBalances(cfg.paper.balances ?? cfg.cash, quote);
+  const home = resolveHome({ configHome: cfg.home, env: env.env, cwd: env.cwd });
+  const now = () => Date.now();
+
+  // ---- take the bot's state
+  const session = await BotSession.open({ home, name: o.bot, command: o.command, now: now(), ...(env.env.TRADEBOT_CRASH_AT ? { crashSpec: env.env.TRADEBOT_CRASH_AT } : {}) });
+  if (session.lock.tookOverFrom) {
+    const t = session.lock.tookOverFrom;
+    env.say?.(`took over the lock of pid ${t.pid} (${t.command}), which is no longer running`);
+  }
+  let exitCode = 0;
+  let stopping: Promise<void> | null = null;
+  const removers: (() => void)[] = [];
+  try {
+    const prev = session.existing;
+    const identity: BotIdentity = prev?.bot ?? {
+      name: o.bot,
+      mode: 'paper',
+      exchange: cfg.exchange.id,
+      apiUrl: cfg.exchange.apiUrl,
+      account: 'paper',
+      strategy: { name: def.name, params },
+      pairs,
+      timeframe: cfg.timeframe,
+      quote,
+      createdAt: now(),
+    };
+    if (prev) checkSameBot(prev, { mode: 'paper', exchange: cfg.exchange.id, pairs, timeframe: cfg.timeframe, strategy: def.name }, session.paths.state);
+    identity.apiUrl = cfg.exchange.apiUrl;
+
+    // ---- the exchange (public data only: paper never reads API keys)
+    const { makeCcxt } = await import('./exchange/make-ccxt.js');
+    const { CcxtExchange } = await import('./exchange/ccxt-exchange.js');
+    const ex = await makeCcxt({ id: cfg.exchange.id, ...(cfg.exchange.apiUrl ? { apiUrl: cfg.exchange.apiUrl } : {}), sandbox: cfg.exchange.sandbox, env: {} });
+    const port = await CcxtExchange.connect(ex);
+    const markets: MarketInfo[] = pairs.map((p) => port.market(p) ?? unknownPair(p, ex.symbols ?? [], cfg.exchange.id!));
+    const tfs = Object.keys(ex.timeframes ?? {});
+    if (tfs.length > 0 && !tfs.includes(cfg.timeframe)) throw new UsageError(`${cfg.exchange.id} has no ${cfg.timeframe} candles; supported: ${tfs.join(', ')}`);
+
+    const simOptions = { markets, balances, feeRate: fee, slippageBps: cfg.slippage, historyLimit: 1000 };
+    const sim = prev?.exchange ? SimExchange.restore(simOptions, prev.exchange) : new SimExchange(simOptions);
+
+    // ---- live candles: history for the warm-up, then polling
+    let wake: (() => void) | null = null;
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(() => ((wake = null), resolve()), ms);
+        wake = () => (clearTimeout(t), (wake = null), resolve());
+      });
+    const runtime: BotRuntime = {
+      status: 'starting',
+      pid: process.pid,
+      host: hostname(),
+      command: o.command,
+      startedAt: now(),
+      stoppedAt: null,
+      heartbeat: now(),
+      lastDecision: prev?.runtime.lastDecision ?? null,
+      lastError: null,
+      equity: prev?.runtime.equity ?? null,
+      ack: prev?.runtime.ack ?? null,
+      prices: prev?.runtime.prices ?? {},
+      degraded: null,
+    };
+    const feed = new CcxtCandleFeed({
+      exchange: ex,
+      symbols: pairs,
+      timeframe: cfg.timeframe,
+      timeframeMs: tfMs,
+      warmupBars: cfg.paper.warmup,
+      resumeAfter: pairs.map((_, k) => prev?.engine?.lastBarTime[k] ?? null),
+      pollMs: cfg.paper.poll,
+      sleep,
+      onTrouble: (err) => {
+        runtime.degraded = err ? { since: runtime.degraded?.since ?? now(), message: err.message } : null;
+        if (err) void session.log.write(now(), 'warn', 'feed-degraded', { message: err.message });
+      },
+    });
+    await feed.start();
+
+    const settings = {
+      quote,
+      initialBalances: balances,
+      stake,
+      feeRate: fee,
+      ...(Object.keys(protectionFrom(cfg)).length > 0 ? { protection: protectionFrom(cfg) } : {}),
+      ...(cfg.risk.riskPerTrade !== null ? { riskPerTrade: cfg.risk.riskPerTrade } : {}),
+      limits: { maxOpenPositions: cfg.risk.maxOpenPositions },
+      ids: new OrderIds(idPrefixFor(o.bot), prev?.engine?.idSequence ?? 0),
+      onStrategyError: 'halt' as const,
+      // a new bot decides from the first candle that closes after it started; a resumed one
+      // catches up on every candle after the last one it handled
+      ...(prev?.engine ? {} : { warmupUntil: feed.historyEnd }),
+    };
+    const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, { indicators }) }));
+
+    let engine!: Engine;
+    const build = (snap: unknown): BotStateDoc => {
+      runtime.heartbeat = now();
+      runtime.lastDecision = engine.decisions.at(-1) ?? runtime.lastDecision;
+      pairs.forEach((p, k) => {
+        const px = engine.lastPrice(k);
+        if (Number.isFinite(px)) runtime.prices[p] = px;
+      });
+      const eq = engine.portfolio.equity(runtime.prices, markets);
+      const day = Math.floor(now() / 86_400_000);
+      const e = runtime.equity;
+      runtime.equity = {
+        start: e?.start ?? eq.toFixed(),
+        dayStart: e && e.day === day ? e.dayStart : eq.toFixed(),
+        day,
+        last: eq.toFixed(),
+        lastTime: now(),
+      };
+      if (engine.risk.halt && runtime.status === 'running') runtime.status = 'halted';
+      return {
+        schemaVersion: STATE_SCHEMA_VERSION,
+        writtenBy: VERSION,
+        bot: identity,
+        settings: {
+          cash: Object.fromEntries(Object.entries(balances).map(([k, v]) => [k, v.toFixed()])),
+          stake: formatStake(stake),
+          fee: fee.toFixed(),
+          slippageBps: cfg.slippage,
+          risk: Object.fromEntries(Object.entries(cfg.risk).filter(([, v]) => v !== null)),
+        },
+        engine: snap as EngineSnapshot,
+        exchange: sim.snapshot(),
+        runtime: { ...runtime },
+      };
+    };
+    const store = new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash);
+    engine = new Engine(instruments, settings, { clock: new SystemClock(), feed, exchange: sim, store });
+    if (prev?.engine) engine.restore(prev.engine);
+
+    // ---- stop, pause, resume: signals and the control file
+    const stop = (code: number, why: string) => {
+      if (stopping) return;
+      exitCode = code;
+      void session.log.write(now(), 'info', 'stopping', { why });
+      engine.stop();
+      feed.stop();
+      (wake as (() => void) | null)?.();
+      stopping = Promise.resolve();
+    };
+    const onInt = () => stop(130, 'SIGINT');
+    const onTerm = () => stop(0, 'SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    removers.push(() => process.off('SIGINT', onInt), () => process.off('SIGTERM', onTerm));
+
+    let lastSeq = runtime.ack?.seq ?? 0;
+    const control = setInterval(() => {
+      void (async () => {
+        const req = await readControl(session.paths.control);
+        if (!req || req.seq <= lastSeq) return;
+        lastSeq = req.seq;
+        if (req.command === 'pause') {
+          engine.setPaused(true);
+          runtime.status = 'paused';
+        } else if (req.command === 'resume') {
+          engine.setPaused(false);
+          runtime.status = 'running';
+        }
+        runtime.ack = { seq: req.seq, command: req.command, time: now() };
+        await session.log.write(now(), 'info', 'control', { command: req.command, seq: req.seq, by: req.by });
+        if (req.command === 'stop' || req.command === 'stop-cancel') {
+          stop(0, `tradebot stop (${req.by})`);
+          return;
+        }
+        await store.checkpoint(() => engine.snapshot());
+      })().catch((err: unknown) => void session.log.write(now(), 'error', 'control-failed', { message: String(err) }));
+    }, 500);
+    const heartbeat = setInterval(() => {
+      void writeFile(session.paths.heartbeat, `${JSON.stringify({ time: now(), pid: process.pid })}\n`).catch(() => undefined);
+    }, 1000);
+    removers.push(() => clearInterval(control), () => clearInterval(heartbeat));
+
+    if (prev?.runtime.status === 'paused') {
+      engine.setPaused(true);
+      runtime.status = 'paused';
+    } else runtime.status = 'running';
+    await store.checkpoint(() => engine.snapshot());
+    await session.log.write(now(), 'info', 'started', { mode: 'paper', pairs, timeframe: cfg.timeframe, strategy: def.name, resumed: Boolean(prev?.engine) });
+    env.say?.(`paper bot ${o.bot} running: ${def.name} on ${pairs.join(', ')} ${cfg.timeframe} (state: ${session.paths.dir})`);
+
+    try {
+      await engine.run();
+    } catch (err) {
+      runtime.status = 'crashed';
+      runtime.lastError = { time: now(), message: err instanceof Error ? err.message : String(err) };
+      await session.log.write(now(), 'error', 'crashed', { message: runtime.lastError.message });
+      await store.checkpoint(() => engine.snapshot()).catch(() => undefined);
+      throw err;
+    }
+    runtime.status = 'stopped';
+    runtime.stoppedAt = now();
+    runtime.pid = null;
+    await store.checkpoint(() => engine.snapshot());
+    await session.log.write(now(), 'info', 'stopped', {});
+    return exitCode;
+  } finally {
+    for (const r of removers) r();
+    await session.close();
+  }
+}
+
+function checkSameBot(prev: BotStateDoc, want: { mode: string; exchange: string; pairs: string[]; timeframe: string; strategy: string }, path: string): void {
+  const b = prev.bot;
+  const diffs: string[] = [];
+  if (b.mode !== want.mode) diffs.push(`mode ${b.mode} (not ${want.mode})`);
+  if (b.exchange !== want.exchange) diffs.push(`exchange ${b.exchange} (not ${want.exchange})`);
+  if (b.pairs.join(',') !== want.pairs.join(',')) diffs.push(`pairs ${b.pairs.join(',')} (not ${want.pairs.join(',')})`);
+  if (b.timeframe !== want.timeframe) diffs.push(`timeframe ${b.timeframe} (not ${want.timeframe})`);
+  if (b.strategy.name !== want.strategy) diffs.push(`strategy ${b.strategy.name} (not ${want.strategy})`);
+  if (diffs.length > 0) throw new StateError(`bot ${b.name} was created with ${diffs.join(', ')} (${path}); use another bot name, or remove it with tradebot bots rm`);
+}
+
+function unknownPair(pair: string, symbols: string[], exchange: string): never {
+  const ranked = symbols
+    .map((s) => ({ s, d: editDistance(pair.toUpperCase(), s.toUpperCase(), 4) }))
+    .filter((x) => x.d <= 3)
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+    .map((x) => x.s);
+  const hint = ranked.length > 0 ? `; close matches: ${ranked.join(', ')}` : didYouMean(pair, symbols) ? `; did you mean ${didYouMean(pair, symbols)}?` : '';
+  throw new UsageError(`${exchange} has no market ${pair}${hint}`);
+}
