@@ -103,6 +103,7 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
       timeframe: cfg.timeframe,
       quote,
       createdAt: now(),
+      warmup: null,
     };
     if (prev) checkSameBot(prev, { mode: 'paper', exchange: cfg.exchange.id, pairs, timeframe: cfg.timeframe, strategy: def.name }, session.paths.state);
     identity.apiUrl = cfg.exchange.apiUrl;
@@ -148,6 +149,7 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
       timeframeMs: tfMs,
       warmupBars: cfg.paper.warmup,
       resumeAfter: pairs.map((_, k) => prev?.engine?.lastBarTime[k] ?? null),
+      historyFrom: prev?.bot.warmup?.from ?? null,
       pollMs: cfg.paper.poll,
       sleep,
       onTrouble: (err) => {
@@ -156,6 +158,7 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
       },
     });
     await feed.start();
+    if (!identity.warmup) identity.warmup = { from: Math.min(...feed.series.map((s) => (s.length > 0 ? s.time[0]! : Infinity))), until: feed.historyEnd };
 
     const settings = {
       quote,
@@ -168,8 +171,8 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
       ids: new OrderIds(idPrefixFor(o.bot), prev?.engine?.idSequence ?? 0),
       onStrategyError: 'halt' as const,
       // a new bot decides from the first candle that closes after it started; a resumed one
-      // catches up on every candle after the last one it handled
-      ...(prev?.engine ? {} : { warmupUntil: feed.historyEnd }),
+      // catches up on every candle after the last one it handled (and never trades its warm-up)
+      warmupUntil: prev?.bot.warmup?.until ?? feed.historyEnd,
     };
     const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, { indicators }) }));
 

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Low } from 'lowdb';
 import { botPaths, type BotPaths } from '../store/bot-paths.js';
 import { acquireStateLock, type StateLock } from '../store/state-lock.js';
-import { openStateFile } from '../store/state-file.js';
+import { openStateFile, DurableJsonFile } from '../store/state-file.js';
 import { upgradeStateDoc, type BotStateDoc } from '../store/bot-state.js';
 import { Journal } from '../store/journal.js';
 import { CrashPoints } from '../store/crash-points.js';
@@ -30,7 +30,9 @@ export class BotSession {
     try {
       const db = await openStateFile<BotStateDoc | null>(paths.state, (raw, path) => upgradeStateDoc(raw, path), null);
       const journal = await Journal.open(paths.journal);
-      return new BotSession(paths, lock, db, journal, new BotLog(paths.log), new CrashPoints(o.crashSpec));
+      const crash = new CrashPoints(o.crashSpec);
+      (db.adapter as DurableJsonFile<BotStateDoc | null>).beforeRename = () => crash.hit('mid-snapshot');
+      return new BotSession(paths, lock, db, journal, new BotLog(paths.log), crash);
     } catch (err) {
       await lock.release();
       throw err;

@@ -13,6 +13,11 @@ export interface CcxtFeedOptions {
   warmupBars: number;
   /** per instrument: open time of the last candle handled before a restart, or null */
   resumeAfter: (number | null)[];
+  /**
+   * A restarted bot re-warms from where it first warmed up (so its indicators are exactly what
+   * they were), unless that is more than `warmupBars` before the resume point.
+   */
+  historyFrom?: number | null;
   pollMs: number;
   /** waits, and wakes early when the feed is stopped */
   sleep: (ms: number) => Promise<void>;
@@ -62,7 +67,10 @@ export class CcxtCandleFeed implements Feed {
     for (let k = 0; k < this.o.symbols.length; k++) {
       const resume = this.o.resumeAfter[k];
       const lastClosedOpen = Math.floor(now / tf) * tf - tf;
-      const since = resume !== null && resume !== undefined ? resume - this.o.warmupBars * tf : lastClosedOpen - (this.o.warmupBars - 1) * tf;
+      const since =
+        resume !== null && resume !== undefined
+          ? Math.max(this.o.historyFrom ?? -Infinity, resume - this.o.warmupBars * tf)
+          : this.o.historyFrom ?? lastClosedOpen - (this.o.warmupBars - 1) * tf;
       await this.fetchInto(k, since, now);
       const s = this.series[k]!;
       if (s.length > 0) this.historyEnd = Math.max(this.historyEnd, s.time[s.length - 1]!);

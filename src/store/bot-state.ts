@@ -25,6 +25,8 @@ export interface BotIdentity {
   timeframe: string;
   quote: string;
   createdAt: number;
+  /** the history candles that warmed the strategy at creation (open times): decisions start after `until` */
+  warmup: { from: number; until: number } | null;
 }
 
 export interface BotSettings {
