@@ -2,14 +2,14 @@ import { basename, join, resolve } from 'node:path';
 import { Dec, parseDecimal } from './core/money.js';
 import { UsageError } from './core/errors.js';
 import { marketFor, type MarketInfo } from './core/market.js';
-import { parseStake, formatStake } from './core/sizing.js';
+import { formatStake } from './core/sizing.js';
+import { tradingSettings } from './engine-settings.js';
 import { OrderIds } from './core/ids.js';
 import { computeMetrics, type Metrics } from './core/metrics.js';
 import { roundTripPnl } from './core/portfolio.js';
-import type { Protection } from './core/orders.js';
-import type { RiskLimits } from './core/risk.js';
 import type { TradebotConfig } from './config/schema.js';
 import { readCandleFile, type LoadedCandles } from './data/read-candles.js';
+import { findGaps } from './core/candles.js';
 import { selectRange } from './data/select-range.js';
 import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
@@ -26,8 +26,10 @@ export const SAMPLE_DATA = join(PACKAGE_ROOT, 'data', 'binance_BTC_USDT-5m_2024-
 
 export interface BacktestEnv {
   cwd: string;
-  /** progress for a spinner: called with short phase names */
-  onPhase?: (phase: 'loading data' | 'running') => void;
+  /** progress for a spinner: called with short phase names, and a detail while downloading candles */
+  onPhase?: (phase: 'loading data' | 'downloading candles' | 'running', detail?: string) => void;
+  /** environment variables (TRADEBOT_HOME for the candle cache); default process.env */
+  processEnv?: NodeJS.ProcessEnv;
 }
 
 export interface BacktestRun {
@@ -42,10 +44,8 @@ export interface BacktestRun {
  */
 export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promise<BacktestRun> {
   const cash = parseDecimal(cfg.cash, { name: 'cash' });
-  const stake = parseStake(cfg.stake, 'stake');
-  const fee = parseDecimal(cfg.fee, { name: 'fee', allowZero: true });
-  if (fee.gte(1)) throw new UsageError(`fee ${cfg.fee} must be below 1 (it is a rate: 0.001 = 0.1%)`);
-  if (!Number.isFinite(cfg.slippage) || cfg.slippage < 0) throw new UsageError(`slippage ${cfg.slippage} must be a non-negative number of basis points`);
+  const trading = tradingSettings(cfg);
+  const { stake, feeRate: fee } = trading;
   const from = cfg.backtest.from === null ? undefined : parseDate(String(cfg.backtest.from), '--from');
   const to = cfg.backtest.to === null ? undefined : parseDate(String(cfg.backtest.to), '--to');
   if (from !== undefined && to !== undefined && from > to) {
@@ -53,13 +53,9 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   }
   const def = await loadStrategy(cfg.strategy.name, env.cwd);
   const params = resolveParams(def, cfg.strategy.params);
-  const protection = protectionFrom(cfg);
-  if (cfg.risk.riskPerTrade !== null && cfg.risk.stopLoss === null) {
-    throw new UsageError('risk.riskPerTrade needs risk.stopLoss: the stop distance decides the size');
-  }
 
   env.onPhase?.('loading data');
-  const loaded = await loadData(cfg, env.cwd);
+  const loaded = await loadData(cfg, env, from, to);
   const data = selectRange(loaded, from, to);
   const symbol = cfg.pair ?? symbolFromFileName(data.source) ?? 'BASE/QUOTE';
   const market = marketFromConfig(symbol, cfg);
@@ -71,7 +67,6 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   } catch (err) {
     throw new UsageError(`strategy ${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  const limits: RiskLimits = { maxOpenPositions: cfg.risk.maxOpenPositions };
   const { engine } = composeBacktest({
     series: data.series,
     market,
@@ -81,11 +76,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
     settings: {
       quote: market.quote,
       initialBalances: { [market.quote]: cash },
-      stake,
-      feeRate: fee,
-      ...(Object.keys(protection).length > 0 ? { protection } : {}),
-      ...(cfg.risk.riskPerTrade !== null ? { riskPerTrade: cfg.risk.riskPerTrade } : {}),
-      limits,
+      ...trading,
       ids: new OrderIds('bt'),
       onStrategyError: 'throw',
       ...(cfg.backtest.warmup > 0 ? { warmupUntil: data.series.time[Math.min(cfg.backtest.warmup, data.series.length) - 1]! } : {}),
@@ -105,26 +96,49 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   };
 }
 
-function protectionFrom(cfg: TradebotConfig): Protection {
-  const p: Protection = {};
-  if (cfg.risk.stopLoss !== null) p.stopLoss = cfg.risk.stopLoss;
-  if (cfg.risk.takeProfit !== null) p.takeProfit = cfg.risk.takeProfit;
-  if (cfg.risk.trailingStop !== null) p.trailingStop = cfg.risk.trailingStop;
-  return p;
-}
-
-async function loadData(cfg: TradebotConfig, cwd: string): Promise<LoadedCandles> {
+async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles> {
+  const cwd = env.cwd;
   if (cfg.backtest.data !== null) {
     const loaded = await readCandleFile(resolve(cwd, cfg.backtest.data), cfg.timeframe ? { timeframe: cfg.timeframe } : {});
     return { ...loaded, source: cfg.backtest.data };
   }
-  if (cfg.exchange.id !== null) {
-    throw new UsageError(
-      `backtesting from exchange data (--exchange ${cfg.exchange.id}) needs the candle cache of 'tradebot data', which this version does not have yet; pass --data FILE`,
-    );
-  }
+  if (cfg.exchange.id !== null) return loadExchangeCandles(cfg, cfg.exchange.id, env, from, to);
   const loaded = await readCandleFile(SAMPLE_DATA, cfg.timeframe ? { timeframe: cfg.timeframe } : {});
   return { ...loaded, source: `sample:${basename(SAMPLE_DATA)}` };
+}
+
+/**
+ * Exchange data (`--exchange ID --pair P --timeframe TF`): the candle cache of `tradebot data`,
+ * completed from the exchange first when it lacks part of [from, to] (a cache that covers the
+ * range is used offline).
+ */
+async function loadExchangeCandles(cfg: TradebotConfig, exchange: string, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles> {
+  const pair = cfg.pair?.trim() ?? '';
+  if (pair === '' || pair.includes(',')) throw new UsageError(`a backtest from exchange data (--exchange ${exchange}) needs one --pair, e.g. BTC/USDT`);
+  if (cfg.timeframe === null) throw new UsageError(`a backtest from exchange data (--exchange ${exchange}) needs --timeframe, e.g. 5m`);
+  const timeframe = cfg.timeframe;
+  const [{ ensureCandles }, { resolveHome }] = await Promise.all([import('./data/download.js'), import('./config/home.js')]);
+  const processEnv = env.processEnv ?? process.env;
+  const cached = await ensureCandles(
+    {
+      exchange,
+      ...(cfg.exchange.apiUrl ? { apiUrl: cfg.exchange.apiUrl } : {}),
+      sandbox: cfg.exchange.sandbox,
+      symbol: pair,
+      timeframe,
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      home: resolveHome({ configHome: cfg.home, env: processEnv, cwd: env.cwd }),
+    },
+    {
+      env: processEnv,
+      onEvent: (e) => {
+        if (e.type === 'start') env.onPhase?.('downloading candles', `${pair} ${timeframe}`);
+        else if (e.type === 'page') env.onPhase?.('downloading candles', `${pair} ${timeframe} ${e.fetched}/${e.expected}`);
+      },
+    },
+  );
+  return { series: cached.series, source: `${exchange} ${pair} ${timeframe} (cache)`, timeframe, gaps: findGaps(cached.series) };
 }
 
 /** `binance_BTC_USDT-5m_...csv` → `BTC/USDT`; freqtrade's `BTC_USDT-5m.json` too. */

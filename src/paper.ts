@@ -2,11 +2,11 @@ import { hostname } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { Dec, parseDecimal, type Dec as Decimal } from './core/money.js';
 import { UsageError, StateError } from './core/errors.js';
-import { parseStake, formatStake } from './core/sizing.js';
+import { formatStake } from './core/sizing.js';
+import { tradingSettings } from './engine-settings.js';
 import { OrderIds, idPrefixFor } from './core/ids.js';
 import { timeframeToMs } from './core/timeframe.js';
 import type { MarketInfo } from './core/market.js';
-import type { Protection } from './core/orders.js';
 import type { TradebotConfig } from './config/schema.js';
 import { resolveHome } from './config/home.js';
 import { didYouMean, editDistance } from './config/did-you-mean.js';
@@ -50,14 +50,6 @@ export function parseBalances(spec: string | number, quote: string): Record<stri
   return out;
 }
 
-function protectionFrom(cfg: TradebotConfig): Protection {
-  const p: Protection = {};
-  if (cfg.risk.stopLoss !== null) p.stopLoss = cfg.risk.stopLoss;
-  if (cfg.risk.takeProfit !== null) p.takeProfit = cfg.risk.takeProfit;
-  if (cfg.risk.trailingStop !== null) p.trailingStop = cfg.risk.trailingStop;
-  return p;
-}
-
 /**
  * A paper bot: the engine with live candles from the exchange (ccxt), the simulated exchange fed
  * by those candles for fills, and durable JSON state. Runs until stopped (signal or
@@ -70,8 +62,8 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
   if (!cfg.timeframe) throw new UsageError('paper trading needs --timeframe (e.g. 1m)');
   const pairs = cfg.pair.split(',').map((p) => p.trim());
   const tfMs = timeframeToMs(cfg.timeframe);
-  const stake = parseStake(cfg.stake, 'stake');
-  const fee = parseDecimal(cfg.fee, { name: 'fee', allowZero: true });
+  const trading = tradingSettings(cfg);
+  const { stake, feeRate: fee } = trading;
   const def = await loadStrategy(cfg.strategy.name, env.cwd);
   const params = resolveParams(def, cfg.strategy.params);
   const quotes = new Set(pairs.map((p) => p.split('/')[1]));
@@ -163,11 +155,7 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
     const settings = {
       quote,
       initialBalances: balances,
-      stake,
-      feeRate: fee,
-      ...(Object.keys(protectionFrom(cfg)).length > 0 ? { protection: protectionFrom(cfg) } : {}),
-      ...(cfg.risk.riskPerTrade !== null ? { riskPerTrade: cfg.risk.riskPerTrade } : {}),
-      limits: { maxOpenPositions: cfg.risk.maxOpenPositions },
+      ...trading,
       ids: new OrderIds(idPrefixFor(o.bot), prev?.engine?.idSequence ?? 0),
       onStrategyError: 'halt' as const,
       // a new bot decides from the first candle that closes after it started; a resumed one

@@ -38,6 +38,12 @@ export interface RiskConfig {
   trailingStop: number | null;
   riskPerTrade: number | null;
   maxOpenPositions: number;
+  maxPositionNotional: number | null;
+  maxOpenOrders: number | null;
+  maxOrdersPerMinute: number | null;
+  dailyLossLimit: number | null;
+  maxDrawdown: number | null;
+  cooldownAfterStopLoss: number | null;
 }
 
 export interface MarketConfig {
@@ -426,6 +432,12 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     trailingStop: optFractionField('fraction below the highest price since entry', { exclusiveZero: true }),
     riskPerTrade: optFractionField('fraction of equity risked per trade (needs stopLoss)', { exclusiveZero: true }),
     maxOpenPositions: integerField('most positions open at once, integer >= 1', 1, { min: 1 }),
+    maxPositionNotional: optNumberField('largest entry value in quote currency', { min: 0, minExclusive: true }),
+    maxOpenOrders: optNumberField('most orders open at once', { min: 1 }),
+    maxOrdersPerMinute: optNumberField('most orders sent in any minute (a runaway strategy is denied)', { min: 1 }),
+    dailyLossLimit: optFractionField("fraction of the day's starting equity; losing more halts entries until the next UTC day", { exclusiveZero: true }),
+    maxDrawdown: optFractionField('fraction below peak equity; falling further halts entries', { exclusiveZero: true }),
+    cooldownAfterStopLoss: optNumberField('milliseconds without a new entry on a pair after its stop-loss', { min: 0 }),
   }),
   market: objectField<MarketConfig>('precision and minimums for candle files without market info', {
     amountStep: optNumberField('order amount step size', { min: 0, minExclusive: true }),
