@@ -80,8 +80,21 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
     env.say?.(`took over the lock of pid ${t.pid} (${t.command}), which is no longer running`);
   }
   let exitCode = 0;
-  let stopping: Promise<void> | null = null;
   const removers: (() => void)[] = [];
+  // a signal during start-up still ends the bot cleanly: state written, lock released
+  let stopped: { code: number; why: string } | null = null;
+  const onStop: (() => void)[] = [];
+  const stop = (code: number, why: string) => {
+    if (stopped) return;
+    stopped = { code, why };
+    exitCode = code;
+    for (const f of onStop) f();
+  };
+  const onInt = () => stop(130, 'SIGINT');
+  const onTerm = () => stop(0, 'SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  removers.push(() => process.off('SIGINT', onInt), () => process.off('SIGTERM', onTerm));
   try {
     const prev = session.existing;
     const identity: BotIdentity = prev?.bot ?? {
@@ -203,21 +216,15 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
     engine = new Engine(instruments, settings, { clock: new SystemClock(), feed, exchange: sim, store });
     if (prev?.engine) engine.restore(prev.engine);
 
-    // ---- stop, pause, resume: signals and the control file
-    const stop = (code: number, why: string) => {
-      if (stopping) return;
-      exitCode = code;
-      void session.log.write(now(), 'info', 'stopping', { why });
+    // ---- stop, pause, resume: signals (handled from the start) and the control file
+    const halt = () => {
+      void session.log.write(now(), 'info', 'stopping', { why: stopped?.why });
       engine.stop();
       feed.stop();
       (wake as (() => void) | null)?.();
-      stopping = Promise.resolve();
     };
-    const onInt = () => stop(130, 'SIGINT');
-    const onTerm = () => stop(0, 'SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-    removers.push(() => process.off('SIGINT', onInt), () => process.off('SIGTERM', onTerm));
+    onStop.push(halt);
+    if (stopped) halt();
 
     let lastSeq = runtime.ack?.seq ?? 0;
     const control = setInterval(() => {

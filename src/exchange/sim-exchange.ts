@@ -33,6 +33,11 @@ export interface TriggerSpec {
   kind: 'stop-loss' | 'take-profit';
   /** the limit the order becomes once triggered; absent: it becomes a market order */
   limitPrice?: Decimal;
+  /**
+   * the triggered limit's time in force (default GTC): IOC fills what it can in the bar that
+   * triggers it and expires the rest; FOK fills all of it in that bar or expires unfilled
+   */
+  timeInForce?: 'GTC' | 'IOC' | 'FOK';
 }
 
 /** Extras for orders that arrive between bars (the HTTP simulator). */
@@ -96,7 +101,7 @@ interface SimOrder {
   /** OCO siblings (protective exits of one entry) */
   group: string | null;
   /** conditional orders only */
-  cond?: { kind: TriggerSpec['kind']; limitF: number; fired: boolean };
+  cond?: { kind: TriggerSpec['kind']; limitF: number; fired: boolean; tif?: 'IOC' | 'FOK' };
 }
 
 /**
@@ -201,7 +206,10 @@ export class SimExchange implements ExchangePort {
       locked: ZERO,
       group: req.parentId ?? null,
     };
-    if (trigger) so.cond = { kind: trigger.kind, limitF: trigger.limitPrice ? trigger.limitPrice.toNumber() : NaN, fired: false };
+    if (trigger) {
+      so.cond = { kind: trigger.kind, limitF: trigger.limitPrice ? trigger.limitPrice.toNumber() : NaN, fired: false };
+      if (trigger.limitPrice && (trigger.timeInForce === 'IOC' || trigger.timeInForce === 'FOK')) so.cond.tif = trigger.timeInForce;
+    }
     this.lockFor(so, m);
     this.orders.set(req.clientOrderId, so);
     transition(order, 'open', req.createdAt);
@@ -404,7 +412,21 @@ export class SimExchange implements ExchangePort {
     }
     if (Number.isNaN(c.limitF)) return this.fill(so, slipped(side, from, this.options.slippageBps), time, budget);
     const px = limitTouch(side, c.limitF, from, high, low);
-    return Number.isNaN(px) ? budget : this.fill(so, px, time, budget);
+    if (c.tif === undefined) return Number.isNaN(px) ? budget : this.fill(so, px, time, budget);
+    // IOC / FOK: this bar (the one that triggered it) is its only chance
+    let left = budget;
+    if (!Number.isNaN(px) && (c.tif === 'IOC' || this.canFillAll(so, budget))) left = this.fill(so, px, time, budget);
+    if (!isTerminal(so.order.status)) this.close(so, 'expired', time);
+    return left;
+  }
+
+  /** Whether the budget of a bar covers all that is left of an order (FOK). */
+  private canFillAll(so: SimOrder, budget: number): boolean {
+    if (budget === Infinity) return true;
+    const m = this.markets.get(so.order.symbol)!;
+    let cap = new Dec(budget);
+    if (m.amountStep) cap = cap.div(m.amountStep).floor().mul(m.amountStep);
+    return cap.gte(remaining(so.order));
   }
 
   // ---------------------------------------------------------------- orders between bars

@@ -7,7 +7,7 @@ import type { SimExchangeSnapshot } from '../exchange/sim-exchange.js';
  * A bot's state file (`<home>/bots/<name>/state.json`): a public interface, versioned. Money is
  * stored as decimal strings. `status` reads it without loading ccxt or talking to an exchange.
  */
-export const STATE_SCHEMA_VERSION = 1;
+export const STATE_SCHEMA_VERSION = 2;
 
 export type BotMode = 'paper' | 'live';
 export type BotStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'halted' | 'crashed';
@@ -72,7 +72,14 @@ export interface BotStateDoc {
 type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 
 /** schemaVersion N -> N+1. Add one per change of the document, never edit a released one. */
-const MIGRATIONS: Record<number, Migration> = {};
+const MIGRATIONS: Record<number, Migration> = {
+  // 1 -> 2: bots remember their warm-up window; runtime gained last prices and a degraded flag
+  1: (doc) => {
+    const bot = doc.bot as Record<string, unknown>;
+    const runtime = doc.runtime as Record<string, unknown>;
+    return { ...doc, bot: { ...bot, warmup: bot.warmup ?? null }, runtime: { ...runtime, prices: runtime.prices ?? {}, degraded: runtime.degraded ?? null } };
+  },
+};
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

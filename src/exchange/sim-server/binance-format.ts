@@ -36,9 +36,13 @@ export function inferType(o: Order): string {
   return o.price ? 'STOP_LOSS_LIMIT' : 'STOP_LOSS';
 }
 
-/** GET /api/v3/order, /openOrders, /allOrders */
-export function orderQueryJson(m: MarketInfo, o: Order, meta: OrderMeta | undefined): Record<string, unknown> {
+/**
+ * GET /api/v3/order, /openOrders, /allOrders. `triggered`: a conditional order (STOP_LOSS*,
+ * TAKE_PROFIT*) has been triggered; Binance reports it as `isWorking` (false until then).
+ */
+export function orderQueryJson(m: MarketInfo, o: Order, meta: OrderMeta | undefined, triggered = false): Record<string, unknown> {
   const type = meta?.type ?? inferType(o);
+  const conditional = type.startsWith('STOP') || type.startsWith('TAKE');
   return {
     symbol: marketId(m),
     orderId: Number(o.exchangeId),
@@ -56,7 +60,7 @@ export function orderQueryJson(m: MarketInfo, o: Order, meta: OrderMeta | undefi
     icebergQty: fmt(undefined),
     time: meta?.created ?? o.createdAt,
     updateTime: o.updatedAt,
-    isWorking: !type.startsWith('STOP') && !type.startsWith('TAKE'),
+    isWorking: !conditional || triggered,
     workingTime: meta?.created ?? o.createdAt,
     origQuoteOrderQty: meta?.quoteOrderQty ?? fmt(undefined),
     selfTradePreventionMode: 'NONE',

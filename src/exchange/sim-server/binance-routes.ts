@@ -299,9 +299,10 @@ function newOrder(ctx: RouteContext): unknown {
   if (type === 'MARKET') {
     if (!qty && !quoteQty) throw new BinanceError(400, -1102, "Param 'quantity' or 'quoteOrderQty' must be sent, but both were empty/null!");
     if (qty && quoteQty) throw new BinanceError(400, -1106, "Parameter 'quoteOrderQty' sent when not required.");
-    if (quoteQty && s === 'sell') throw new BinanceError(400, -1106, "Parameter 'quoteOrderQty' sent when not required.");
   } else if (!qty) {
     throw E.mandatory('quantity');
+  } else if (quoteQty) {
+    throw new BinanceError(400, -1106, "Parameter 'quoteOrderQty' sent when not required.");
   }
   const coid = params.get('newClientOrderId') || `sim_${randomBytes(11).toString('hex')}`;
   if (!CLIENT_ID_RE.test(coid)) throw E.badParam('newClientOrderId');
@@ -334,7 +335,9 @@ function newOrder(ctx: RouteContext): unknown {
   };
   const opts: SubmitAtOptions = {};
   if (quoteQty) opts.quoteQty = quoteQty;
-  if (isConditional) opts.trigger = { kind: type.startsWith('STOP_LOSS') ? 'stop-loss' : 'take-profit', ...(isLimitLike ? { limitPrice: price! } : {}) };
+  if (isConditional) {
+    opts.trigger = { kind: type.startsWith('STOP_LOSS') ? 'stop-loss' : 'take-profit', ...(isLimitLike ? { limitPrice: price!, timeInForce: tif as 'GTC' | 'IOC' | 'FOK' } : {}) };
+  }
 
   const ex = venue.exchange;
   const tradesBefore = ex.trades(m.symbol).length;
@@ -393,7 +396,7 @@ function listOrders(ctx: RouteContext, open: boolean): unknown {
     rows = fromId === undefined && start === undefined ? rows.slice(-limit) : rows.slice(0, limit);
   }
   const markets = new Map(ex.options.markets.map((x) => [x.symbol, x]));
-  return rows.map((o) => orderQueryJson(markets.get(o.symbol)!, o, ctx.venue.meta.get(o.clientOrderId)));
+  return rows.map((o) => orderQueryJson(markets.get(o.symbol)!, o, ctx.venue.meta.get(o.clientOrderId), ctx.venue.triggered(o.clientOrderId)));
 }
 
 function myTrades(ctx: RouteContext): unknown {
@@ -425,7 +428,7 @@ export const signedRoutes: Record<string, Route> = {
   'GET /api/v3/order': (ctx) => {
     const m = marketOf(ctx)!;
     const o = findOrder(ctx, m, 'query');
-    return orderQueryJson(m, o, ctx.venue.meta.get(o.clientOrderId));
+    return orderQueryJson(m, o, ctx.venue.meta.get(o.clientOrderId), ctx.venue.triggered(o.clientOrderId));
   },
   'DELETE /api/v3/order': cancelOrder,
   'DELETE /api/v3/openOrders': cancelOpenOrders,

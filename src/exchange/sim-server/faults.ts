@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../core/errors.js';
+import { didYouMean } from '../../config/did-you-mean.js';
 
 /**
  * What the simulator can do to a request instead of (or besides) answering it normally, to
@@ -36,35 +37,69 @@ export interface Fault {
 }
 
 const KINDS = new Set(['error', 'rate-limit', 'ban', 'status', 'html', 'delay', 'drop', 'accept-then-drop']);
+/** the fields each kind takes, besides `kind` */
+const KIND_FIELDS: Record<string, string[]> = {
+  error: ['code', 'msg', 'status', 'retryAfter'],
+  'rate-limit': ['retryAfter'],
+  ban: ['retryAfter'],
+  status: ['status', 'body'],
+  html: ['status'],
+  delay: ['ms'],
+  drop: [],
+  'accept-then-drop': [],
+};
+const MATCH_FIELDS = ['method', 'path', 'count', 'after'];
+const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 
 /** Accepts `{action: {...}, method, path, count}` or the flat form `{kind, ..., method, path, count}`. */
 export function parseFault(raw: unknown, where: string): Fault {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`${where}: a fault must be an object`);
   const r = raw as Record<string, unknown>;
-  const action = (typeof r.action === 'object' && r.action !== null ? r.action : r) as Record<string, unknown>;
+  const nested = typeof r.action === 'object' && r.action !== null && !Array.isArray(r.action);
+  const action = (nested ? r.action : r) as Record<string, unknown>;
   const kind = action.kind;
   if (typeof kind !== 'string' || !KINDS.has(kind)) {
-    throw new UsageError(`${where}: fault kind ${JSON.stringify(kind)} is not one of ${[...KINDS].join(', ')}`);
+    const hint = typeof kind === 'string' ? didYouMean(kind, [...KINDS]) : undefined;
+    throw new UsageError(`${where}: fault kind ${JSON.stringify(kind)} is not one of ${[...KINDS].join(', ')}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`);
+  }
+  // a mistyped key is an error, not ignored: a fault without its `method` or `path` hits every request
+  const unknown = (o: Record<string, unknown>, allowed: string[]) => {
+    for (const k of Object.keys(o)) {
+      if (allowed.includes(k)) continue;
+      const hint = didYouMean(k, allowed);
+      throw new UsageError(`${where}: unknown key ${JSON.stringify(k)} for a ${kind} fault${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; expected ${allowed.join(', ')}`);
+    }
+  };
+  if (nested) {
+    unknown(action, ['kind', ...KIND_FIELDS[kind]!]);
+    unknown(r, ['action', ...MATCH_FIELDS]);
+  } else {
+    unknown(r, ['kind', ...KIND_FIELDS[kind]!, ...MATCH_FIELDS]);
   }
   const num = (v: unknown, name: string): number | undefined => {
     if (v === undefined) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`${where}: ${name} must be a number`);
     return v;
   };
+  const httpStatus = (v: unknown): number | undefined => {
+    const n = num(v, 'status');
+    if (n !== undefined && (!Number.isInteger(n) || n < 200 || n > 599)) throw new UsageError(`${where}: status must be an HTTP status from 200 to 599, got ${n}`);
+    return n;
+  };
   let a: FaultAction;
   switch (kind) {
     case 'error':
-      a = { kind, code: num(action.code, 'code') ?? -1000, ...(typeof action.msg === 'string' ? { msg: action.msg } : {}), ...opt('status', num(action.status, 'status')), ...opt('retryAfter', num(action.retryAfter, 'retryAfter')) };
+      a = { kind, code: num(action.code, 'code') ?? -1000, ...(typeof action.msg === 'string' ? { msg: action.msg } : {}), ...opt('status', httpStatus(action.status)), ...opt('retryAfter', num(action.retryAfter, 'retryAfter')) };
       break;
     case 'rate-limit':
     case 'ban':
       a = { kind, ...opt('retryAfter', num(action.retryAfter, 'retryAfter')) };
       break;
     case 'status':
-      a = { kind, status: num(action.status, 'status') ?? 500, ...(typeof action.body === 'string' ? { body: action.body } : {}) };
+      a = { kind, status: httpStatus(action.status) ?? 500, ...(typeof action.body === 'string' ? { body: action.body } : {}) };
       break;
     case 'html':
-      a = { kind, ...opt('status', num(action.status, 'status')) };
+      a = { kind, ...opt('status', httpStatus(action.status)) };
       break;
     case 'delay':
       a = { kind, ms: num(action.ms, 'ms') ?? 15_000 };
@@ -73,12 +108,24 @@ export function parseFault(raw: unknown, where: string): Fault {
       a = { kind: kind as 'drop' | 'accept-then-drop' };
   }
   const f: Fault = { action: a };
-  if (typeof r.method === 'string') f.method = r.method.toUpperCase();
-  if (typeof r.path === 'string') f.path = r.path;
+  if (r.method !== undefined) {
+    if (typeof r.method !== 'string' || !METHODS.has(r.method.toUpperCase())) throw new UsageError(`${where}: method must be one of ${[...METHODS].join(', ')}, got ${JSON.stringify(r.method)}`);
+    f.method = r.method.toUpperCase();
+  }
+  if (r.path !== undefined) {
+    if (typeof r.path !== 'string' || !r.path.startsWith('/')) throw new UsageError(`${where}: path must be a request path such as /api/v3/order, got ${JSON.stringify(r.path)}`);
+    f.path = r.path;
+  }
   const count = num(r.count, 'count');
-  if (count !== undefined) f.count = count;
+  if (count !== undefined) {
+    if (!Number.isInteger(count) || count < 1) throw new UsageError(`${where}: count must be a whole number of 1 or more, got ${count}`);
+    f.count = count;
+  }
   const after = num(r.after, 'after');
-  if (after !== undefined) f.after = after;
+  if (after !== undefined) {
+    if (!Number.isInteger(after) || after < 0) throw new UsageError(`${where}: after must be a whole number of 0 or more, got ${after}`);
+    f.after = after;
+  }
   return f;
 }
 
@@ -131,7 +178,9 @@ export async function readFaultFile(path: string): Promise<Fault[]> {
   try {
     data = /\.json$/i.test(path) ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (err) {
-    throw new UsageError(`faults file ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(err as Error).message}`, { cause: err });
+    // the parser's first line (YAML appends a code frame after it)
+    const first = ((err as Error).message.split('\n').find((l) => l.trim() !== '') ?? '').trim().replace(/:$/, '');
+    throw new UsageError(`faults file ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${first}`, { cause: err });
   }
   const list = Array.isArray(data) ? data : (data as { faults?: unknown })?.faults;
   if (!Array.isArray(list)) throw new UsageError(`faults file ${path} must hold a list of faults`);

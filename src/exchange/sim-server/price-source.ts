@@ -27,6 +27,8 @@ export class ReplaySource implements PriceSource {
   closed: number;
   private override: number | undefined;
   readonly matchesBars = true;
+  /** the sim time of the last advance */
+  private t: number;
 
   constructor(
     readonly symbol: string,
@@ -34,12 +36,19 @@ export class ReplaySource implements PriceSource {
     start: number,
   ) {
     this.closed = closedPrefix(series.time.subarray(0, series.length), series.timeframeMs, start);
+    this.t = start;
+  }
+
+  /** whether the candle after the closed ones has opened (a gap in the file: not yet) */
+  private formingOpened(): boolean {
+    return this.closed < this.series.length && this.series.time[this.closed]! <= this.t;
   }
 
   price(): number {
     if (this.override !== undefined) return this.override;
     const s = this.series;
-    return this.closed < s.length ? s.open[this.closed]! : s.close[s.length - 1]!;
+    if (this.formingOpened() || this.closed === 0) return s.open[this.closed]!;
+    return s.close[this.closed - 1]!;
   }
 
   advanceTo(t: number): { from: number; to: number } {
@@ -49,6 +58,7 @@ export class ReplaySource implements PriceSource {
     const from = this.closed;
     if (to > from) this.override = undefined;
     this.closed = to;
+    if (t > this.t) this.t = t;
     return { from, to };
   }
 
@@ -59,7 +69,8 @@ export class ReplaySource implements PriceSource {
   forming(): Candle | null {
     const s = this.series;
     const i = this.closed;
-    if (i >= s.length) return null;
+    // a candle that has not opened yet (past the file's end, or in a gap of it) is the future
+    if (!this.formingOpened()) return null;
     // only the open is known yet: the rest of the file's candle is the future
     const px = this.price();
     return { time: s.time[i]!, open: s.open[i]!, high: Math.max(s.open[i]!, px), low: Math.min(s.open[i]!, px), close: px, volume: 0 };
@@ -180,6 +191,9 @@ export const KLINE_INTERVALS: Record<string, number> = {
   '1w': 604_800_000,
 };
 
+/** 1970-01-05, the first Monday after the epoch: Binance's weekly klines open on Mondays. */
+const WEEK_OFFSET_MS = 4 * 86_400_000;
+
 /**
  * Klines of `intervalMs` (a multiple of the base interval) from the closed base candles plus the
  * forming one, as Binance serves them: open time ascending, the last one possibly still forming.
@@ -188,7 +202,9 @@ export function aggregateKlines(src: PriceSource, intervalMs: number, startTime:
   const s = src.series;
   const n = src.closed;
   const rows: Candle[] = [];
-  const bucketOf = (t: number) => Math.floor(t / intervalMs) * intervalMs;
+  // Binance's weeks open on Monday 00:00 UTC; the epoch was a Thursday
+  const offset = intervalMs === KLINE_INTERVALS['1w'] ? WEEK_OFFSET_MS : 0;
+  const bucketOf = (t: number) => Math.floor((t - offset) / intervalMs) * intervalMs + offset;
   const push = (c: Candle) => {
     const b = bucketOf(c.time);
     const last = rows[rows.length - 1];
@@ -202,12 +218,15 @@ export function aggregateKlines(src: PriceSource, intervalMs: number, startTime:
     }
   };
   const forming = src.forming();
-  // without a start, Binance serves the most recent `limit` klines
+  // Binance serves the klines whose open time is in [startTime, endTime], the first `limit` of
+  // them; without a startTime, the most recent `limit` up to endTime (or now). A client paging with
+  // startTime = the last open time + 1 therefore gets neither a duplicate nor a gap.
   let from: number;
   if (startTime !== undefined) {
-    from = lowerBound(s.time, n, bucketOf(startTime));
+    from = lowerBound(s.time, n, Math.ceil((startTime - offset) / intervalMs) * intervalMs + offset);
   } else {
-    const lastTime = forming ? forming.time : n > 0 ? s.time[n - 1]! : 0;
+    let lastTime = forming ? forming.time : n > 0 ? s.time[n - 1]! : 0;
+    if (endTime !== undefined) lastTime = Math.min(lastTime, endTime);
     from = lowerBound(s.time, n, bucketOf(lastTime) - (limit - 1) * intervalMs);
   }
   for (let i = from; i < n; i++) {
@@ -215,7 +234,8 @@ export function aggregateKlines(src: PriceSource, intervalMs: number, startTime:
     push({ time: s.time[i]!, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! });
     if (rows.length > limit) break;
   }
-  if (forming && (endTime === undefined || bucketOf(forming.time) <= endTime) && (startTime === undefined || forming.time >= bucketOf(startTime))) push(forming);
+  const fb = forming ? bucketOf(forming.time) : NaN;
+  if (forming && (endTime === undefined || fb <= endTime) && (startTime === undefined || fb >= startTime)) push(forming);
   return rows.slice(0, limit);
 }
 

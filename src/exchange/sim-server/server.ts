@@ -114,7 +114,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
         time,
         prices: Object.fromEntries([...sources.keys()].map((s) => [s, venue.price(s)])),
         balances: Object.fromEntries(Object.entries(ex.balancesSync()).map(([k, b]) => [k, balanceJson(b)])),
-        orders: ex.allOrders().map((o) => ({ ...orderQueryJson(byId.get(o.symbol)!, o, venue.meta.get(o.clientOrderId)), symbol: o.symbol })),
+        orders: ex.allOrders().map((o) => ({ ...orderQueryJson(byId.get(o.symbol)!, o, venue.meta.get(o.clientOrderId), venue.triggered(o.clientOrderId)), symbol: o.symbol })),
         trades: ex.trades().map((f) => ({ ...tradeJson(byId.get(f.symbol)!, f, ex.orderByClientId(f.clientOrderId)), symbol: f.symbol, fee: decString(f.fee) })),
       };
     },

@@ -108,6 +108,11 @@ export class SimVenue {
     this.exchange.setTime(t);
   }
 
+  /** Whether a conditional order has been triggered (a plain order: false). */
+  triggered(clientOrderId: string): boolean {
+    return this.exchange.triggerOf(clientOrderId)?.fired ?? false;
+  }
+
   nextCancelId(): string {
     return `sim-cancel-${++this.cancelSeq}`;
   }
