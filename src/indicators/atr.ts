@@ -19,7 +19,7 @@ import { WilderAverage } from './wilder.js';
  */
 export class ATR implements BarIndicator {
   /** smooths the true ranges of bars 2, 3, ... (the first bar has no previous close) */
-  private readonly avg: WilderAverage;
+  private declare readonly avg: WilderAverage;
   private started = false;
   private prevClose = NaN;
   private _trueRange = NaN;

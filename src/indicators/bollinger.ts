@@ -1,6 +1,6 @@
 import type { SingleInputIndicator } from './index.js';
 import { assertPeriod } from './sma.js';
-import { WINDOW_FILLING, WINDOW_SLID, WindowSum } from './window-sum.js';
+import { WindowSum } from './window-sum.js';
 
 /** Rounding-error budget of the sliding sum of squared deviations, relative to its value. */
 const M2_REL_TOL = 1e-10;
@@ -30,10 +30,10 @@ const EPS = Number.EPSILON;
  * update(x) returns the middle band; NaN for the first period-1 updates.
  */
 export class Bollinger implements SingleInputIndicator {
-  private readonly _period: number;
+  private declare readonly _period: number;
   /** band width multiplier */
-  readonly k: number;
-  private readonly window: WindowSum;
+  declare readonly k: number;
+  private declare readonly window: WindowSum;
   private mean = 0;
   private m2 = 0;
   private m2Err = 0;
@@ -92,9 +92,10 @@ export class Bollinger implements SingleInputIndicator {
     const w = this.window;
     const old = w.oldest;
     const state = w.push(x);
-    if (state === WINDOW_FILLING) return NaN;
+    if (state === 0) return NaN; // still filling
 
-    if (state === WINDOW_SLID) {
+    if (state === 1) {
+      // the sum slid incrementally: slide M2 too
       const d = x - old;
       const sum = w.sum;
       const sumErr = w.err;
@@ -118,7 +119,7 @@ export class Bollinger implements SingleInputIndicator {
         this.m2Err = m2Err;
       }
     } else {
-      // WINDOW_EXACT: just filled, or the sum's drift guard fired
+      // state 2: the window just filled, or the sum's drift guard fired
       this.recompute();
     }
 

@@ -17,8 +17,8 @@ import { WilderAverage } from './wilder.js';
  * ~1e-15 relative of each other.
  */
 export class RSI implements SingleInputIndicator {
-  private readonly gains: WilderAverage;
-  private readonly losses: WilderAverage;
+  private declare readonly gains: WilderAverage;
+  private declare readonly losses: WilderAverage;
   private started = false;
   private prev = NaN;
   private _value = NaN;
@@ -64,10 +64,21 @@ export class RSI implements SingleInputIndicator {
       this.started = true;
       return NaN;
     }
-    // one gain / loss pair per change; both averages warm up in lockstep
-    const avgGain = this.gains.update(diff > 0 ? diff : 0);
-    const avgLoss = this.losses.update(diff < 0 ? -diff : 0);
-    if (!this.gains.ready) return NaN;
+    const gain = diff > 0 ? diff : 0;
+    const loss = diff < 0 ? -diff : 0;
+    // one gain / loss pair per change: both averages warm up in lockstep
+    const gains = this.gains;
+    const losses = this.losses;
+    let avgGain: number;
+    let avgLoss: number;
+    if (gains.ready) {
+      avgGain = gains.smooth(gain);
+      avgLoss = losses.smooth(loss);
+    } else {
+      avgGain = gains.seed(gain);
+      avgLoss = losses.seed(loss);
+      if (!gains.ready) return NaN;
+    }
     if (avgLoss === 0) return (this._value = avgGain === 0 ? 50 : 100);
     return (this._value = 100 - 100 / (1 + avgGain / avgLoss));
   }

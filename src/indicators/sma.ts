@@ -1,6 +1,5 @@
 import type { SingleInputIndicator } from './index.js';
-
-import { WINDOW_FILLING, WindowSum } from './window-sum.js';
+import { WindowSum } from './window-sum.js';
 
 /**
  * Simple moving average over the last `period` inputs.
@@ -21,8 +20,8 @@ export function assertPeriod(name: string, value: number): void {
 }
 
 export class SMA implements SingleInputIndicator {
-  private readonly _period: number;
-  private readonly window: WindowSum;
+  private declare readonly _period: number;
+  private declare readonly window: WindowSum;
   private _value = NaN;
 
   constructor(period: number) {
@@ -50,8 +49,9 @@ export class SMA implements SingleInputIndicator {
   }
 
   update(x: number): number {
+    const p = this._period;
     const w = this.window;
-    if (w.push(x) === WINDOW_FILLING) return NaN;
-    return (this._value = w.sum / this._period);
+    if (w.push(x) === 0) return NaN; // still filling
+    return (this._value = w.sum / p);
   }
 }

@@ -17,24 +17,32 @@
  * monomorphic and inlinable.
  */
 
-/** Rounding-error budget of a running sum, relative to its magnitude, before it is recomputed. */
-export const SUM_REL_TOL = 1e-11;
+/**
+ * Rounding-error budget of a running sum, relative to its magnitude, before it is recomputed.
+ * Module-private on purpose: V8 folds a private module `const` into the inlined push(), while an
+ * exported one is read through a module cell (with a TDZ check) on every call.
+ */
+const SUM_REL_TOL = 1e-11;
 const EPS = Number.EPSILON;
 
-/** push() result: the window is not full yet; `sum` covers the inputs so far. */
-export const WINDOW_FILLING = 0;
-/** push() result: the window slid and `sum` was updated incrementally (`err` grew). */
-export const WINDOW_SLID = 1;
 /**
- * push() result: `sum` is exact — the window has just filled, or the drift guard fired and the sum
- * was recomputed from the buffer; `err` is 0. Quantities derived from the window should be
- * recomputed too.
+ * What push() did:
+ * - 0: the window is not full yet; `sum` covers the inputs so far;
+ * - 1: the window slid and `sum` was updated incrementally (`err` grew);
+ * - 2: `sum` is exact — the window has just filled, or the drift guard fired and the sum was
+ *   recomputed from the buffer; `err` is 0. Quantities derived from the window should be
+ *   recomputed too.
+ * Plain literals rather than exported constants on purpose: an imported binding is a module-variable
+ * load that V8 does not constant-fold, which measurably slows the inlined hot path.
  */
-export const WINDOW_EXACT = 2;
+export type WindowPush = 0 | 1 | 2;
 
 export class WindowSum {
-  readonly size: number;
-  private readonly buf: Float64Array;
+  // `declare`d fields are only assigned in the constructor. A plain declaration would first define
+  // them as undefined (ES2022 class fields), which widens V8's field representation/type and adds
+  // checks to every inlined push(); the same goes for the fields holding a WindowSum.
+  declare readonly size: number;
+  private declare readonly buf: Float64Array;
   /** next write position == position of the oldest element once the window is full */
   private head = 0;
   private filled = 0;
@@ -67,8 +75,8 @@ export class WindowSum {
     return this.buf[this.head];
   }
 
-  /** Appends x (evicting the oldest input once full); returns WINDOW_FILLING, _SLID or _EXACT. */
-  push(x: number): number {
+  /** Appends x (evicting the oldest input once full); see WindowPush for the result. */
+  push(x: number): WindowPush {
     const size = this.size;
     const buf = this.buf;
     const head = this.head;
@@ -78,7 +86,7 @@ export class WindowSum {
 
     if (this.filled < size) {
       this._sum += x;
-      return ++this.filled < size ? WINDOW_FILLING : WINDOW_EXACT;
+      return ++this.filled < size ? 0 : 2;
     }
 
     const d = x - old;
@@ -86,11 +94,11 @@ export class WindowSum {
     const err = this._err + EPS * (Math.abs(sum) + Math.abs(d));
     if (err > Math.abs(sum) * SUM_REL_TOL) {
       this.resum();
-      return WINDOW_EXACT;
+      return 2;
     }
     this._sum = sum;
     this._err = err;
-    return WINDOW_SLID;
+    return 1;
   }
 
   /** Recomputes the sum of the (full) window from the buffer, oldest to newest; resets `err`. */

@@ -1,37 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ATR } from '../../../src/indicators/index.js';
-
-/** Deterministic LCG (Numerical Recipes constants), uniform in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-interface Bar {
-  high: number;
-  low: number;
-  close: number;
-}
-
-/** Random OHLC bars; ~10% of bars open with a gap of up to ±8% away from the previous close. */
-function randomBars(n: number, seed: number): Bar[] {
-  const rnd = lcg(seed);
-  const bars: Bar[] = [];
-  let prevClose = 100;
-  for (let i = 0; i < n; i++) {
-    const gap = rnd() < 0.1 ? (rnd() - 0.5) * 0.16 : 0;
-    const open = prevClose * (1 + gap);
-    const close = open * (1 + (rnd() - 0.5) * 0.04);
-    const high = Math.max(open, close) * (1 + rnd() * 0.01);
-    const low = Math.min(open, close) * (1 - rnd() * 0.01);
-    bars.push({ high, low, close });
-    prevClose = close;
-  }
-  return bars;
-}
+import { type Bar, firstMismatch, randomBars } from '../../support/reference-series.js';
 
 /**
  * Reference ATR (TA-Lib / backtrader seeding), closed form, recomputed for each index:
@@ -56,20 +25,6 @@ function naiveAtr(bars: readonly Bar[], period: number): number[] {
 
 function run(ind: ATR, bars: readonly Bar[]): number[] {
   return bars.map((b) => ind.update(b.high, b.low, b.close));
-}
-
-function firstMismatch(actual: readonly number[], expected: readonly number[], rel: number): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Number.isNaN(e)) {
-      if (!Number.isNaN(a)) return `index ${i}: got ${a}, expected NaN`;
-    } else if (!(Math.abs(a - e) <= rel * Math.abs(e))) {
-      return `index ${i}: got ${a}, expected ${e}`;
-    }
-  }
-  return null;
 }
 
 // bar 0: h 10  l 8    c 9     TR = 10-8 = 2 (no previous close; not part of the seed)

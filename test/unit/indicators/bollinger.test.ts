@@ -1,25 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { Bollinger } from '../../../src/indicators/index.js';
-
-/** Deterministic LCG (Numerical Recipes constants), uniform in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function randomWalk(n: number, seed: number, start = 100, step = 0.04): number[] {
-  const rnd = lcg(seed);
-  const out: number[] = [];
-  let p = start;
-  for (let i = 0; i < n; i++) {
-    p *= 1 + (rnd() - 0.5) * step;
-    out.push(p);
-  }
-  return out;
-}
+import { firstMismatch, lcg, randomWalk } from '../../support/reference-series.js';
 
 interface Bands {
   middle: number[];
@@ -63,20 +44,6 @@ function run(ind: Bollinger, xs: readonly number[]): Bands & { out: number[] } {
     r.sd.push(ind.stdDev);
   }
   return r;
-}
-
-function firstMismatch(actual: readonly number[], expected: readonly number[], rel: number): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Number.isNaN(e)) {
-      if (!Number.isNaN(a)) return `index ${i}: got ${a}, expected NaN`;
-    } else if (!(Math.abs(a - e) <= rel * Math.abs(e))) {
-      return `index ${i}: got ${a}, expected ${e}`;
-    }
-  }
-  return null;
 }
 
 describe('Bollinger', () => {

@@ -1,25 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { EMA } from '../../../src/indicators/index.js';
-
-/** Deterministic LCG (Numerical Recipes constants), uniform in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function randomWalk(n: number, seed: number, start = 100): number[] {
-  const rnd = lcg(seed);
-  const out: number[] = [];
-  let p = start;
-  for (let i = 0; i < n; i++) {
-    p *= 1 + (rnd() - 0.5) * 0.04;
-    out.push(p);
-  }
-  return out;
-}
+import { firstMismatch, randomWalk, runSeries } from '../../support/reference-series.js';
 
 /**
  * Closed-form SMA-seeded EMA, recomputed from scratch for every index (no recursion):
@@ -39,31 +20,13 @@ function naiveEma(xs: readonly number[], period: number): number[] {
   });
 }
 
-function run(ind: EMA, xs: readonly number[]): number[] {
-  return xs.map((x) => ind.update(x));
-}
-
-function firstMismatch(actual: readonly number[], expected: readonly number[], rel: number): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Number.isNaN(e)) {
-      if (!Number.isNaN(a)) return `index ${i}: got ${a}, expected NaN`;
-    } else if (!(Math.abs(a - e) <= rel * Math.abs(e))) {
-      return `index ${i}: got ${a}, expected ${e}`;
-    }
-  }
-  return null;
-}
-
 describe('EMA', () => {
   it('is seeded with the SMA of the first n closes (hand-computed)', () => {
     // period 3, alpha = 2/4 = 0.5 over 2,4,6,8,12:
     //   seed (index 2) = (2+4+6)/3 = 4
     //   index 3: 4*0.5 + 8*0.5  = 6
     //   index 4: 6*0.5 + 12*0.5 = 9
-    const out = run(new EMA(3), [2, 4, 6, 8, 12]);
+    const out = runSeries(new EMA(3), [2, 4, 6, 8, 12]);
     expect(Number.isNaN(out[0])).toBe(true);
     expect(Number.isNaN(out[1])).toBe(true);
     expect(out.slice(2)).toEqual([4, 6, 9]);
@@ -105,18 +68,18 @@ describe('EMA', () => {
 
   it('with period 1 returns each input unchanged', () => {
     const xs = randomWalk(200, 3);
-    expect(firstMismatch(run(new EMA(1), xs), xs, 0)).toBeNull();
+    expect(firstMismatch(runSeries(new EMA(1), xs), xs, 0)).toBeNull();
   });
 
   it('converges to a constant input and stays exactly on it', () => {
-    const out = run(new EMA(10), new Array<number>(50).fill(42.5));
+    const out = runSeries(new EMA(10), new Array<number>(50).fill(42.5));
     expect(out.slice(9).every((v) => v === 42.5)).toBe(true);
   });
 
   it('matches the closed-form weighted sum on a 3000-point random walk (1e-9 relative)', () => {
     const xs = randomWalk(3000, 424242);
     for (const p of [2, 3, 9, 12, 26, 50, 200]) {
-      expect(firstMismatch(run(new EMA(p), xs), naiveEma(xs, p), 1e-9), `period ${p}`).toBeNull();
+      expect(firstMismatch(runSeries(new EMA(p), xs), naiveEma(xs, p), 1e-9), `period ${p}`).toBeNull();
     }
   });
 

@@ -1,25 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { MACD } from '../../../src/indicators/index.js';
-
-/** Deterministic LCG (Numerical Recipes constants), uniform in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function randomWalk(n: number, seed: number, start = 100): number[] {
-  const rnd = lcg(seed);
-  const out: number[] = [];
-  let p = start;
-  for (let i = 0; i < n; i++) {
-    p *= 1 + (rnd() - 0.5) * 0.04;
-    out.push(p);
-  }
-  return out;
-}
+import { firstMismatchAbs, randomWalk } from '../../support/reference-series.js';
 
 /**
  * Closed-form SMA-seeded EMA of xs[from..], recomputed from scratch for each index, aligned with xs:
@@ -63,21 +44,6 @@ function run(ind: MACD, xs: readonly number[]): Lines & { out: number[] } {
     r.histogram.push(ind.histogram);
   }
   return r;
-}
-
-/** Absolute tolerance `tol` (callers scale it to the price level: the lines hover around 0). */
-function firstMismatch(actual: readonly number[], expected: readonly number[], tol: number): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Number.isNaN(e)) {
-      if (!Number.isNaN(a)) return `index ${i}: got ${a}, expected NaN`;
-    } else if (!(Math.abs(a - e) <= tol)) {
-      return `index ${i}: got ${a}, expected ${e}`;
-    }
-  }
-  return null;
 }
 
 describe('MACD', () => {
@@ -163,10 +129,10 @@ describe('MACD', () => {
     ]) {
       const r = run(new MACD(f, s, g), xs);
       const ref = naiveMacd(xs, f, s, g);
-      const tol = 1e-9 * 100; // lines are differences of ~100-priced averages
-      expect(firstMismatch(r.macd, ref.macd, tol), `macd ${f}/${s}/${g}`).toBeNull();
-      expect(firstMismatch(r.signal, ref.signal, tol), `signal ${f}/${s}/${g}`).toBeNull();
-      expect(firstMismatch(r.histogram, ref.histogram, tol), `hist ${f}/${s}/${g}`).toBeNull();
+      const tol = 1e-9 * 100; // absolute: the lines are differences of ~100-priced averages, hovering around 0
+      expect(firstMismatchAbs(r.macd, ref.macd, tol), `macd ${f}/${s}/${g}`).toBeNull();
+      expect(firstMismatchAbs(r.signal, ref.signal, tol), `signal ${f}/${s}/${g}`).toBeNull();
+      expect(firstMismatchAbs(r.histogram, ref.histogram, tol), `hist ${f}/${s}/${g}`).toBeNull();
     }
   });
 

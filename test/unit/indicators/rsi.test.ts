@@ -1,25 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { RSI } from '../../../src/indicators/index.js';
-
-/** Deterministic LCG (Numerical Recipes constants), uniform in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function randomWalk(n: number, seed: number, start = 100): number[] {
-  const rnd = lcg(seed);
-  const out: number[] = [];
-  let p = start;
-  for (let i = 0; i < n; i++) {
-    p *= 1 + (rnd() - 0.5) * 0.04;
-    out.push(p);
-  }
-  return out;
-}
+import { firstMismatch, randomWalk, runSeries } from '../../support/reference-series.js';
 
 /**
  * Textbook Wilder RSI, recomputed from scratch for each index in closed form (no recursion):
@@ -47,31 +28,13 @@ function naiveRsi(xs: readonly number[], period: number): number[] {
   });
 }
 
-function run(ind: RSI, xs: readonly number[]): number[] {
-  return xs.map((x) => ind.update(x));
-}
-
-function firstMismatch(actual: readonly number[], expected: readonly number[], rel: number): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Number.isNaN(e)) {
-      if (!Number.isNaN(a)) return `index ${i}: got ${a}, expected NaN`;
-    } else if (!(Math.abs(a - e) <= rel * Math.abs(e))) {
-      return `index ${i}: got ${a}, expected ${e}`;
-    }
-  }
-  return null;
-}
-
 describe('RSI', () => {
   it('reproduces the classic Wilder / StockCharts RSI(14) example', () => {
     const closes = [
       44.34, 44.09, 44.15, 43.61, 44.33, 44.83, 45.1, 45.42, 45.84, 46.08, 45.89, 46.03, 45.61, 46.28, 46.28,
       46.0,
     ];
-    const out = run(new RSI(14), closes);
+    const out = runSeries(new RSI(14), closes);
     expect(out.slice(0, 14).every(Number.isNaN)).toBe(true);
     // 14 changes: gains .06+.72+.50+.27+.32+.42+.24+.14+.67 = 3.34, losses .25+.54+.19+.42 = 1.40
     // RS = 3.34/1.40, RSI = 100 - 100/(1 + RS) = 100 * 3.34 / 4.74 = 70.46413502...
@@ -89,7 +52,7 @@ describe('RSI', () => {
     // index 2: G = (1+0)/2 = 0.5, L = (0+1)/2 = 0.5 -> RS 1 -> 50
     // index 3: G = (0.5*1 + 2)/2 = 1.25, L = (0.5*1 + 0)/2 = 0.25 -> RS 5 -> 100 - 100/6 = 83.333...
     const rsi = new RSI(2);
-    const out = run(rsi, [1, 2, 1, 3]);
+    const out = runSeries(rsi, [1, 2, 1, 3]);
     expect(Number.isNaN(out[0]) && Number.isNaN(out[1])).toBe(true);
     expect(out[2]).toBe(50);
     expect(out[3]).toBeCloseTo(250 / 3, 12);
@@ -118,35 +81,35 @@ describe('RSI', () => {
   });
 
   it('is 100 when every change is a gain', () => {
-    const out = run(new RSI(14), Array.from({ length: 40 }, (_, i) => 100 + i * 0.5));
+    const out = runSeries(new RSI(14), Array.from({ length: 40 }, (_, i) => 100 + i * 0.5));
     expect(out.slice(14).every((v) => v === 100)).toBe(true);
   });
 
   it('is 0 when every change is a loss', () => {
-    const out = run(new RSI(14), Array.from({ length: 40 }, (_, i) => 100 - i * 0.5));
+    const out = runSeries(new RSI(14), Array.from({ length: 40 }, (_, i) => 100 - i * 0.5));
     expect(out.slice(14).every((v) => v === 0)).toBe(true);
   });
 
   it('is 50 on a flat series (no gains and no losses)', () => {
-    const out = run(new RSI(14), new Array<number>(30).fill(7));
+    const out = runSeries(new RSI(14), new Array<number>(30).fill(7));
     expect(out.slice(14).every((v) => v === 50)).toBe(true);
   });
 
   it('stays at 100 when rises are followed by a flat stretch (no loss ever)', () => {
     const xs = [1, 2, 3, 4, 5, 5, 5, 5, 5, 5];
-    const out = run(new RSI(3), xs);
+    const out = runSeries(new RSI(3), xs);
     expect(out.slice(3).every((v) => v === 100)).toBe(true);
   });
 
   it('matches the closed-form Wilder reference on a 3000-point random walk (1e-9 relative)', () => {
     const xs = randomWalk(3000, 777);
     for (const p of [1, 2, 5, 14, 30, 100]) {
-      expect(firstMismatch(run(new RSI(p), xs), naiveRsi(xs, p), 1e-9), `period ${p}`).toBeNull();
+      expect(firstMismatch(runSeries(new RSI(p), xs), naiveRsi(xs, p), 1e-9), `period ${p}`).toBeNull();
     }
   });
 
   it('stays within [0, 100]', () => {
-    const out = run(new RSI(3), randomWalk(2000, 31337));
+    const out = runSeries(new RSI(3), randomWalk(2000, 31337));
     expect(out.slice(3).every((v) => v >= 0 && v <= 100)).toBe(true);
   });
 

@@ -1,28 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { SMA } from '../../../src/indicators/index.js';
+import { firstMismatch, lcg, randomWalk, runSeries } from '../../support/reference-series.js';
 
-// --- independent reference & fixtures (kept local so the file stands alone) ---
-
-/** Deterministic LCG (Numerical Recipes constants), uniform in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-/** Geometric random walk around `start`, ±2% per step. */
-function randomWalk(n: number, seed: number, start = 100): number[] {
-  const rnd = lcg(seed);
-  const out: number[] = [];
-  let p = start;
-  for (let i = 0; i < n; i++) {
-    p *= 1 + (rnd() - 0.5) * 0.04;
-    out.push(p);
-  }
-  return out;
-}
+// --- independent reference (series generation and comparisons live in test/support) ---
 
 /** Textbook SMA: re-sum the whole window for every index. */
 function naiveSma(xs: readonly number[], period: number): number[] {
@@ -34,29 +14,10 @@ function naiveSma(xs: readonly number[], period: number): number[] {
   });
 }
 
-function run(ind: SMA, xs: readonly number[]): number[] {
-  return xs.map((x) => ind.update(x));
-}
-
-/** First index where the series disagree (NaN must match NaN), or null. */
-function firstMismatch(actual: readonly number[], expected: readonly number[], rel: number): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Number.isNaN(e)) {
-      if (!Number.isNaN(a)) return `index ${i}: got ${a}, expected NaN`;
-    } else if (!(Math.abs(a - e) <= rel * Math.abs(e))) {
-      return `index ${i}: got ${a}, expected ${e}`;
-    }
-  }
-  return null;
-}
-
 describe('SMA', () => {
   it('averages the last n inputs of a tiny series (hand-computed)', () => {
     // period 3 over 1,2,3,4,5: (1+2+3)/3 = 2, (2+3+4)/3 = 3, (3+4+5)/3 = 4
-    const out = run(new SMA(3), [1, 2, 3, 4, 5]);
+    const out = runSeries(new SMA(3), [1, 2, 3, 4, 5]);
     expect(out.slice(0, 2).every(Number.isNaN)).toBe(true);
     expect(out.slice(2)).toEqual([2, 3, 4]);
   });
@@ -83,7 +44,7 @@ describe('SMA', () => {
 
   it('with period 1 returns each input unchanged', () => {
     const xs = randomWalk(500, 7);
-    expect(firstMismatch(run(new SMA(1), xs), xs, 0)).toBeNull();
+    expect(firstMismatch(runSeries(new SMA(1), xs), xs, 0)).toBeNull();
   });
 
   it('first value is the left-to-right sum of the first n inputs divided by n, bit for bit', () => {
@@ -97,7 +58,7 @@ describe('SMA', () => {
   it('matches a from-scratch window sum on a 5000-point random walk (1e-9 relative)', () => {
     const xs = randomWalk(5000, 12345);
     for (const p of [1, 2, 3, 7, 20, 50, 200, 500]) {
-      expect(firstMismatch(run(new SMA(p), xs), naiveSma(xs, p), 1e-9), `period ${p}`).toBeNull();
+      expect(firstMismatch(runSeries(new SMA(p), xs), naiveSma(xs, p), 1e-9), `period ${p}`).toBeNull();
     }
   });
 
@@ -108,13 +69,13 @@ describe('SMA', () => {
     for (const spikeLen of [95, 97, 100, 103]) {
       const small = randomWalk(300, spikeLen, 1);
       const xs = [...randomWalk(spikeLen, 99, 1e12), ...small];
-      expect(firstMismatch(run(new SMA(10), xs), naiveSma(xs, 10), 1e-9), `spike ${spikeLen}`).toBeNull();
+      expect(firstMismatch(runSeries(new SMA(10), xs), naiveSma(xs, 10), 1e-9), `spike ${spikeLen}`).toBeNull();
     }
   });
 
   it('stays accurate over a long run of 300k updates', () => {
     const xs = randomWalk(300_000, 2024, 30_000);
-    const out = run(new SMA(50), xs);
+    const out = runSeries(new SMA(50), xs);
     const ref = naiveSma(xs.slice(-5_000), 50);
     expect(firstMismatch(out.slice(-4_951), ref.slice(49), 1e-9)).toBeNull();
   });
@@ -122,7 +83,7 @@ describe('SMA', () => {
   it('handles series that cross zero', () => {
     const rnd = lcg(5);
     const xs = Array.from({ length: 3000 }, () => (rnd() - 0.5) * 10);
-    const out = run(new SMA(15), xs);
+    const out = runSeries(new SMA(15), xs);
     const ref = naiveSma(xs, 15);
     // relative to the input scale (sums near 0 have no meaningful relative error)
     for (let i = 14; i < xs.length; i++) expect(Math.abs(out[i] - ref[i])).toBeLessThan(1e-12);
