@@ -2,11 +2,18 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, TradebotError, AssertionFailedError } from './core/errors.js';
 import { VERSION } from './version.js';
 import { processEnv, type CommandEnv } from './io.js';
+import { redact } from './secrets.js';
 import { backtestCommand } from '../commands/backtest.js';
 import { strategiesCommand } from '../commands/strategies.js';
 import { configCommand } from '../commands/config.js';
 import { paperCommand } from '../commands/paper.js';
+import { liveCommand } from '../commands/live.js';
 import { simCommand } from '../commands/sim.js';
+import { dataCommand } from '../commands/data.js';
+import { statusCommand, botsCommand } from '../commands/status.js';
+import { stopCommand, pauseCommand, resumeCommand } from '../commands/control.js';
+import { logsCommand } from '../commands/logs.js';
+import { stateCommand } from '../commands/state.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -34,7 +41,16 @@ export function buildProgram(env: CommandEnv): Command {
   program.addCommand(strategiesCommand(env));
   program.addCommand(configCommand(env));
   program.addCommand(paperCommand(env));
+  program.addCommand(liveCommand(env));
   program.addCommand(simCommand(env));
+  program.addCommand(dataCommand(env));
+  program.addCommand(statusCommand(env));
+  program.addCommand(botsCommand(env));
+  program.addCommand(stopCommand(env));
+  program.addCommand(pauseCommand(env));
+  program.addCommand(resumeCommand(env));
+  program.addCommand(logsCommand(env));
+  program.addCommand(stateCommand(env));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   return program;
 }
@@ -68,14 +84,14 @@ export function reportError(err: unknown, env: CommandEnv, debug: boolean): numb
     return err.exitCode;
   }
   if (err instanceof TradebotError) {
-    env.stderr.write(`tradebot: ${oneLine(err.message)}\n`);
-    if (debug && err.stack) env.stderr.write(`${err.stack}\n`);
+    env.stderr.write(`tradebot: ${redact(oneLine(err.message))}\n`);
+    if (debug && err.stack) env.stderr.write(`${redact(err.stack)}\n`);
     return err.exitCode;
   }
   if (isPromptExit(err)) return ExitCode.interrupted;
   const e = err instanceof Error ? err : new Error(String(err));
-  env.stderr.write(`tradebot: internal error: ${oneLine(e.message)}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
-  if (debug && e.stack) env.stderr.write(`${e.stack}\n`);
+  env.stderr.write(`tradebot: internal error: ${redact(oneLine(e.message))}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
+  if (debug && e.stack) env.stderr.write(`${redact(e.stack)}\n`);
   return ExitCode.internal;
 }
 

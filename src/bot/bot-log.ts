@@ -1,4 +1,5 @@
 import { appendFile, rename, stat, rm } from 'node:fs/promises';
+import { redact } from '../secrets.js';
 
 /**
  * A bot's JSON-lines log, rotated by size: log.jsonl, log.jsonl.1 ... log.jsonl.N. Each line is
@@ -14,7 +15,7 @@ export class BotLog {
   ) {}
 
   async write(time: number, level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): Promise<void> {
-    const line = `${JSON.stringify({ time, level, event, ...fields })}\n`;
+    const line = `${redact(JSON.stringify({ time, level, event, ...fields }))}\n`;
     if (this.size < 0) this.size = await stat(this.path).then((s) => s.size, () => 0);
     if (this.size + line.length > this.maxBytes) await this.rotate();
     await appendFile(this.path, line, { mode: 0o600 });

@@ -7,7 +7,8 @@ import { writeFileDurable } from '../store/durable-write.js';
  * the bot writes into its state file. Files, not signals, so it works across users and hosts
  * that share the directory, and the request survives until it is answered.
  */
-export type ControlCommand = 'stop' | 'pause' | 'resume' | 'stop-cancel';
+/** stop-cancel: stop and cancel the bot's open orders; panic: also sell every position at market */
+export type ControlCommand = 'stop' | 'pause' | 'resume' | 'stop-cancel' | 'panic';
 
 export interface ControlRequest {
   seq: number;

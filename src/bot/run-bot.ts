@@ -1,39 +1,48 @@
 import { hostname } from 'node:os';
 import { writeFile } from 'node:fs/promises';
-import { Dec, parseDecimal, type Dec as Decimal } from './core/money.js';
-import { UsageError, StateError } from './core/errors.js';
-import { formatStake } from './core/sizing.js';
-import { tradingSettings } from './engine-settings.js';
-import { OrderIds, idPrefixFor } from './core/ids.js';
-import { timeframeToMs } from './core/timeframe.js';
-import type { MarketInfo } from './core/market.js';
-import type { TradebotConfig } from './config/schema.js';
-import { resolveHome } from './config/home.js';
-import { didYouMean, editDistance } from './config/did-you-mean.js';
-import { loadStrategy } from './strategies/registry.js';
-import { resolveParams } from './strategies/params.js';
-import { indicators } from './indicators/index.js';
-import { SimExchange } from './exchange/sim-exchange.js';
-import { CcxtCandleFeed } from './data/ccxt-feed.js';
-import { Engine, type EngineSnapshot } from './engine/engine.js';
-import { SystemClock } from './engine/clocks.js';
-import { FileStore } from './store/file-store.js';
-import { STATE_SCHEMA_VERSION, type BotIdentity, type BotRuntime, type BotStateDoc } from './store/bot-state.js';
-import { BotSession } from './bot/session.js';
-import { readControl } from './bot/control.js';
-import { VERSION } from './version.js';
+import { Dec, parseDecimal, type Dec as Decimal } from '../core/money.js';
+import { UsageError, StateError } from '../core/errors.js';
+import { formatStake } from '../core/sizing.js';
+import { tradingSettings } from '../engine-settings.js';
+import { OrderIds, idPrefixFor } from '../core/ids.js';
+import { timeframeToMs } from '../core/timeframe.js';
+import type { MarketInfo } from '../core/market.js';
+import type { TradebotConfig } from '../config/schema.js';
+import { resolveHome } from '../config/home.js';
+import { didYouMean, editDistance } from '../config/did-you-mean.js';
+import { loadStrategy } from '../strategies/registry.js';
+import { resolveParams } from '../strategies/params.js';
+import { indicators } from '../indicators/index.js';
+import { SimExchange } from '../exchange/sim-exchange.js';
+import { CcxtCandleFeed } from '../data/ccxt-feed.js';
+import { Engine, type EngineSnapshot } from '../engine/engine.js';
+import { SystemClock } from '../engine/clocks.js';
+import { FileStore } from '../store/file-store.js';
+import { STATE_SCHEMA_VERSION, type BotIdentity, type BotMode, type BotRuntime, type BotStateDoc } from '../store/bot-state.js';
+import type { ExchangePort } from '../engine/ports.js';
+import { loadCredentials } from './credentials.js';
+import { maskKey } from '../secrets.js';
+import { readJournalIntents, recoverLive } from './recover-live.js';
+import { BotSession } from './session.js';
+import { readControl } from './control.js';
+import { VERSION } from '../version.js';
 
-export interface PaperEnv {
+export interface BotEnv {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** one-line progress for a person (stderr) */
   say?: (line: string) => void;
 }
 
-export interface PaperOptions {
+export interface BotRunOptions {
   bot: string;
+  mode: BotMode;
   /** how the process was started, recorded with the lock */
   command: string;
+  /** live: accept the exchange's view of any drift found at start (orders, balances) */
+  adopt?: boolean;
+  /** live: asked with the summary of what is about to trade real money; false refuses */
+  confirm?: (summary: string[]) => Promise<boolean>;
 }
 
 /** `USDT=10000,BTC=0.5`, or a bare amount of the quote currency. */
@@ -51,15 +60,17 @@ export function parseBalances(spec: string | number, quote: string): Record<stri
 }
 
 /**
- * A paper bot: the engine with live candles from the exchange (ccxt), the simulated exchange fed
- * by those candles for fills, and durable JSON state. Runs until stopped (signal or
+ * A bot: the one engine with live candles from the exchange (ccxt) and durable JSON state.
+ * Paper: fills come from the simulated exchange fed by those candles. Live: orders go to the
+ * exchange through ccxt, journaled first, reconciled at start. Runs until stopped (signal or
  * `tradebot stop`); returns the exit code.
  */
-export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperEnv): Promise<number> {
+export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv): Promise<number> {
+  const mode = o.mode;
   // ---- validate everything before touching the network or the state
-  if (!cfg.exchange.id) throw new UsageError('paper trading needs an exchange: --exchange ID (or exchange.id in the config)');
-  if (!cfg.pair) throw new UsageError('paper trading needs --pair (e.g. BTC/USDT, or several: BTC/USDT,ETH/USDT)');
-  if (!cfg.timeframe) throw new UsageError('paper trading needs --timeframe (e.g. 1m)');
+  if (!cfg.exchange.id) throw new UsageError(`${mode} trading needs an exchange: --exchange ID (or exchange.id in the config)`);
+  if (!cfg.pair) throw new UsageError(`${mode} trading needs --pair (e.g. BTC/USDT, or several: BTC/USDT,ETH/USDT)`);
+  if (!cfg.timeframe) throw new UsageError(`${mode} trading needs --timeframe (e.g. 1m)`);
   const pairs = cfg.pair.split(',').map((p) => p.trim());
   const tfMs = timeframeToMs(cfg.timeframe);
   const trading = tradingSettings(cfg);
@@ -69,7 +80,13 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
   const quotes = new Set(pairs.map((p) => p.split('/')[1]));
   if (quotes.size !== 1) throw new UsageError(`all pairs of a bot must share one quote currency, got ${[...quotes].join(', ')}`);
   const quote = [...quotes][0]!;
-  const balances = parseBalances(cfg.paper.balances ?? cfg.cash, quote);
+  const paperBalances = mode === 'paper' ? parseBalances(cfg.paper.balances ?? cfg.cash, quote) : {};
+  if (mode === 'live' && trading.protection && (trading.protection.trailingStop !== undefined || (trading.protection.stopLoss !== undefined && trading.protection.takeProfit !== undefined))) {
+    throw new UsageError('live trading places one protective exit per entry on the exchange: use a stop-loss or a take-profit, not both, and no trailing stop');
+  }
+  // keys are read in live mode only, and before anything else touches the exchange
+  const creds = mode === 'live' ? await loadCredentials({ env: env.env, secretsFile: cfg.secretsFile }) : null;
+  const account = creds ? maskKey(creds.apiKey) : 'paper';
   const home = resolveHome({ configHome: cfg.home, env: env.env, cwd: env.cwd });
   const now = () => Date.now();
 
@@ -97,12 +114,17 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
   removers.push(() => process.off('SIGINT', onInt), () => process.off('SIGTERM', onTerm));
   try {
     const prev = session.existing;
+    const journal = await readJournalIntents(session.paths.journal, idPrefixFor(o.bot));
+    const journaledSeq = journal.maxSeq;
+    if (journal.torn) void session.log.write(now(), 'warn', 'journal-torn-tail', { path: session.paths.journal });
+    // intents journaled after the snapshot: their sequence is past the snapshot's
+    journal.intents = journal.intents.filter((r) => Number(/-(\d+)$/.exec(r.clientOrderId)?.[1] ?? 0) > (prev?.engine?.idSequence ?? 0));
     const identity: BotIdentity = prev?.bot ?? {
       name: o.bot,
-      mode: 'paper',
+      mode,
       exchange: cfg.exchange.id,
       apiUrl: cfg.exchange.apiUrl,
-      account: 'paper',
+      account,
       strategy: { name: def.name, params },
       pairs,
       timeframe: cfg.timeframe,
@@ -110,20 +132,39 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
       createdAt: now(),
       warmup: null,
     };
-    if (prev) checkSameBot(prev, { mode: 'paper', exchange: cfg.exchange.id, pairs, timeframe: cfg.timeframe, strategy: def.name }, session.paths.state);
+    if (prev) checkSameBot(prev, { mode, exchange: cfg.exchange.id, account, pairs, timeframe: cfg.timeframe, strategy: def.name }, session.paths.state);
     identity.apiUrl = cfg.exchange.apiUrl;
 
-    // ---- the exchange (public data only: paper never reads API keys)
-    const { makeCcxt } = await import('./exchange/make-ccxt.js');
-    const { CcxtExchange } = await import('./exchange/ccxt-exchange.js');
-    const ex = await makeCcxt({ id: cfg.exchange.id, ...(cfg.exchange.apiUrl ? { apiUrl: cfg.exchange.apiUrl } : {}), sandbox: cfg.exchange.sandbox, env: {} });
-    const port = await CcxtExchange.connect(ex);
+    // ---- the exchange (paper: public data only, no keys)
+    const { makeCcxt } = await import('../exchange/make-ccxt.js');
+    const { CcxtExchange } = await import('../exchange/ccxt-exchange.js');
+    const keyEnv: NodeJS.ProcessEnv = creds
+      ? { TRADEBOT_API_KEY: creds.apiKey, TRADEBOT_API_SECRET: creds.secret, ...(creds.password ? { TRADEBOT_API_PASSWORD: creds.password } : {}) }
+      : {};
+    const ex = await makeCcxt({ id: cfg.exchange.id, ...(cfg.exchange.apiUrl ? { apiUrl: cfg.exchange.apiUrl } : {}), sandbox: cfg.exchange.sandbox, env: keyEnv });
+    const port = await CcxtExchange.connect(ex, { syncTime: mode === 'live' });
     const markets: MarketInfo[] = pairs.map((p) => port.market(p) ?? unknownPair(p, ex.symbols ?? [], cfg.exchange.id!));
     const tfs = Object.keys(ex.timeframes ?? {});
     if (tfs.length > 0 && !tfs.includes(cfg.timeframe)) throw new UsageError(`${cfg.exchange.id} has no ${cfg.timeframe} candles; supported: ${tfs.join(', ')}`);
 
-    const simOptions = { markets, balances, feeRate: fee, slippageBps: cfg.slippage, historyLimit: 1000 };
-    const sim = prev?.exchange ? SimExchange.restore(simOptions, prev.exchange) : new SimExchange(simOptions);
+    // live: the bot's ledger starts from what the account holds in the currencies it trades
+    const currencies = [quote, ...markets.map((m) => m.base)];
+    const balances: Record<string, Decimal> =
+      mode === 'live' ? Object.fromEntries(Object.entries(await port.fetchBalances() as Record<string, { total: Decimal }>).filter(([c]) => currencies.includes(c)).map(([c, b]) => [c, b.total])) : paperBalances;
+
+    if (mode === 'live') {
+      const summary = [
+        `exchange ${cfg.exchange.id}${cfg.exchange.apiUrl ? ` at ${cfg.exchange.apiUrl}` : ''}${cfg.exchange.sandbox ? ' (sandbox)' : ''}, account ${account}`,
+        `bot ${o.bot}: ${def.name}(${Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(', ')}) on ${pairs.join(', ')} ${cfg.timeframe}`,
+        `stake ${formatStake(stake)}, fee ${fee.toFixed()}, max open positions ${trading.limits.maxOpenPositions}`,
+        `risk: ${describeRisk(cfg)}`,
+      ];
+      if (!o.confirm || !(await o.confirm(summary))) throw new UsageError('live trading not confirmed: nothing was sent');
+    }
+
+    const simOptions = { markets, balances: paperBalances, feeRate: fee, slippageBps: cfg.slippage, historyLimit: 1000 };
+    const sim = mode === 'paper' ? (prev?.exchange ? SimExchange.restore(simOptions, prev.exchange) : new SimExchange(simOptions)) : null;
+    const exchangePort: ExchangePort = sim ?? port;
 
     // ---- live candles: history for the warm-up, then polling
     let wake: (() => void) | null = null;
@@ -169,7 +210,7 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
       quote,
       initialBalances: balances,
       ...trading,
-      ids: new OrderIds(idPrefixFor(o.bot), prev?.engine?.idSequence ?? 0),
+      ids: new OrderIds(idPrefixFor(o.bot), Math.max(prev?.engine?.idSequence ?? 0, journaledSeq)),
       onStrategyError: 'halt' as const,
       // a new bot decides from the first candle that closes after it started; a resumed one
       // catches up on every candle after the last one it handled (and never trades its warm-up)
@@ -208,13 +249,18 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
           risk: Object.fromEntries(Object.entries(cfg.risk).filter(([, v]) => v !== null)),
         },
         engine: snap as EngineSnapshot,
-        exchange: sim.snapshot(),
+        exchange: sim ? sim.snapshot() : null,
         runtime: { ...runtime },
       };
     };
     const store = new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash);
-    engine = new Engine(instruments, settings, { clock: new SystemClock(), feed, exchange: sim, store });
+    engine = new Engine(instruments, settings, { clock: new SystemClock(), feed, exchange: exchangePort, store });
     if (prev?.engine) engine.restore(prev.engine);
+    if (mode === 'live') {
+      const drift = await recoverLive({ engine, port, pairs, currencies, prefix: idPrefixFor(o.bot), journalAfterSnapshot: journal.intents, adopt: o.adopt === true, now });
+      if (drift) throw new StateError(`bot ${o.bot} differs from the exchange (${drift}); nothing was traded: review with tradebot reconcile ${o.bot} --plan, then --apply, or start with --adopt`);
+      await store.checkpoint(() => engine.snapshot());
+    }
 
     // ---- stop, pause, resume: signals (handled from the start) and the control file
     const halt = () => {
@@ -227,6 +273,7 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
     if (stopped) halt();
 
     let lastSeq = runtime.ack?.seq ?? 0;
+    let afterStop: 'stop-cancel' | 'panic' | null = null;
     const control = setInterval(() => {
       void (async () => {
         const req = await readControl(session.paths.control);
@@ -241,8 +288,9 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
         }
         runtime.ack = { seq: req.seq, command: req.command, time: now() };
         await session.log.write(now(), 'info', 'control', { command: req.command, seq: req.seq, by: req.by });
-        if (req.command === 'stop' || req.command === 'stop-cancel') {
-          stop(0, `tradebot stop (${req.by})`);
+        if (req.command === 'stop' || req.command === 'stop-cancel' || req.command === 'panic') {
+          afterStop = req.command === 'stop' ? null : req.command;
+          stop(0, `tradebot ${req.command === 'panic' ? 'panic' : 'stop'} (${req.by})`);
           return;
         }
         await store.checkpoint(() => engine.snapshot());
@@ -258,8 +306,8 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
       runtime.status = 'paused';
     } else runtime.status = 'running';
     await store.checkpoint(() => engine.snapshot());
-    await session.log.write(now(), 'info', 'started', { mode: 'paper', pairs, timeframe: cfg.timeframe, strategy: def.name, resumed: Boolean(prev?.engine) });
-    env.say?.(`paper bot ${o.bot} running: ${def.name} on ${pairs.join(', ')} ${cfg.timeframe} (state: ${session.paths.dir})`);
+    await session.log.write(now(), 'info', 'started', { mode, pairs, timeframe: cfg.timeframe, strategy: def.name, resumed: Boolean(prev?.engine) });
+    env.say?.(`${mode} bot ${o.bot} running: ${def.name} on ${pairs.join(', ')} ${cfg.timeframe} (state: ${session.paths.dir})`);
 
     try {
       await engine.run();
@@ -269,6 +317,11 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
       await session.log.write(now(), 'error', 'crashed', { message: runtime.lastError.message });
       await store.checkpoint(() => engine.snapshot()).catch(() => undefined);
       throw err;
+    }
+    if (afterStop) {
+      const cancelled = await engine.cancelAll();
+      const closed = afterStop === 'panic' ? await engine.closeAll() : 0;
+      await session.log.write(now(), 'warn', afterStop, { cancelled, closed });
     }
     runtime.status = 'stopped';
     runtime.stoppedAt = now();
@@ -282,11 +335,19 @@ export async function runPaper(cfg: TradebotConfig, o: PaperOptions, env: PaperE
   }
 }
 
-function checkSameBot(prev: BotStateDoc, want: { mode: string; exchange: string; pairs: string[]; timeframe: string; strategy: string }, path: string): void {
+function describeRisk(cfg: TradebotConfig): string {
+  const parts = Object.entries(cfg.risk)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k} ${String(v)}`);
+  return parts.join(', ');
+}
+
+function checkSameBot(prev: BotStateDoc, want: { mode: string; exchange: string; account: string; pairs: string[]; timeframe: string; strategy: string }, path: string): void {
   const b = prev.bot;
   const diffs: string[] = [];
   if (b.mode !== want.mode) diffs.push(`mode ${b.mode} (not ${want.mode})`);
   if (b.exchange !== want.exchange) diffs.push(`exchange ${b.exchange} (not ${want.exchange})`);
+  if (b.account !== want.account) diffs.push(`account ${b.account} (not ${want.account})`);
   if (b.pairs.join(',') !== want.pairs.join(',')) diffs.push(`pairs ${b.pairs.join(',')} (not ${want.pairs.join(',')})`);
   if (b.timeframe !== want.timeframe) diffs.push(`timeframe ${b.timeframe} (not ${want.timeframe})`);
   if (b.strategy.name !== want.strategy) diffs.push(`strategy ${b.strategy.name} (not ${want.strategy})`);

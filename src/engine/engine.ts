@@ -503,6 +503,89 @@ export class Engine {
     return this.lastClose[k]!;
   }
 
+  /**
+   * Emergency: cancel every open order of the bot. A cancel that races a fill ("not found",
+   * "already filled") is not assumed cancelled: the order is looked up and its fills applied.
+   */
+  async cancelAll(): Promise<number> {
+    let n = 0;
+    for (const o of [...this.active]) {
+      if (o.status === 'pending' || o.status === 'unknown') continue;
+      try {
+        await this.ports.exchange.cancel(o.clientOrderId, o.symbol);
+        n++;
+      } catch (err) {
+        if (!(err instanceof OrderRejectedError)) throw err;
+        await this.ports.exchange.fetchOrder(o.clientOrderId, o.symbol);
+      }
+    }
+    await this.applyEvents(this.ports.exchange.drainEvents());
+    return n;
+  }
+
+  /** Emergency: sell every open position at market (at the last price on a simulated exchange). */
+  async closeAll(): Promise<number> {
+    let n = 0;
+    for (let k = 0; k < this.instruments.length; k++) {
+      const inst = this.instruments[k]!;
+      const rt = this.portfolio.open.get(inst.symbol);
+      if (!rt) continue;
+      const qty = roundAmount(inst.market, Dec.min(rt.qty, this.portfolio.balance(inst.market.base)));
+      if (qty.lte(0)) continue;
+      const now = this.ports.clock.now();
+      const req: OrderRequest = { clientOrderId: this.settings.ids.next(), symbol: inst.symbol, side: 'sell', type: 'market', amount: qty, purpose: 'manual', createdAt: now };
+      const order = newOrder(req);
+      this.orders.set(req.clientOrderId, order);
+      this.track(order);
+      await this.ports.store.journal({ type: 'intent', time: now, order: req });
+      const ex = this.ports.exchange;
+      try {
+        const ack = ex.submitAtPrice ? await ex.submitAtPrice(req, this.lastClose[k]!, now) : await ex.submit(req);
+        order.exchangeId = ack.exchangeId;
+        if (order.status === 'pending') this.setStatus(order, 'open', now);
+        await this.ports.store.journal({ type: 'sent', time: now, clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
+        n++;
+      } catch (err) {
+        this.setStatus(order, err instanceof OrderRejectedError ? 'rejected' : 'unknown', now, err instanceof Error ? err.message : String(err));
+      }
+      await this.applyEvents(ex.drainEvents());
+    }
+    return n;
+  }
+
+  /** An intent journaled after the last snapshot: its outcome is unknown until the exchange is asked. */
+  adoptUnknown(req: OrderRequest, time: number): Order {
+    const existing = this.orders.get(req.clientOrderId);
+    if (existing) return existing;
+    const o = newOrder(req);
+    o.status = 'unknown';
+    o.updatedAt = time;
+    o.reason = 'journaled before a crash; outcome unknown until queried';
+    this.orders.set(o.clientOrderId, o);
+    this.track(o);
+    return o;
+  }
+
+  /** Reconciliation: an order of ours found open on the exchange but unknown locally. */
+  adoptOrder(order: Order): void {
+    if (this.orders.has(order.clientOrderId)) return;
+    this.orders.set(order.clientOrderId, order);
+    if (!isTerminal(order.status)) this.track(order);
+  }
+
+  /** Reconciliation: a local order the exchange does not have (`not-placed`) or lost track of (`lost`). */
+  markOrder(clientOrderId: string, status: 'not-placed' | 'lost', time: number, reason: string): void {
+    const o = this.orders.get(clientOrderId);
+    if (!o || o.status === status) return;
+    if (canTransition(o.status, status)) this.setStatus(o, status, time, reason);
+  }
+
+  /** Reconciliation: accept the exchange's balance for a currency. */
+  setBalance(currency: string, amount: Decimal): void {
+    this.portfolio.balances.set(currency, amount);
+    this.instruments.forEach((_, k) => this.refresh(k, false));
+  }
+
   /** Resume from a snapshot: the same balances, positions, open orders, risk state and progress. */
   restore(snap: EngineSnapshot): void {
     this.portfolio = Portfolio.restore(snap.portfolio);

@@ -58,6 +58,11 @@ export interface ExchangePort {
   fetchBalances(): Promise<Record<string, BalanceEntry>>;
   /** fills and status changes since the last call, in the order they happened */
   drainEvents(): ExchangeEvent[];
+  /**
+   * A simulated exchange can fill a market order at a given price at once (paper `panic` closes
+   * positions at the last price instead of waiting for a candle that may never come).
+   */
+  submitAtPrice?(req: OrderRequest, price: number, time: number): Promise<SubmitResult>;
 }
 
 export type JournalEntry =

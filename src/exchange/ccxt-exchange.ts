@@ -16,6 +16,9 @@ interface Tracked {
   status: OrderStatus;
   filled: Decimal;
   tradeIds: Set<string>;
+  /** quote value of the fills, and fees taken in the base currency */
+  cost: Decimal;
+  baseFees: Decimal;
 }
 
 /**
@@ -28,6 +31,8 @@ export class CcxtExchange implements ExchangePort {
   private readonly markets = new Map<string, MarketInfo>();
   private readonly tracked = new Map<string, Tracked>();
   private events: ExchangeEvent[] = [];
+  /** filled entries whose protective exit still has to be placed */
+  private protect: Tracked[] = [];
 
   private constructor(readonly ex: Exchange) {}
 
@@ -93,8 +98,8 @@ export class CcxtExchange implements ExchangePort {
     const m = this.markets.get(req.symbol);
     if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
     this.checkPrecision(req, m);
-    if (req.trailing !== undefined || req.protection) {
-      throw new OrderRejectedError('invalid-order', 'trailing stops and attached brackets are not sent to the exchange: place the exits as separate orders');
+    if (req.trailing !== undefined || (req.protection && (req.protection.trailingStop !== undefined || (req.protection.stopLoss !== undefined && req.protection.takeProfit !== undefined)))) {
+      throw new OrderRejectedError('invalid-order', 'live trading places one protective exit per entry (a stop-loss or a take-profit); trailing stops and stop+target pairs are not supported');
     }
     const params: Record<string, unknown> = { clientOrderId: req.clientOrderId };
     let type: 'market' | 'limit' = req.type === 'limit' || (req.type === 'stop' && req.price !== undefined) ? 'limit' : 'market';
@@ -106,7 +111,7 @@ export class CcxtExchange implements ExchangePort {
     }
     if (req.type === 'market') type = 'market';
     const o = await this.call('submit', () => this.ex.createOrder(req.symbol, type, req.side, num(req.amount), req.price ? num(req.price) : undefined, params));
-    const t: Tracked = { req, exchangeId: String(o.id), status: 'open', filled: ZERO, tradeIds: new Set() };
+    const t: Tracked = { req, exchangeId: String(o.id), status: 'open', filled: ZERO, tradeIds: new Set(), cost: ZERO, baseFees: ZERO };
     this.tracked.set(req.clientOrderId, t);
     this.absorb(t, o, o.trades ?? []);
     return { exchangeId: t.exchangeId, status: t.status };
@@ -176,6 +181,60 @@ export class CcxtExchange implements ExchangePort {
       if (t.req.symbol !== symbol || isDone(t.status)) continue;
       await this.fetchOrder(coid, symbol);
     }
+    await this.placeProtection();
+  }
+
+  /**
+   * The protective exit of a filled entry goes to the exchange as its own stop-loss (or
+   * take-profit limit) order, so it survives an outage of the bot. It sells what the fills
+   * delivered, net of fees charged in the base currency.
+   */
+  private async placeProtection(): Promise<void> {
+    const todo = this.protect.splice(0);
+    for (const t of todo) {
+      const p = t.req.protection!;
+      const m = this.markets.get(t.req.symbol)!;
+      const avg = t.cost.div(t.filled);
+      let qty = t.filled.minus(t.baseFees);
+      if (m.amountStep) qty = qty.div(m.amountStep).floor().mul(m.amountStep);
+      const tick = (x: Decimal) => (m.priceTick ? x.div(m.priceTick).toDecimalPlaces(0, Dec.ROUND_HALF_UP).mul(m.priceTick) : x);
+      const child: OrderRequest =
+        p.stopLoss !== undefined
+          ? { clientOrderId: `${t.req.clientOrderId}-sl`, symbol: t.req.symbol, side: 'sell', type: 'stop', amount: qty, stopPrice: tick(avg.mul(1 - p.stopLoss)), purpose: 'stop-loss', parentId: t.req.clientOrderId, createdAt: Date.now() }
+          : { clientOrderId: `${t.req.clientOrderId}-tp`, symbol: t.req.symbol, side: 'sell', type: 'limit', amount: qty, price: tick(avg.mul(1 + p.takeProfit!)), purpose: 'take-profit', parentId: t.req.clientOrderId, createdAt: Date.now() };
+      try {
+        const ack = await this.submit(child);
+        this.events.push({ kind: 'order', order: child, exchangeId: ack.exchangeId });
+      } catch (err) {
+        // reported as a rejected protective order: status shows it, the position stays unprotected
+        this.events.push({ kind: 'order', order: child, exchangeId: '' });
+        this.events.push({ kind: 'status', clientOrderId: child.clientOrderId, status: 'rejected', time: Date.now(), reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  /** Orders from a previous run (the state file) are polled like the ones sent in this run. */
+  track(order: Order): void {
+    if (this.tracked.has(order.clientOrderId)) return;
+    this.tracked.set(order.clientOrderId, {
+      req: order,
+      exchangeId: order.exchangeId ?? '',
+      status: order.status,
+      filled: order.filled,
+      tradeIds: new Set(order.tradeIds),
+      cost: order.cost,
+      baseFees: ZERO,
+    });
+  }
+
+  /** Open orders on the exchange for these symbols, ours and others'. */
+  async fetchOpenOrders(symbols: readonly string[]): Promise<Order[]> {
+    const out: Order[] = [];
+    for (const symbol of symbols) {
+      const list = await this.call('read', () => this.ex.fetchOpenOrders(symbol));
+      for (const o of list) out.push(this.toOrder(String(o.clientOrderId ?? (o.info as Record<string, string>)?.clientOrderId ?? o.id), symbol, o, [], this.tracked.get(String(o.clientOrderId))?.req));
+    }
+    return out;
   }
 
   drainEvents(): ExchangeEvent[] {
@@ -194,11 +253,14 @@ export class CcxtExchange implements ExchangePort {
       if (t.tradeIds.has(f.tradeId)) continue;
       t.tradeIds.add(f.tradeId);
       t.filled = t.filled.plus(f.qty);
+      t.cost = t.cost.plus(f.cost);
+      if (f.feeCurrency === this.markets.get(t.req.symbol)?.base) t.baseFees = t.baseFees.plus(f.fee);
       this.events.push({ kind: 'fill', fill: f });
     }
     const status = toStatus(o);
     if (status !== t.status) {
       t.status = status;
+      if (status === 'filled' && t.req.protection && t.req.side === 'buy') this.protect.push(t);
       this.events.push({ kind: 'status', clientOrderId: t.req.clientOrderId, status, time: o.lastUpdateTimestamp ?? o.timestamp ?? Date.now(), exchangeId: t.exchangeId });
     }
   }

@@ -64,6 +64,11 @@ export interface SimExchangeOptions {
    * exchange keeps them; a backtest bounds it so a long run does not hold every order in memory.
    */
   historyLimit?: number;
+  /**
+   * Decimal places of the fee actually charged. Binance charges (and reports) commissions to 8
+   * places; a backtest keeps the exact rate times notional.
+   */
+  feeDecimals?: number;
 }
 
 interface Account {
@@ -126,6 +131,11 @@ export class SimExchange implements ExchangePort {
   constructor(readonly options: SimExchangeOptions) {
     for (const m of options.markets) this.markets.set(m.symbol, m);
     for (const [c, v] of Object.entries(options.balances)) this.accounts.set(c, { free: v, used: ZERO });
+  }
+
+  private feeOf(notional: Decimal): Decimal {
+    const fee = notional.mul(this.options.feeRate);
+    return this.options.feeDecimals === undefined ? fee : fee.toDecimalPlaces(this.options.feeDecimals, Dec.ROUND_HALF_UP);
   }
 
   snapshot(): SimExchangeSnapshot {
@@ -481,6 +491,10 @@ export class SimExchange implements ExchangePort {
   }
 
   /** The exchange's clock moved without a bar (cancels are stamped with it). */
+  async submitAtPrice(req: OrderRequest, price: number, time: number): Promise<SubmitResult> {
+    return this.submitAt(req, { price, time });
+  }
+
   setTime(time: number): void {
     if (time > this.lastTime) this.lastTime = time;
   }
@@ -524,7 +538,7 @@ export class SimExchange implements ExchangePort {
     }
     const price = new Dec(priceF);
     const notional = qty.mul(price);
-    const fee = notional.mul(this.options.feeRate);
+    const fee = this.feeOf(notional);
     const base = this.account(m.base);
     const quote = this.account(m.quote);
 
@@ -553,7 +567,7 @@ export class SimExchange implements ExchangePort {
         o.amount = o.filled.plus(qty);
       }
       const n = qty === o.amount ? notional : qty.mul(price);
-      const f = qty === o.amount ? fee : n.mul(this.options.feeRate);
+      const f = qty === o.amount ? fee : this.feeOf(n);
       base.free = base.free.minus(qty);
       quote.free = quote.free.plus(n.minus(f));
       return this.record(so, m, qty, price, n, f, time, budget);

@@ -1,6 +1,7 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { StateError } from '../core/errors.js';
 import { stateWriteError } from './durable-write.js';
+import { redact } from '../secrets.js';
 
 /**
  * An append-only, fsynced JSON-lines journal of order intents, acknowledgements and fills.
@@ -24,7 +25,7 @@ export class Journal {
   async append(entry: unknown): Promise<void> {
     if (!this.fh) throw new StateError(`journal ${this.path} is closed`);
     try {
-      await this.fh.write(`${JSON.stringify(entry)}\n`);
+      await this.fh.write(`${redact(JSON.stringify(entry))}\n`);
       await this.fh.sync();
     } catch (err) {
       throw stateWriteError(this.path, err);

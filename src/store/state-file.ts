@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { StateError } from '../core/errors.js';
 import { writeFileDurable } from './durable-write.js';
+import { redact } from '../secrets.js';
 
 /**
  * lowdb adapter over a durable JSON file: atomic replace with fsync and a `.bak` of the last good
@@ -36,7 +37,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   beforeRename?: () => void;
 
   async write(data: T): Promise<void> {
-    await writeFileDurable(this.path, `${JSON.stringify(data, null, 1)}\n`, { backup: true, ...(this.beforeRename ? { beforeRename: this.beforeRename } : {}) });
+    // secrets never reach a state file, even inside an exchange's error text
+    await writeFileDurable(this.path, `${redact(JSON.stringify(data, null, 1))}\n`, { backup: true, ...(this.beforeRename ? { beforeRename: this.beforeRename } : {}) });
   }
 }
 

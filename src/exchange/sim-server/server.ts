@@ -216,8 +216,11 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
     if (!Number.isFinite(recvWindow) || recvWindow <= 0 || recvWindow > 60_000) throw new BinanceError(400, -1131, 'recvWindow must be less than 60000');
     const now = clock.now();
     const t = Number(ts);
-    // Binance: at most 1 s ahead of the server, at most recvWindow behind it
-    if (!Number.isFinite(t) || t >= now + 1000 || now - t > recvWindow) throw E.timestamp();
+    // Binance: at most 1 s ahead of the server, at most recvWindow behind it. Both are wall-clock
+    // durations: an accelerated replay stretches them by its speed, so a client that synced with
+    // /time stays valid for recvWindow of real time, as against the real exchange.
+    const stretch = Math.max(1, clock.rate);
+    if (!Number.isFinite(t) || t >= now + 1000 * stretch || now - t > recvWindow * stretch) throw E.timestamp();
     const { payload, signature } = signedPayload(query, body);
     if (!signature) throw E.mandatory('signature');
     if (!signatureMatches(apiSecret, payload, signature)) throw E.badSignature();

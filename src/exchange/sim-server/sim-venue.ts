@@ -25,6 +25,11 @@ export class SimClock {
   advance(ms: number): void {
     this.sim0 += ms;
   }
+
+  /** sim ms per wall ms */
+  get rate(): number {
+    return this.speed;
+  }
 }
 
 export interface VenueOptions {
@@ -69,6 +74,8 @@ export class SimVenue {
       balances,
       feeRate: this.opts.feeRate,
       slippageBps: this.opts.slippageBps,
+      // Binance charges and reports commissions to 8 decimals: what a client sees is what it paid
+      feeDecimals: 8,
       ...(this.opts.maxVolumeFraction !== undefined ? { maxVolumeFraction: this.opts.maxVolumeFraction } : {}),
     });
   }

@@ -60,6 +60,7 @@ describe('sim server and backtest share one fill model', () => {
       feeRate: new Dec(SETTINGS.fee),
       slippageBps: SETTINGS.slippageBps,
       maxVolumeFraction: SETTINGS.maxVolumeFraction,
+      feeDecimals: 8, // as the server charges, like Binance
     });
     for (const o of orders()) await bt.submit(o);
     for (let i = START; i < series.length; i++) bt.onBar(SYMBOL, series, i);

@@ -1,0 +1,30 @@
+import { Command } from 'commander';
+import type { CommandEnv } from '../src/io.js';
+import { addBotOptions, BOT_FLAGS } from './paper.js';
+import type { FlagMap } from './options.js';
+
+const LIVE_FLAGS: FlagMap = { ...BOT_FLAGS, secretsFile: { path: 'secretsFile', kind: 'string' } };
+
+export function liveCommand(env: CommandEnv): Command {
+  return addBotOptions(new Command('live').description('Trade real money: the same engine as paper, orders sent to the exchange through ccxt'))
+    .option('--secrets-file <file>', 'YAML/JSON file with apiKey and secret, readable only by you (default: TRADEBOT_API_KEY / TRADEBOT_API_SECRET)')
+    .option('--yes', 'confirm without a prompt (required when not on a terminal)', false)
+    .option('--adopt', "accept the exchange's view of any difference found at start (orders, balances)", false)
+    .addHelpText(
+      'after',
+      `
+API keys are read only in live mode, from TRADEBOT_API_KEY, TRADEBOT_API_SECRET and
+TRADEBOT_API_PASSWORD, or from --secrets-file; never from a flag. On a terminal the bot shows
+what it is about to trade and asks (default No); without a terminal it refuses unless --yes.
+Every order is journaled before it is sent; at start, anything unresolved is looked up on the
+exchange by client order id, never re-sent. Differences with the exchange stop the bot until
+you review them (tradebot reconcile NAME --plan) or start it with --adopt.
+
+Exit codes: 0 stopped, 130 interrupted, 2 usage error or not confirmed, 4 exchange error,
+5 state, lock or reconciliation problem.`,
+    )
+    .action(async (_opts, cmd: Command) => {
+      const { liveAction } = await import('./live-action.js');
+      process.exitCode = await liveAction(cmd, LIVE_FLAGS, env);
+    });
+}
