@@ -237,6 +237,9 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
         lastTime: now(),
       };
       if (engine.risk.halt && runtime.status === 'running') runtime.status = 'halted';
+      const h = engine.health;
+      const fin = (x: number) => (Number.isFinite(x) && x > now() ? x : null);
+      runtime.health = { blockedUntil: fin(h.blockedUntil), reason: h.reason, failures: h.failures, breakerOpenUntil: fin(h.breakerUntil) };
       return {
         schemaVersion: STATE_SCHEMA_VERSION,
         writtenBy: VERSION,

@@ -72,3 +72,22 @@ export class OrderRejectedError extends TradebotError {
     this.code = code;
   }
 }
+
+/**
+ * What went wrong talking to an exchange, as the engine needs to know it to decide: wait
+ * (rate-limited until `retryAfterMs`, banned `until`), stop (auth), query before acting again
+ * (unknown-outcome), or try later (network, unavailable). Adapters subclass it.
+ */
+export type ExchangeFailure = 'rate-limited' | 'banned' | 'auth' | 'clock' | 'network' | 'unknown-outcome' | 'unavailable' | 'refused';
+
+export class ExchangeError extends TradebotError {
+  retryAfterMs?: number;
+  until?: number;
+  constructor(
+    message: string,
+    readonly failure: ExchangeFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(message, ExitCode.exchange, options);
+  }
+}

@@ -1,7 +1,7 @@
 import type { CandleSeries } from '../core/candles.js';
 import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
 import { checkMinimums, roundAmount, roundPrice, type MarketInfo } from '../core/market.js';
-import { OrderRejectedError, UsageError } from '../core/errors.js';
+import { ExchangeError, OrderRejectedError, UsageError } from '../core/errors.js';
 import {
   applyFillToOrder,
   canTransition,
@@ -70,6 +70,17 @@ export interface Decision {
 const MAX_DECISIONS = 200;
 /** finished orders kept in memory; the journal and the exchange keep the full history */
 const ORDER_HISTORY = 5000;
+/** consecutive exchange failures that open the circuit breaker, and for how long */
+const BREAKER_FAILURES = 5;
+const BREAKER_OPEN_MS = 60_000;
+
+/** The exchange's health as the engine sees it: shown by status. */
+export interface ExchangeHealth {
+  blockedUntil: number;
+  reason: string | null;
+  failures: number;
+  breakerUntil: number;
+}
 
 /**
  * The engine: the one trading loop, run unchanged in backtest, paper and live. Per closed candle
@@ -94,6 +105,9 @@ export class Engine {
   equityLength = 0;
   private stopRequested = false;
   private paused = false;
+  readonly health: ExchangeHealth = { blockedUntil: -Infinity, reason: null, failures: 0, breakerUntil: -Infinity };
+  /** an exit the exchange could not take yet: retried on every candle until it is sent */
+  private readonly retryExit: boolean[];
 
   private readonly ctx = new EngineContext();
   private readonly pos: PositionView[];
@@ -112,6 +126,7 @@ export class Engine {
     this.pos = instruments.map(() => ({ base: 0, inPosition: false, entryPrice: NaN, openOrders: 0 }));
     this.lastClose = new Float64Array(instruments.length).fill(NaN);
     this.lastBarTime = instruments.map(() => -Infinity);
+    this.retryExit = instruments.map(() => false);
     instruments.forEach((inst, k) => this.bySymbol.set(inst.symbol, k));
     const cap = Math.max(16, ports.feed.sizeHint ?? 1024);
     this.equityTime = new Float64Array(cap);
@@ -221,6 +236,10 @@ export class Engine {
     this.pushEquity(s.time[i]!, equity);
     if (this.trackEquityLimits) observeEquity(this.settings.limits, this.risk, equity, s.time[i]! + s.timeframeMs);
 
+    if (this.retryExit[k] && ctx.intents.length === 0) {
+      if (this.pos[k]!.inPosition) ctx.intents.push({ side: 'sell', type: 'market' });
+      else this.retryExit[k] = false;
+    }
     if (ctx.intents.length > 0) return this.execute(k, s, i, ctx.intents.splice(0, ctx.intents.length), equity);
     return undefined;
   }
@@ -265,6 +284,8 @@ export class Engine {
     if (p.inPosition || this.hasActive(inst.symbol, 'buy')) return; // one entry at a time per instrument
     const now = this.ports.clock.now();
     if (this.paused) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: 'paused', message: 'the bot is paused: no new entries' });
+    const blocked = this.sendBlocked(now);
+    if (blocked) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', ...blocked });
     const price = it.type === 'limit' ? roundPrice(m, new Dec(it.price!), 'buy') : new Dec(s.close[i]!);
     const qty = roundAmount(
       m,
@@ -335,7 +356,12 @@ export class Engine {
       throw err;
     }
     const rate = checkRate(this.settings.limits, this.risk, now);
-    if (!rate.approved) return this.decided({ time: now, symbol: inst.symbol, side: 'sell', outcome: 'denied', code: rate.code, message: rate.message });
+    const blocked = rate.approved ? this.sendBlocked(now) : { code: rate.code, message: rate.message };
+    if (blocked) {
+      this.retryExit[k] = true;
+      return this.decided({ time: now, symbol: inst.symbol, side: 'sell', outcome: 'denied', ...blocked });
+    }
+    this.retryExit[k] = false;
     await this.send({
       clientOrderId: this.settings.ids.next(),
       symbol: inst.symbol,
@@ -357,6 +383,8 @@ export class Engine {
     recordOrder(this.settings.limits, this.risk, req.createdAt);
     try {
       const ack = await this.ports.exchange.submit(req);
+      this.health.failures = 0;
+      this.health.breakerUntil = -Infinity;
       order.exchangeId = ack.exchangeId;
       if (order.status === 'pending') this.setStatus(order, 'open', req.createdAt);
       await this.ports.store.journal({ type: 'sent', time: req.createdAt, clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
@@ -368,12 +396,44 @@ export class Engine {
         this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.code, message: err.message, clientOrderId: req.clientOrderId });
         return;
       }
-      // Timeout, dropped connection, 5xx: the order may or may not exist. Resolve by querying.
-      const message = err instanceof Error ? err.message : String(err);
-      this.setStatus(order, 'unknown', req.createdAt, message);
-      await this.ports.store.journal({ type: 'status', time: req.createdAt, clientOrderId: req.clientOrderId, status: 'unknown', reason: message });
-      this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'unknown', message, clientOrderId: req.clientOrderId });
+      if (!(err instanceof ExchangeError)) throw err; // a bug, not the exchange
+      const now = req.createdAt;
+      this.health.failures++;
+      if (this.health.failures >= BREAKER_FAILURES) this.health.breakerUntil = now + BREAKER_OPEN_MS;
+      if (err.failure === 'rate-limited' || err.failure === 'banned') {
+        // the exchange refused to process the request: the order does not exist; wait, never hammer
+        this.health.blockedUntil = err.failure === 'banned' ? (err.until ?? now + 120_000) : now + (err.retryAfterMs ?? 1000);
+        this.health.reason = err.message;
+        this.setStatus(order, 'rejected', now, err.message);
+        await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
+        this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.failure, message: err.message, clientOrderId: req.clientOrderId });
+        return;
+      }
+      if (err.failure === 'auth' || err.failure === 'clock' || err.failure === 'refused') {
+        this.setStatus(order, 'rejected', now, err.message);
+        await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
+        if (err.failure === 'refused') {
+          this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.failure, message: err.message, clientOrderId: req.clientOrderId });
+          return;
+        }
+        throw err; // bad keys or clock: stop with a clear message rather than fail every order
+      }
+      // timeout, dropped connection, 5xx: the order may or may not exist. It is resolved by
+      // querying it by client order id, never by sending it again; its symbol takes no new order
+      // on that side until then.
+      this.setStatus(order, 'unknown', now, err.message);
+      this.ports.exchange.track?.(order);
+      await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'unknown', reason: err.message });
+      this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'unknown', message: err.message, clientOrderId: req.clientOrderId });
     }
+  }
+
+  /** Why no order can be sent now (rate limit, ban, open circuit breaker), or null. */
+  private sendBlocked(now: number): { code: string; message: string } | null {
+    const h = this.health;
+    if (now < h.blockedUntil) return { code: 'exchange-backoff', message: `the exchange asked to wait until ${new Date(h.blockedUntil).toISOString()}: ${h.reason ?? ''}` };
+    if (now < h.breakerUntil) return { code: 'circuit-open', message: `${h.failures} exchange failures in a row: circuit breaker open until ${new Date(h.breakerUntil).toISOString()}` };
+    return null;
   }
 
   private decided(d: Decision): void {

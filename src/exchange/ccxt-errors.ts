@@ -1,52 +1,64 @@
-import { ExitCode, OrderRejectedError, TradebotError } from '../core/errors.js';
+import { ExchangeError, OrderRejectedError, TradebotError, type ExchangeFailure } from '../core/errors.js';
 
 /**
  * Our classes for what can go wrong talking to an exchange through ccxt. They carry what a caller
  * needs to decide: wait (rate limit, ban), fix the setup (auth, clock), query before acting again
  * (unknown outcome), or try later (unavailable). All exit with code 4.
  */
-export class ExchangeRequestError extends TradebotError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, ExitCode.exchange, options);
+export class ExchangeRequestError extends ExchangeError {
+  constructor(message: string, options?: { cause?: unknown }, failure: ExchangeFailure = 'refused') {
+    super(message, failure, options);
   }
 }
 
 /** 429: slow down; retry after `retryAfterMs`. */
 export class RateLimitedError extends ExchangeRequestError {
-  constructor(
-    message: string,
-    readonly retryAfterMs: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  declare retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, options?: { cause?: unknown }) {
+    super(message, options, 'rate-limited');
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
 /** 418: the IP is banned until `until` (epoch ms); every request before then makes it longer. */
 export class BannedError extends ExchangeRequestError {
-  constructor(
-    message: string,
-    readonly until: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  declare until: number;
+  constructor(message: string, until: number, options?: { cause?: unknown }) {
+    super(message, options, 'banned');
+    this.until = until;
   }
 }
 
 /** Bad or missing API key, secret or permissions. */
-export class AuthError extends ExchangeRequestError {}
+export class AuthError extends ExchangeRequestError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options, 'auth');
+  }
+}
 
 /** The request's timestamp is outside the exchange's window: the local clock is off. */
-export class ClockSkewError extends ExchangeRequestError {}
+export class ClockSkewError extends ExchangeRequestError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options, 'clock');
+  }
+}
 
 /** The request may not have reached the exchange (connection refused, reset, timed out on a read). */
-export class NetworkError extends ExchangeRequestError {}
+export class NetworkError extends ExchangeRequestError {
+  constructor(message: string, options?: { cause?: unknown }, failure: ExchangeFailure = 'network') {
+    super(message, options, failure);
+  }
+}
 
 /**
  * An order was sent (or cancelled) and no answer came back: it may or may not exist. Resolve it by
  * querying the order by its client id; never by sending it again.
  */
-export class UnknownOutcomeError extends NetworkError {}
+export class UnknownOutcomeError extends NetworkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options, 'unknown-outcome');
+  }
+}
 
 /** 5xx, an HTML error page, maintenance. `outcomeUnknown` when it answered an order placement. */
 export class ExchangeUnavailableError extends ExchangeRequestError {
@@ -55,7 +67,7 @@ export class ExchangeUnavailableError extends ExchangeRequestError {
     readonly outcomeUnknown: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, options, outcomeUnknown ? 'unknown-outcome' : 'unavailable');
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Exchange, Market as CcxtMarket, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
 import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
 import type { MarketInfo } from '../core/market.js';
-import { OrderRejectedError } from '../core/errors.js';
+import { ExchangeError, OrderRejectedError } from '../core/errors.js';
 import type { Fill, Order, OrderRequest, OrderStatus } from '../core/orders.js';
 import type { BalanceEntry, ExchangeEvent, ExchangePort, SubmitResult } from '../engine/ports.js';
 import { classifyCcxtError, ClockSkewError, type CcxtOperation } from './ccxt-errors.js';
@@ -19,7 +19,12 @@ interface Tracked {
   /** quote value of the fills, and fees taken in the base currency */
   cost: Decimal;
   baseFees: Decimal;
+  /** lookups that found nothing, for an order whose send had no answer */
+  misses?: number;
 }
+
+/** lookups by client order id before an unanswered order is declared never placed */
+const NOT_FOUND_POLLS = 3;
 
 /**
  * The ExchangePort over a ccxt exchange instance (live trading, and the loopback simulator in
@@ -179,7 +184,22 @@ export class CcxtExchange implements ExchangePort {
   async onBar(symbol: string): Promise<void> {
     for (const [coid, t] of this.tracked) {
       if (t.req.symbol !== symbol || isDone(t.status)) continue;
-      await this.fetchOrder(coid, symbol);
+      let found: Order | null;
+      try {
+        found = await this.fetchOrder(coid, symbol);
+      } catch (err) {
+        // a failed poll changes nothing: the order is asked about again on the next candle
+        if (err instanceof ExchangeError && err.failure !== 'auth') continue;
+        throw err;
+      }
+      if (found === null && (t.status === 'unknown' || t.status === 'pending')) {
+        // sent with no answer, and the exchange keeps saying it has no such order: never placed
+        t.misses = (t.misses ?? 0) + 1;
+        if (t.misses >= NOT_FOUND_POLLS) {
+          t.status = 'not-placed';
+          this.events.push({ kind: 'status', clientOrderId: coid, status: 'not-placed', time: Date.now(), reason: `not found on the exchange after ${NOT_FOUND_POLLS} lookups` });
+        }
+      }
     }
     await this.placeProtection();
   }
@@ -305,7 +325,7 @@ function num(d: Decimal): number {
 }
 
 function isDone(s: OrderStatus): boolean {
-  return s === 'filled' || s === 'canceled' || s === 'expired' || s === 'rejected';
+  return s === 'filled' || s === 'canceled' || s === 'expired' || s === 'rejected' || s === 'not-placed';
 }
 
 function toStatus(o: CcxtOrder): OrderStatus {

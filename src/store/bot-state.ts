@@ -56,6 +56,8 @@ export interface BotRuntime {
   prices: Record<string, number>;
   /** the feed or exchange is failing and being retried (status: degraded) */
   degraded: { since: number; message: string } | null;
+  /** orders held back by the exchange (429 back-off, 418 ban) or by the circuit breaker */
+  health?: { blockedUntil: number | null; reason: string | null; failures: number; breakerOpenUntil: number | null };
 }
 
 export interface BotStateDoc {
