@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import type { CommandEnv } from '../src/io.js';
 import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
 import { flagsToConfig, type FlagMap } from './options.js';
-import { runPaper } from '../src/paper.js';
+import { runBot } from '../src/bot/run-bot.js';
 
 export async function paperAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<number> {
   const opts = cmd.opts<{ config?: string; bot: string; cash?: string }>();
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
   const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
   if (opts.cash !== undefined) cfg.paper.balances = opts.cash;
-  return runPaper(cfg, { bot: opts.bot, command: `tradebot paper --bot ${opts.bot}` }, { cwd: env.cwd, env: env.env, say: (l) => env.stderr.write(`${l}\n`) });
+  return runBot(cfg, { bot: opts.bot, mode: 'paper', command: `tradebot paper --bot ${opts.bot}` }, { cwd: env.cwd, env: env.env, say: (l: string) => env.stderr.write(`${l}\n`) });
 }

@@ -256,6 +256,7 @@ function anchorPaths(config: ConfigInput, dir: string): ConfigInput {
   const name = config.strategy?.name;
   if (typeof name === 'string' && /[/\\]|\.(m?js|cjs)$/.test(name)) out.strategy = { ...config.strategy, name: abs(name) };
   if (typeof config.home === 'string') out.home = abs(config.home);
+  if (typeof config.secretsFile === 'string') out.secretsFile = abs(config.secretsFile);
   return out;
 }
 

@@ -87,6 +87,7 @@ export interface TradebotConfig {
   backtest: BacktestConfig;
   paper: PaperConfig;
   home: string | null;
+  secretsFile: string | null;
 }
 
 /** One config source (a file, the command line): every key optional, nested objects partial. */
@@ -466,6 +467,7 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     poll: integerField('milliseconds between polls for new candles', 2000, { min: 100 }),
   }),
   home: optStringField('tradebot home directory (state, cache); else TRADEBOT_HOME or the platform data dir'),
+  secretsFile: optStringField('live mode: YAML/JSON file with apiKey, secret (and password), readable only by you; else TRADEBOT_API_KEY / TRADEBOT_API_SECRET'),
 });
 
 /** The top-level keys of the schema. */

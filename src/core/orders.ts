@@ -39,7 +39,8 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   lost: ['open', 'filled', 'canceled', 'expired'],
 };
 
-export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['filled', 'canceled', 'rejected', 'expired', 'not-placed']);
+/** finished: nothing more is expected (a lost order is reported, and no longer counted as open) */
+export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['filled', 'canceled', 'rejected', 'expired', 'not-placed', 'lost']);
 
 export function isTerminal(s: OrderStatus): boolean {
   return TERMINAL_STATUSES.has(s);

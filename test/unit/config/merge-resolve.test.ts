@@ -32,6 +32,7 @@ describe('CONFIG_DEFAULTS', () => {
       backtest: { data: null, from: null, to: null, json: false, out: null, tradesCsv: null, assert: null, baseline: null, tolerance: 0.01, warmup: 0 },
       paper: { balances: null, warmup: 500, poll: 2000 },
       home: null,
+      secretsFile: null,
     });
   });
 
