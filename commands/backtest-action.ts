@@ -25,7 +25,10 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   try {
     run = await runBacktest(cfg, {
       cwd: env.cwd,
-      ...(spinner ? { onPhase: (phase: string) => (spinner.isSpinning ? (spinner.text = phase) : spinner.start(phase)) } : {}),
+      processEnv: env.env,
+      ...(spinner
+        ? { onPhase: (phase: string, detail?: string) => (spinner.isSpinning ? (spinner.text = detail ? `${phase}: ${detail}` : phase) : spinner.start(phase)) }
+        : {}),
     });
   } finally {
     spinner?.stop();

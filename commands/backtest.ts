@@ -8,6 +8,7 @@ const D = CONFIG_DEFAULTS;
 const FLAGS: FlagMap = {
   data: { path: 'backtest.data', kind: 'string' },
   exchange: { path: 'exchange.id', kind: 'string' },
+  exchangeUrl: { path: 'exchange.apiUrl', kind: 'string' },
   pair: { path: 'pair', kind: 'string' },
   timeframe: { path: 'timeframe', kind: 'string' },
   strategy: { path: 'strategy.name', kind: 'string' },
@@ -36,7 +37,8 @@ export function backtestCommand(env: CommandEnv): Command {
   return new Command('backtest')
     .description('Run a strategy over historical candles and report the result')
     .option('--data <file>', 'candle file: CSV timestamp,open,high,low,close,volume or freqtrade JSON, optionally .gz', 'the bundled BTC/USDT 5m sample')
-    .option('--exchange <id>', 'ccxt exchange id, for cached exchange data (with --pair and --timeframe)')
+    .option('--exchange <id>', 'ccxt exchange id: backtest on the candle cache of `tradebot data`, downloading what is missing (with --pair and --timeframe)')
+    .option('--exchange-url <url>', "re-point the exchange's REST URLs, e.g. the loopback simulator (config exchange.apiUrl)")
     .option('--pair <symbol>', 'market symbol, e.g. BTC/USDT (default: from the file name)')
     .option('--timeframe <tf>', 'bar interval, e.g. 5m (default: inferred from the data)')
     .option('--strategy <name|file>', 'built-in strategy name or path to a .js strategy module', D.strategy.name)

@@ -131,7 +131,6 @@ async function loadExchangeCandles(cfg: TradebotConfig, exchange: string, env: B
       home: resolveHome({ configHome: cfg.home, env: processEnv, cwd: env.cwd }),
     },
     {
-      env: processEnv,
       onEvent: (e) => {
         if (e.type === 'start') env.onPhase?.('downloading candles', `${pair} ${timeframe}`);
         else if (e.type === 'page') env.onPhase?.('downloading candles', `${pair} ${timeframe} ${e.fetched}/${e.expected}`);

@@ -46,34 +46,11 @@ const FIELD_NAMES = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as c
  * the file and the line (CSV) or array index (JSON).
  */
 export async function readCandleFile(path: string, opts: ReadCandleOptions = {}): Promise<LoadedCandles> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`candle file not found: ${path}`, { cause: err });
-    if (code === 'EISDIR') throw new UsageError(`cannot read candle file ${path}: it is a directory`, { cause: err });
-    throw new UsageError(`cannot read candle file ${path}: ${oneLine((err as Error).message)}`, { cause: err });
-  }
-  if (/\.gz$/i.test(path)) {
-    try {
-      buf = await gunzipAsync(buf);
-    } catch (err) {
-      throw new UsageError(`cannot read candle file ${path}: not a valid gzip file (${oneLine((err as Error).message)})`, {
-        cause: err,
-      });
-    }
-  }
-  // a UTF-8 byte order mark is skipped
-  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  let first = bom;
-  while (first < buf.length && isSpace(buf[first]!)) first++;
-  if (first === buf.length) throw new UsageError(`candle file ${path} is empty`);
-
+  const { buf, bom } = await readCandleBytes(path);
   // timeframeToMs throws its own UsageError for a bad --timeframe; check it before parsing
   const givenTfMs = opts.timeframe !== undefined ? timeframeToMs(opts.timeframe) : undefined;
 
-  const parsed = buf[first] === 91 /* [ */ ? parseJson(buf.toString('utf8', bom), path) : parseCsv(buf, bom, path);
+  const parsed = parseBytes(buf, bom, path, true);
   if (parsed.length < 2) {
     throw new UsageError(`candle file ${path} has ${parsed.length} candle row${parsed.length === 1 ? '' : 's'}: at least 2 are needed`);
   }
@@ -97,8 +74,78 @@ export async function readCandleFile(path: string, opts: ReadCandleOptions = {})
   return { series, source: path, timeframe: msToTimeframe(tfMs), gaps: findGaps(series) };
 }
 
-/** The most common positive delta between consecutive rows; ties go to the smallest. */
-function inferTimeframe(time: Float64Array, n: number): number {
+/** The rows of a candle file as written, for `tradebot data check`: parsed like readCandleFile, but order, duplicates and OHLC consistency are left for the caller to judge. */
+export interface CandleRows {
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  length: number;
+  /** `line 12` (CSV) or `index 11` (JSON): where row i is in the file */
+  where: (i: number) => string;
+}
+
+/**
+ * Reads a candle file (same formats as readCandleFile) without judging it: rows out of order,
+ * duplicate timestamps and OHLC violations are returned as they are. Unreadable rows (a wrong
+ * column count, text where a number belongs, negative values) are still UsageErrors.
+ */
+export async function readCandleRows(path: string): Promise<CandleRows> {
+  const { buf, bom } = await readCandleBytes(path);
+  const p = parseBytes(buf, bom, path, false);
+  const n = p.length;
+  return { time: p.time.subarray(0, n), open: p.open.subarray(0, n), high: p.high.subarray(0, n), low: p.low.subarray(0, n), close: p.close.subarray(0, n), volume: p.volume.subarray(0, n), length: n, where: p.where };
+}
+
+async function readCandleBytes(path: string): Promise<{ buf: Buffer; bom: number }> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`candle file not found: ${path}`, { cause: err });
+    if (code === 'EISDIR') throw new UsageError(`cannot read candle file ${path}: it is a directory`, { cause: err });
+    throw new UsageError(`cannot read candle file ${path}: ${oneLine((err as Error).message)}`, { cause: err });
+  }
+  if (/\.gz$/i.test(path)) {
+    try {
+      buf = await gunzipAsync(buf);
+    } catch (err) {
+      throw new UsageError(`cannot read candle file ${path}: not a valid gzip file (${oneLine((err as Error).message)})`, {
+        cause: err,
+      });
+    }
+  }
+  // a UTF-8 byte order mark is skipped
+  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  let first = bom;
+  while (first < buf.length && isSpace(buf[first]!)) first++;
+  if (first === buf.length) throw new UsageError(`candle file ${path} is empty`);
+  if (isArrowFile(buf, path)) {
+    throw new UsageError(`${path}: Feather/Arrow and Parquet candle files are not supported; ${SUPPORTED_FORMATS} (freqtrade: convert-data --format-from feather --format-to json)`);
+  }
+  return { buf, bom };
+}
+
+/** What readCandleFile accepts, for error messages and --help. */
+export const SUPPORTED_FORMATS = 'supported formats: CSV timestamp,open,high,low,close,volume (header optional) and freqtrade JSON [[ts_ms,o,h,l,c,v],...], either optionally gzipped (.gz)';
+
+function isArrowFile(buf: Buffer, path: string): boolean {
+  if (/\.(feather|arrow|ipc|parquet)(\.gz)?$/i.test(path)) return true;
+  const head = buf.toString('latin1', 0, 6);
+  return head === 'ARROW1' || buf.toString('latin1', 0, 4) === 'PAR1';
+}
+
+function parseBytes(buf: Buffer, bom: number, path: string, strict: boolean): Parsed {
+  let first = bom;
+  while (first < buf.length && isSpace(buf[first]!)) first++;
+  return buf[first] === 91 /* [ */ ? parseJson(buf.toString('utf8', bom), path, strict) : parseCsv(buf, bom, path, strict);
+}
+
+/** The most common positive delta between consecutive rows; ties go to the smallest (0 when there is none). */
+export function inferTimeframe(time: Float64Array, n: number): number {
   const counts = new Map<number, number>();
   // run-length counting: real files have one delta almost everywhere, so the map is touched rarely
   let run = time[1]! - time[0]!;
@@ -248,7 +295,7 @@ function allocate(capacity: number) {
  * In the tight loop a mantissa of at most 15 digits is exact, and one division by an exact power of
  * ten is correctly rounded, so each value is the same double Number() would give.
  */
-function parseCsv(buf: Buffer, start: number, path: string): Parsed {
+function parseCsv(buf: Buffer, start: number, path: string, strict: boolean): Parsed {
   const len = buf.length;
   // upper bound on rows: one per newline, plus a last line without one
   let capacity = 1;
@@ -308,7 +355,7 @@ function parseCsv(buf: Buffer, start: number, path: string): Parsed {
         const h = row[2]!;
         const l = row[3]!;
         const c = row[4]!;
-        checkRow(path, 'line', lineNo, n > 0 ? lines[n - 1]! : 0, t, o, h, l, c, prevT);
+        if (strict) checkRow(path, 'line', lineNo, n > 0 ? lines[n - 1]! : 0, t, o, h, l, c, prevT);
         time[n] = t;
         open[n] = o;
         high[n] = h;
@@ -378,7 +425,7 @@ function parseCsv(buf: Buffer, start: number, path: string): Parsed {
       vals[k] = x;
     }
     const [, o, h, l, c, v] = vals as [number, number, number, number, number, number];
-    checkRow(path, 'line', lineNo, n > 0 ? lines[n - 1]! : 0, t, o, h, l, c, prevT);
+    if (strict) checkRow(path, 'line', lineNo, n > 0 ? lines[n - 1]! : 0, t, o, h, l, c, prevT);
     time[n] = t;
     open[n] = o;
     high[n] = h;
@@ -458,7 +505,7 @@ function shownJson(x: unknown): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
-function parseJson(text: string, path: string): Parsed {
+function parseJson(text: string, path: string, strict: boolean): Parsed {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -487,7 +534,7 @@ function parseJson(text: string, path: string): Parsed {
       if (x < 0) throw new UsageError(`${path} ${where}: ${FIELD_NAMES[k]} ${x} is negative`);
     }
     const [, o, h, l, c, v] = vals as [number, number, number, number, number, number];
-    checkRow(path, 'index', i, i - 1, t, o, h, l, c, prevT);
+    if (strict) checkRow(path, 'index', i, i - 1, t, o, h, l, c, prevT);
     time[i] = t;
     open[i] = o;
     high[i] = h;

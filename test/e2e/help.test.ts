@@ -11,6 +11,7 @@ afterAll(cleanupTmpDirs);
 const BACKTEST_OPTIONS = [
   '--data',
   '--exchange',
+  '--exchange-url',
   '--pair',
   '--timeframe',
   '--strategy',
