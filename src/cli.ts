@@ -14,6 +14,9 @@ import { statusCommand, botsCommand } from '../commands/status.js';
 import { stopCommand, pauseCommand, resumeCommand } from '../commands/control.js';
 import { logsCommand } from '../commands/logs.js';
 import { stateCommand } from '../commands/state.js';
+import { ordersCommand } from '../commands/orders.js';
+import { reconcileCommand } from '../commands/reconcile.js';
+import { panicCommand } from '../commands/panic.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -51,6 +54,9 @@ export function buildProgram(env: CommandEnv): Command {
   program.addCommand(resumeCommand(env));
   program.addCommand(logsCommand(env));
   program.addCommand(stateCommand(env));
+  program.addCommand(ordersCommand(env));
+  program.addCommand(reconcileCommand(env));
+  program.addCommand(panicCommand(env));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   return program;
 }

@@ -22,6 +22,12 @@ export async function readJournalIntents(path: string, prefix: string): Promise<
   return { intents, maxSeq, torn };
 }
 
+/** Intents journaled after the snapshot (their sequence is past the snapshot's): their fate is unknown. */
+export async function intentsAfterSnapshot(path: string, prefix: string, snapshotSeq: number): Promise<{ intents: OrderRequest[]; maxSeq: number; torn: boolean }> {
+  const j = await readJournalIntents(path, prefix);
+  return { ...j, intents: j.intents.filter((r) => Number(/-(\d+)$/.exec(r.clientOrderId)?.[1] ?? 0) > snapshotSeq) };
+}
+
 /** Journal lines hold Decimals as strings. */
 function reviveRequest(raw: OrderRequest): OrderRequest {
   const r = raw as unknown as Record<string, unknown>;
@@ -50,21 +56,42 @@ export async function recoverLive(o: {
   now: () => number;
   sleep?: (ms: number) => Promise<void>;
 }): Promise<string | null> {
+  const plan = await planRecovery(o);
+  if (plan.drift.length === 0) return null;
+  if (!o.adopt) return plan.drift.map((a) => a.kind).join(', ');
+  applyDrift(o.engine, o.port, plan, o.now());
+  return null;
+}
+
+/**
+ * The first half of recovery, shared by live start-up and `tradebot reconcile`: unresolved
+ * intents become orders of unknown outcome, what the exchange says about the bot's own orders is
+ * applied (the safe part), and the exchange is compared again. The plan returned lists the safe
+ * corrections applied and the drift that remains (applied only by applyDrift).
+ */
+export async function planRecovery(o: {
+  engine: Engine;
+  port: CcxtExchange;
+  pairs: string[];
+  currencies: string[];
+  prefix: string;
+  journalAfterSnapshot: OrderRequest[];
+  now: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}): Promise<ReconcilePlan> {
   const { engine, port } = o;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (const req of o.journalAfterSnapshot) if (!engine.orders.has(req.clientOrderId)) engine.adoptUnknown(req, o.now());
 
   const plan = await makePlan(o, sleep);
   // orders of ours the exchange knows: their fills and status come in as events
-  engine.applyEvents(port.drainEvents());
+  await engine.applyEvents(port.drainEvents());
   for (const a of plan.safe) if (a.kind === 'not-placed') engine.markOrder(a.clientOrderId, 'not-placed', o.now(), 'journaled, but the exchange never received it');
 
   const after = await makePlan(o, sleep);
-  engine.applyEvents(port.drainEvents());
-  if (after.drift.length === 0) return null;
-  if (!o.adopt) return after.drift.map((a) => a.kind).join(', ');
-  applyDrift(engine, port, after, o.now());
-  return null;
+  await engine.applyEvents(port.drainEvents());
+  const safe = [...plan.safe, ...after.safe];
+  return { actions: [...plan.safe, ...after.actions], safe, drift: after.drift };
 }
 
 export function applyDrift(engine: Engine, port: CcxtExchange, plan: ReconcilePlan, now: number): void {

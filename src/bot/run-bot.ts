@@ -22,7 +22,8 @@ import { STATE_SCHEMA_VERSION, type BotIdentity, type BotMode, type BotRuntime, 
 import type { ExchangePort } from '../engine/ports.js';
 import { loadCredentials } from './credentials.js';
 import { maskKey } from '../secrets.js';
-import { readJournalIntents, recoverLive } from './recover-live.js';
+import { intentsAfterSnapshot, recoverLive } from './recover-live.js';
+import { connectExchange } from './live-exchange.js';
 import { BotSession } from './session.js';
 import { readControl } from './control.js';
 import { VERSION } from '../version.js';
@@ -114,11 +115,9 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
   removers.push(() => process.off('SIGINT', onInt), () => process.off('SIGTERM', onTerm));
   try {
     const prev = session.existing;
-    const journal = await readJournalIntents(session.paths.journal, idPrefixFor(o.bot));
+    const journal = await intentsAfterSnapshot(session.paths.journal, idPrefixFor(o.bot), prev?.engine?.idSequence ?? 0);
     const journaledSeq = journal.maxSeq;
     if (journal.torn) void session.log.write(now(), 'warn', 'journal-torn-tail', { path: session.paths.journal });
-    // intents journaled after the snapshot: their sequence is past the snapshot's
-    journal.intents = journal.intents.filter((r) => Number(/-(\d+)$/.exec(r.clientOrderId)?.[1] ?? 0) > (prev?.engine?.idSequence ?? 0));
     const identity: BotIdentity = prev?.bot ?? {
       name: o.bot,
       mode,
@@ -136,13 +135,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
     identity.apiUrl = cfg.exchange.apiUrl;
 
     // ---- the exchange (paper: public data only, no keys)
-    const { makeCcxt } = await import('../exchange/make-ccxt.js');
-    const { CcxtExchange } = await import('../exchange/ccxt-exchange.js');
-    const keyEnv: NodeJS.ProcessEnv = creds
-      ? { TRADEBOT_API_KEY: creds.apiKey, TRADEBOT_API_SECRET: creds.secret, ...(creds.password ? { TRADEBOT_API_PASSWORD: creds.password } : {}) }
-      : {};
-    const ex = await makeCcxt({ id: cfg.exchange.id, ...(cfg.exchange.apiUrl ? { apiUrl: cfg.exchange.apiUrl } : {}), sandbox: cfg.exchange.sandbox, env: keyEnv });
-    const port = await CcxtExchange.connect(ex, { syncTime: mode === 'live' });
+    const { ex, port } = await connectExchange(cfg, creds);
     const markets: MarketInfo[] = pairs.map((p) => port.market(p) ?? unknownPair(p, ex.symbols ?? [], cfg.exchange.id!));
     const tfs = Object.keys(ex.timeframes ?? {});
     if (tfs.length > 0 && !tfs.includes(cfg.timeframe)) throw new UsageError(`${cfg.exchange.id} has no ${cfg.timeframe} candles; supported: ${tfs.join(', ')}`);
@@ -166,6 +159,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
     const sim = mode === 'paper' ? (prev?.exchange ? SimExchange.restore(simOptions, prev.exchange) : new SimExchange(simOptions)) : null;
     const exchangePort: ExchangePort = sim ?? port;
 
+    let persistRuntime: () => void = () => undefined;
     // ---- live candles: history for the warm-up, then polling
     let wake: (() => void) | null = null;
     const sleep = (ms: number) =>
@@ -201,6 +195,8 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
       onTrouble: (err) => {
         runtime.degraded = err ? { since: runtime.degraded?.since ?? now(), message: err.message } : null;
         if (err) void session.log.write(now(), 'warn', 'feed-degraded', { message: err.message });
+        // no candle arrives while the exchange fails, so no checkpoint either: write it for status
+        persistRuntime();
       },
     });
     await feed.start();
@@ -258,6 +254,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
     };
     const store = new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash);
     engine = new Engine(instruments, settings, { clock: new SystemClock(), feed, exchange: exchangePort, store });
+    persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);
     if (mode === 'live') {
       const drift = await recoverLive({ engine, port, pairs, currencies, prefix: idPrefixFor(o.bot), journalAfterSnapshot: journal.intents, adopt: o.adopt === true, now });
@@ -276,6 +273,12 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
     if (stopped) halt();
 
     let lastSeq = runtime.ack?.seq ?? 0;
+    // a request made before this process took the lock (a stop that timed out) is not for this run
+    const leftover = await readControl(session.paths.control);
+    if (leftover && leftover.seq > lastSeq && leftover.time < session.lock.owner.since) {
+      lastSeq = leftover.seq;
+      await session.log.write(now(), 'warn', 'control-stale-ignored', { command: leftover.command, seq: leftover.seq, requested: leftover.time });
+    }
     let afterStop: 'stop-cancel' | 'panic' | null = null;
     const control = setInterval(() => {
       void (async () => {

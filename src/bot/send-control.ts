@@ -4,7 +4,7 @@ import { StateError, UsageError } from '../core/errors.js';
 import { botPaths } from '../store/bot-paths.js';
 import { writeFileDurable } from '../store/durable-write.js';
 import { pidAlive, readLockOwner } from '../store/state-lock.js';
-import { readControl, writeControl, type ControlRequest } from './control.js';
+import { readControl, writeControl, type ControlCommand, type ControlRequest } from './control.js';
 import { isLive, readBotStatus, requireBot, type BotState } from './status.js';
 
 export type SteerCommand = 'stop' | 'pause' | 'resume';
@@ -24,6 +24,8 @@ export interface SendControlOptions {
   sleep?: (ms: number) => Promise<void>;
   /** how often state.json is read for the acknowledgement */
   pollMs?: number;
+  /** a stop that first cancels the bot's orders (stop-cancel), or also sells its positions (panic) */
+  as?: 'stop-cancel' | 'panic';
 }
 
 /**
@@ -46,16 +48,25 @@ export async function sendControl(o: SendControlOptions): Promise<ControlOutcome
   }
 
   const t0 = now();
-  const req = await request(paths.control, paths.state, o.command, t0, o.by);
+  if (o.as && o.command !== 'stop') throw new UsageError(`${o.as} is a kind of stop, not of ${o.command}`);
+  const req = await request(paths.control, paths.state, o.as ?? o.command, t0, o.by);
   const deadline = t0 + o.timeoutMs;
   let acked = false;
   for (;;) {
+    // the owner first, then the ack: a bot acknowledges a stop before it lets go of the lock
+    const alive = await ownerAlive(paths.dir);
     if (!acked) {
       const ack = await readAck(paths.state);
       acked = ack !== null && ack >= req.seq;
     }
-    if (acked && (o.command !== 'stop' || !(await ownerAlive(paths.dir)))) {
+    if (acked && (o.command !== 'stop' || !alive)) {
       return { name: o.name, command: o.command, result: 'acknowledged', afterMs: now() - t0 };
+    }
+    if (!acked && !alive) {
+      // it went away without answering (crashed, killed): nothing is left to stop, nor to pause
+      const after = await readBotStatus(o.home, o.name, now());
+      if (o.command === 'stop') return { name: o.name, command: o.command, result: 'not-running', state: after.state };
+      throw new StateError(`bot ${o.name} exited before acknowledging ${o.command} (now ${after.state})`);
     }
     if (now() >= deadline) break;
     await sleep(Math.min(pollMs, Math.max(1, deadline - now())));
@@ -73,7 +84,7 @@ export async function sendControl(o: SendControlOptions): Promise<ControlOutcome
  * has already acknowledged. Should control.json have been lost, the request is renumbered past
  * the bot's last acknowledgement.
  */
-async function request(controlPath: string, statePath: string, command: SteerCommand, time: number, by: string): Promise<ControlRequest> {
+async function request(controlPath: string, statePath: string, command: ControlCommand, time: number, by: string): Promise<ControlRequest> {
   const acked = (await readAck(statePath)) ?? 0;
   const req = await writeControl(controlPath, command, time, by);
   if (req.seq > acked) return req;

@@ -252,6 +252,11 @@ export function botState(i: { runtimeStatus: string | null; hasOwner: boolean; o
   return s === 'running' || s === 'paused' || s === 'halted' || s === 'starting' || s === 'crashed' ? 'crashed' : 'stopped';
 }
 
+/** `status` lists the bots that are not cleanly stopped, and any it cannot read. */
+export function shownByStatus(v: BotStatusView): boolean {
+  return v.state !== 'stopped' || v.error !== null;
+}
+
 /** True while some process owns the bot (running, paused, halted, or stale but alive). */
 export function isLive(v: BotStatusView): boolean {
   return v.state === 'running' || v.state === 'paused' || v.state === 'halted' || v.state === 'stale';

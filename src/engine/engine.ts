@@ -22,7 +22,7 @@ import { entryQuantity, type Stake } from '../core/sizing.js';
 import { checkEntry, checkRate, newRiskState, observeEquity, recordOrder, recordStopLoss, type RiskLimits, type RiskState } from '../core/risk.js';
 import type { OrderIds } from '../core/ids.js';
 import type { StrategyInstance } from '../strategies/types.js';
-import type { Clock, ExchangeEvent, ExchangePort, Feed, Store } from './ports.js';
+import type { Clock, ExchangeEvent, ExchangePort, Feed, Store, SubmitResult } from './ports.js';
 import { EngineContext, type Intent, type PositionView } from './context.js';
 
 export interface Instrument {
@@ -375,14 +375,14 @@ export class Engine {
   }
 
   /** Journal the intent, then send it. A failed send of unknown outcome is never resent here. */
-  private async send(req: OrderRequest): Promise<void> {
+  private async send(req: OrderRequest, submit: (r: OrderRequest) => Promise<SubmitResult> = (r) => this.ports.exchange.submit(r)): Promise<void> {
     const order = newOrder(req);
     this.orders.set(req.clientOrderId, order);
     this.track(order);
     await this.ports.store.journal({ type: 'intent', time: req.createdAt, order: req });
     recordOrder(this.settings.limits, this.risk, req.createdAt);
     try {
-      const ack = await this.ports.exchange.submit(req);
+      const ack = await submit(req);
       this.health.failures = 0;
       this.health.breakerUntil = -Infinity;
       order.exchangeId = ack.exchangeId;
@@ -567,20 +567,67 @@ export class Engine {
    * Emergency: cancel every open order of the bot. A cancel that races a fill ("not found",
    * "already filled") is not assumed cancelled: the order is looked up and its fills applied.
    */
-  async cancelAll(): Promise<number> {
+  async cancelAll(symbol?: string): Promise<number> {
     let n = 0;
     for (const o of [...this.active]) {
-      if (o.status === 'pending' || o.status === 'unknown') continue;
-      try {
-        await this.ports.exchange.cancel(o.clientOrderId, o.symbol);
-        n++;
-      } catch (err) {
-        if (!(err instanceof OrderRejectedError)) throw err;
-        await this.ports.exchange.fetchOrder(o.clientOrderId, o.symbol);
-      }
+      if (o.status === 'pending' || o.status === 'unknown' || (symbol !== undefined && o.symbol !== symbol)) continue;
+      if (await this.cancelOne(o)) n++;
     }
     await this.applyEvents(this.ports.exchange.drainEvents());
     return n;
+  }
+
+  /** Manual cancel of one order of the bot (`tradebot orders cancel --bot`); false when it was already done. */
+  async cancelOrder(clientOrderId: string): Promise<boolean> {
+    const o = this.orders.get(clientOrderId);
+    if (!o) throw new UsageError(`order ${clientOrderId} is not one of this bot's orders`);
+    if (isTerminal(o.status)) return false;
+    const done = await this.cancelOne(o);
+    await this.applyEvents(this.ports.exchange.drainEvents());
+    return done;
+  }
+
+  private async cancelOne(o: Order): Promise<boolean> {
+    try {
+      await this.ports.exchange.cancel(o.clientOrderId, o.symbol);
+      return true;
+    } catch (err) {
+      if (!(err instanceof OrderRejectedError)) throw err;
+      // not found or already filled: the race with a fill; ask, and apply what the exchange says
+      await this.ports.exchange.fetchOrder(o.clientOrderId, o.symbol);
+      return false;
+    }
+  }
+
+  /**
+   * Manual amend (`tradebot orders amend --bot`): `req` replaces an open order of the bot, through
+   * the exchange's edit where the port has one, else cancel then send. Journaled like any order.
+   */
+  async amendOrder(oldClientOrderId: string, req: OrderRequest): Promise<Order> {
+    const old = this.orders.get(oldClientOrderId);
+    if (!old) throw new UsageError(`order ${oldClientOrderId} is not one of this bot's orders`);
+    if (isTerminal(old.status) || old.status === 'unknown' || old.status === 'pending') throw new UsageError(`order ${oldClientOrderId} is ${old.status}: only an open order can be amended`);
+    const ex = this.ports.exchange;
+    if (ex.replace) await this.send(req, (r) => ex.replace!(oldClientOrderId, r));
+    else {
+      if (!(await this.cancelOne(old))) {
+        await this.applyEvents(ex.drainEvents());
+        throw new OrderRejectedError('order-not-found', `order ${oldClientOrderId} could not be cancelled (it is ${this.orders.get(oldClientOrderId)?.status}): nothing was placed`);
+      }
+      await this.send(req);
+    }
+    await this.applyEvents(ex.drainEvents());
+    return this.orders.get(req.clientOrderId)!;
+  }
+
+  /**
+   * A manual order sent through the bot's journal and ledger (`tradebot orders create --bot`):
+   * journaled, then sent, with the same error policy as the strategy's orders.
+   */
+  async manualOrder(req: OrderRequest): Promise<Order> {
+    await this.send(req);
+    await this.applyEvents(this.ports.exchange.drainEvents());
+    return this.orders.get(req.clientOrderId)!;
   }
 
   /** Emergency: sell every open position at market (at the last price on a simulated exchange). */

@@ -63,6 +63,8 @@ export interface ExchangePort {
    * positions at the last price instead of waiting for a candle that may never come).
    */
   submitAtPrice?(req: OrderRequest, price: number, time: number): Promise<SubmitResult>;
+  /** amend an order: `req` (a new client id) replaces the old one, by the exchange's edit or cancel-then-place */
+  replace?(oldClientOrderId: string, req: OrderRequest): Promise<SubmitResult>;
   /** keep polling an order the engine cares about (one whose send had an unknown outcome) */
   track?(order: Order): void;
 }

@@ -115,6 +115,9 @@ export function classifyCcxtError(err: unknown, ctx: ClassifyContext): unknown {
   const now = ctx.now ?? Date.now();
   const order = ctx.operation !== 'read';
 
+  // ccxt turns Binance's -2015 into a temporary ban once a key has worked (DDoSProtection); a key
+  // revoked mid-run answers the same, and treating it as a ban would retry forever: stop instead
+  if (code === -2015 || code === -2014) return new AuthError(`the exchange refused the credentials: ${text}; check TRADEBOT_API_KEY and TRADEBOT_API_SECRET (and the key's IP and trading permissions)`, cause);
   if (names.has('DDoSProtection') || names.has('RateLimitExceeded')) {
     if (/\b418\b/.test(msg) || /banned until/i.test(msg)) {
       const until = /banned until (\d{12,})/i.exec(msg);

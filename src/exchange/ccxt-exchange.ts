@@ -122,6 +122,36 @@ export class CcxtExchange implements ExchangePort {
     return { exchangeId: t.exchangeId, status: t.status };
   }
 
+  /**
+   * Amend an order: the exchange's own edit (ccxt `editOrder`, Binance's cancelReplace) where it
+   * has one, else cancel then place `req`. Either way `req` is a new order with its own client
+   * id; the old one ends cancelled. `method` says which was used.
+   */
+  async replace(oldClientOrderId: string, req: OrderRequest): Promise<SubmitResult & { method: 'edit' | 'cancel-replace' }> {
+    const m = this.markets.get(req.symbol);
+    if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
+    this.checkPrecision(req, m);
+    if (!this.ex.has.editOrder) {
+      await this.cancel(oldClientOrderId, req.symbol);
+      return { ...(await this.submit(req)), method: 'cancel-replace' };
+    }
+    const old = this.tracked.get(oldClientOrderId);
+    const oldId = old?.exchangeId || (await this.fetchOrder(oldClientOrderId, req.symbol))?.exchangeId;
+    if (!oldId) throw new OrderRejectedError('order-not-found', `order ${oldClientOrderId} is not on the exchange`);
+    const type = req.type === 'market' ? 'market' : 'limit';
+    const params: Record<string, unknown> = { clientOrderId: req.clientOrderId };
+    if (req.type === 'stop') params.stopLossPrice = num(req.stopPrice!);
+    const o = await this.call('submit', () => this.ex.editOrder(oldId, req.symbol, type, req.side, num(req.amount), req.price ? num(req.price) : undefined, params));
+    if (old && !isDone(old.status)) {
+      old.status = 'canceled';
+      this.events.push({ kind: 'status', clientOrderId: oldClientOrderId, status: 'canceled', time: o.timestamp ?? Date.now(), exchangeId: oldId, reason: `replaced by ${req.clientOrderId}` });
+    }
+    const t: Tracked = { req, exchangeId: String(o.id), status: 'open', filled: ZERO, tradeIds: new Set(), cost: ZERO, baseFees: ZERO };
+    this.tracked.set(req.clientOrderId, t);
+    this.absorb(t, o, o.trades ?? []);
+    return { exchangeId: t.exchangeId, status: t.status, method: 'edit' };
+  }
+
   /** Off-step amounts and off-tick prices are refused, as the simulated exchange refuses them (ccxt would round them silently). */
   private checkPrecision(req: OrderRequest, m: MarketInfo): void {
     if (!req.amount.isFinite() || req.amount.lte(0)) throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} must be positive`);
@@ -247,14 +277,36 @@ export class CcxtExchange implements ExchangePort {
     });
   }
 
-  /** Open orders on the exchange for these symbols, ours and others'. */
-  async fetchOpenOrders(symbols: readonly string[]): Promise<Order[]> {
+  /** Open orders on the exchange for these symbols (null: every symbol), ours and others'. */
+  async fetchOpenOrders(symbols: readonly string[] | null): Promise<Order[]> {
     const out: Order[] = [];
+    if (symbols === null) {
+      // one request for the whole account (Binance weighs it heavier; ccxt warns unless told not to)
+      (this.ex.options as Record<string, unknown>).warnOnFetchOpenOrdersWithoutSymbol = false;
+      const list = await this.call('read', () => this.ex.fetchOpenOrders());
+      for (const o of list) out.push(this.toOrder(clientIdOf(o), o.symbol ?? '', o, [], this.tracked.get(clientIdOf(o))?.req));
+      return out;
+    }
     for (const symbol of symbols) {
       const list = await this.call('read', () => this.ex.fetchOpenOrders(symbol));
-      for (const o of list) out.push(this.toOrder(String(o.clientOrderId ?? (o.info as Record<string, string>)?.clientOrderId ?? o.id), symbol, o, [], this.tracked.get(String(o.clientOrderId))?.req));
+      for (const o of list) out.push(this.toOrder(clientIdOf(o), symbol, o, [], this.tracked.get(clientIdOf(o))?.req));
     }
     return out;
+  }
+
+  /** The last traded price of a symbol (the ticker), for checks on a market order's notional. */
+  async lastPrice(symbol: string): Promise<Decimal> {
+    const t = await this.call('read', () => this.ex.fetchTicker(symbol));
+    const info = t.info as Record<string, string | undefined> | undefined;
+    const raw = info?.lastPrice ?? (t.last !== undefined && t.last !== null ? String(t.last) : undefined);
+    if (raw === undefined) throw new OrderRejectedError('unknown-symbol', `the exchange has no price for ${symbol}`);
+    return new Dec(raw);
+  }
+
+  /** The most recent orders of a symbol on the exchange, open and finished (Binance: allOrders). */
+  async fetchRecentOrders(symbol: string, limit = 100): Promise<Order[]> {
+    const list = await this.call('read', () => this.ex.fetchOrders(symbol, undefined, limit));
+    return list.map((o) => this.toOrder(clientIdOf(o), symbol, o, [], this.tracked.get(clientIdOf(o))?.req));
   }
 
   drainEvents(): ExchangeEvent[] {
@@ -269,7 +321,8 @@ export class CcxtExchange implements ExchangePort {
   /** Queue fills not seen before and a status change, from an order and its trades. */
   private absorb(t: Tracked, o: CcxtOrder, trades: CcxtTrade[]): void {
     for (const tr of trades) {
-      const f = toFill(t.req.clientOrderId, t.req.symbol, t.req.side, tr, this.markets.get(t.req.symbol)?.quote);
+      // Binance's FULL order answer lists its fills without a time: they happened at the order's
+      const f = toFill(t.req.clientOrderId, t.req.symbol, t.req.side, tr, this.markets.get(t.req.symbol)?.quote, o.lastTradeTimestamp ?? o.timestamp ?? Date.now());
       if (t.tradeIds.has(f.tradeId)) continue;
       t.tradeIds.add(f.tradeId);
       t.filled = t.filled.plus(f.qty);
@@ -320,6 +373,10 @@ export class CcxtExchange implements ExchangePort {
   }
 }
 
+function clientIdOf(o: CcxtOrder): string {
+  return String(o.clientOrderId ?? (o.info as Record<string, string>)?.clientOrderId ?? o.id);
+}
+
 function num(d: Decimal): number {
   return Number(d.toFixed());
 }
@@ -343,7 +400,7 @@ function toStatus(o: CcxtOrder): OrderStatus {
   }
 }
 
-function toFill(clientOrderId: string, symbol: string, side: 'buy' | 'sell', tr: CcxtTrade, quote: string | undefined): Fill {
+function toFill(clientOrderId: string, symbol: string, side: 'buy' | 'sell', tr: CcxtTrade, quote: string | undefined, fallbackTime = 0): Fill {
   const info = (tr.info ?? {}) as Record<string, string | number | undefined>;
   const s = (a: unknown, b: number | undefined) => new Dec(a !== undefined && a !== null ? String(a) : String(b ?? 0));
   const qty = s(info.qty, tr.amount);
@@ -358,6 +415,6 @@ function toFill(clientOrderId: string, symbol: string, side: 'buy' | 'sell', tr:
     cost: info.quoteQty !== undefined ? new Dec(String(info.quoteQty)) : qty.mul(price),
     fee: s(info.commission, tr.fee?.cost),
     feeCurrency: String(info.commissionAsset ?? tr.fee?.currency ?? quote ?? ''),
-    time: tr.timestamp ?? 0,
+    time: tr.timestamp ?? fallbackTime,
   };
 }

@@ -77,8 +77,10 @@ type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 const MIGRATIONS: Record<number, Migration> = {
   // 1 -> 2: bots remember their warm-up window; runtime gained last prices and a degraded flag
   1: (doc) => {
-    const bot = doc.bot as Record<string, unknown>;
-    const runtime = doc.runtime as Record<string, unknown>;
+    // a malformed document is left as it is: the validation after the migrations names the file
+    if (!isObject(doc.bot) || !isObject(doc.runtime)) return doc;
+    const bot = doc.bot;
+    const runtime = doc.runtime;
     return { ...doc, bot: { ...bot, warmup: bot.warmup ?? null }, runtime: { ...runtime, prices: runtime.prices ?? {}, degraded: runtime.degraded ?? null } };
   },
 };

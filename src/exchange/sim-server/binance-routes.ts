@@ -372,6 +372,26 @@ function cancelOrder(ctx: RouteContext): unknown {
   return cancelJson(m, o, ctx.venue.meta.get(o.clientOrderId), cancelId, ctx.now);
 }
 
+/**
+ * POST /api/v3/order/cancelReplace (what ccxt's editOrder sends for spot), STOP_ON_FAILURE only:
+ * cancel the order named by cancelOrderId / cancelOrigClientOrderId, then place the new one.
+ * A failed cancel places nothing.
+ */
+function cancelReplace(ctx: RouteContext): unknown {
+  const mode = ctx.params.get('cancelReplaceMode');
+  if (!mode) throw E.mandatory('cancelReplaceMode');
+  if (mode !== 'STOP_ON_FAILURE') throw new BinanceError(400, -1102, 'This simulator supports cancelReplaceMode STOP_ON_FAILURE only.');
+  const cancelParams = new URLSearchParams(ctx.params);
+  for (const k of ['orderId', 'origClientOrderId', 'newClientOrderId']) cancelParams.delete(k);
+  const byId = ctx.params.get('cancelOrderId');
+  const byCoid = ctx.params.get('cancelOrigClientOrderId');
+  if (byId) cancelParams.set('orderId', byId);
+  if (byCoid) cancelParams.set('origClientOrderId', byCoid);
+  const cancelResponse = cancelOrder({ ...ctx, params: cancelParams });
+  const newOrderResponse = newOrder(ctx);
+  return { cancelResult: 'SUCCESS', newOrderResult: 'SUCCESS', cancelResponse, newOrderResponse };
+}
+
 function cancelOpenOrders(ctx: RouteContext): unknown {
   const m = marketOf(ctx)!;
   const ex = ctx.venue.exchange;
@@ -384,7 +404,7 @@ function cancelOpenOrders(ctx: RouteContext): unknown {
 }
 
 function listOrders(ctx: RouteContext, open: boolean): unknown {
-  const m = marketOf(ctx, open);
+  const m = marketOf(ctx, !open); // openOrders takes no symbol for the whole account; allOrders needs one
   const ex = ctx.venue.exchange;
   let rows = open ? ex.openOrders(m?.symbol) : ex.allOrders(m!.symbol);
   if (!open) {
@@ -431,6 +451,7 @@ export const signedRoutes: Record<string, Route> = {
     return orderQueryJson(m, o, ctx.venue.meta.get(o.clientOrderId), ctx.venue.triggered(o.clientOrderId));
   },
   'DELETE /api/v3/order': cancelOrder,
+  'POST /api/v3/order/cancelReplace': cancelReplace,
   'DELETE /api/v3/openOrders': cancelOpenOrders,
   'GET /api/v3/openOrders': (ctx) => listOrders(ctx, true),
   'GET /api/v3/allOrders': (ctx) => listOrders(ctx, false),

@@ -1,0 +1,178 @@
+/**
+ * Text and JSON for `tradebot status` and `tradebot bots`: an overview line per bot and a detail
+ * view of one. Plain text (no escape codes) unless `color` is asked for.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import { Dec } from '../core/money.js';
+import type { BotState, BotStatusView } from '../bot/status.js';
+
+/** Version of the documents printed by `status --json` and `bots --json`: a public interface. */
+export const STATUS_JSON_SCHEMA_VERSION = 1;
+
+export interface StatusRenderOptions {
+  color?: boolean;
+}
+
+export function statusJson(views: BotStatusView[]): string {
+  return `${JSON.stringify({ schemaVersion: STATUS_JSON_SCHEMA_VERSION, bots: views }, null, 2)}\n`;
+}
+
+export function botJson(view: BotStatusView): string {
+  return `${JSON.stringify({ schemaVersion: STATUS_JSON_SCHEMA_VERSION, ...view }, null, 2)}\n`;
+}
+
+/** `0.4 s`, `12 s`, `3m 10s`, `2h 05m`, `3d 4h`. */
+export function fmtAge(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '–';
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** A decimal string with `dp` places and thousands separators; `+` on gains when `signed`. */
+export function fmtMoney(v: string | null, dp = 2, signed = false): string {
+  if (v === null) return '–';
+  const d = new Dec(v);
+  const [int, frac] = d.abs().toFixed(dp).split('.');
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = d.isNeg() && !d.toDecimalPlaces(dp).isZero() ? '-' : signed && d.gt(0) ? '+' : '';
+  return `${sign}${grouped}${frac ? `.${frac}` : ''}`;
+}
+
+export function fmtPct(f: number | null): string {
+  if (f === null || !Number.isFinite(f)) return '–';
+  const p = f * 100;
+  return `${p > 0 ? '+' : ''}${p.toFixed(2)}%`;
+}
+
+function paintState(c: ChalkInstance, s: BotState, text: string = s): string {
+  switch (s) {
+    case 'running':
+      return c.green(text);
+    case 'paused':
+    case 'stale':
+      return c.yellow(text);
+    case 'halted':
+    case 'crashed':
+      return c.red(text);
+    default:
+      return c.dim(text);
+  }
+}
+
+function paintSigned(c: ChalkInstance, v: number | string | null, text: string): string {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return n === null || n === 0 || !Number.isFinite(n) ? text : n > 0 ? c.green(text) : c.red(text);
+}
+
+function decisionText(v: BotStatusView): string {
+  const d = v.lastDecision;
+  if (!d) return '–';
+  return `${d.side} ${d.symbol} ${d.outcome}${d.code ? ` (${d.code})` : ''}, ${fmtAge(d.ageMs)} ago`;
+}
+
+/** One line per bot. `empty` is said when there is none. */
+export function renderOverview(views: BotStatusView[], o: StatusRenderOptions & { empty: string }): string {
+  if (views.length === 0) return `${o.empty}\n`;
+  const c = new Chalk({ level: o.color ? 1 : 0 });
+  const head = ['BOT', 'MODE', 'STATE', 'PAIRS', 'EQUITY', 'PNL', 'POS', 'LAST DECISION'];
+  type Cell = { text: string; paint?: (s: string) => string };
+  const rows: Cell[][] = views.map((v) => {
+    if (v.error) return [{ text: v.name }, { text: v.mode ?? '–' }, { text: 'error', paint: (s) => c.red(s) }, { text: v.error }];
+    const eq = v.equity;
+    return [
+      { text: v.name },
+      { text: v.mode ?? '–' },
+      { text: v.state, paint: (s) => paintState(c, v.state, s) },
+      { text: v.pairs.length > 0 ? v.pairs.join(',') : '–' },
+      { text: eq ? `${fmtMoney(eq.last)} ${v.quote ?? ''}`.trim() : '–' },
+      { text: fmtPct(eq?.pnlPct ?? null), paint: (s) => paintSigned(c, eq?.pnlPct ?? null, s) },
+      { text: String(v.positions.length) },
+      { text: decisionText(v) },
+    ];
+  });
+  // an error row's message runs on from the STATE column: it does not widen the columns after it
+  const widths = head.map((h, k) => Math.max(h.length, ...rows.filter((r) => r.length === head.length).map((r) => r[k]!.text.length), ...rows.filter((r) => r.length < head.length && k < r.length - 1).map((r) => r[k]!.text.length)));
+  const right = new Set([4, 5, 6]);
+  const line = (cells: Cell[]) =>
+    cells
+      .map((cell, k) => {
+        const last = k === cells.length - 1;
+        const padded = last ? cell.text : right.has(k) ? cell.text.padStart(widths[k]!) : cell.text.padEnd(widths[k]!);
+        return cell.paint ? cell.paint(padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  return [c.bold(line(head.map((text) => ({ text })))), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** `tradebot status`: the overview of the bots it shows, and how many stopped ones it left out. */
+export function renderStatus(shown: BotStatusView[], stopped: number, o: StatusRenderOptions & { home: string }): string {
+  const more = stopped > 0 ? `${stopped} stopped bot${stopped === 1 ? '' : 's'}: tradebot bots lists ${stopped === 1 ? 'it' : 'them'}` : '';
+  if (shown.length === 0) return `no bot is running (${more || `home: ${o.home}`})\n`;
+  return renderOverview(shown, { ...o, empty: '' }) + (more ? `${more}\n` : '');
+}
+
+function params(p: Record<string, unknown>): string {
+  const s = Object.entries(p)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return s === '' ? '' : ` ${s}`;
+}
+
+/** Everything about one bot. */
+export function renderDetail(v: BotStatusView, o: StatusRenderOptions = {}): string {
+  const c = new Chalk({ level: o.color ? 1 : 0 });
+  const out: string[] = [];
+  const row = (label: string, text: string) => out.push(`  ${label.padEnd(14)}${text}`.trimEnd());
+  const who: string[] = [];
+  if (v.pid !== null) who.push(`pid ${v.pid}${v.host && v.pidAlive === null ? ` on ${v.host}` : ''}${v.pidAlive === false ? ' (gone)' : ''}`);
+  if (v.heartbeatAgeMs !== null && v.state !== 'stopped') who.push(`heartbeat ${fmtAge(v.heartbeatAgeMs)} ago`);
+  if (v.uptimeMs !== null) who.push(`up ${fmtAge(v.uptimeMs)}`);
+  out.push(`${c.bold(v.name)}  ${v.mode ?? '–'}  ${paintState(c, v.state)}${who.length > 0 ? ` (${who.join(', ')})` : ''}`);
+  if (v.error) {
+    row('error', c.red(v.error));
+    row('state dir', v.dir);
+    return out.join('\n') + '\n';
+  }
+  if (v.exchange) row('exchange', `${v.exchange}${v.apiUrl ? ` (${v.apiUrl})` : ''}`);
+  if (v.strategy) row('strategy', `${v.strategy.name}${params(v.strategy.params)}`);
+  if (v.pairs.length > 0) row('pairs', `${v.pairs.join(', ')}${v.timeframe ? ` ${v.timeframe}` : ''}`);
+  const eq = v.equity;
+  if (eq) {
+    const q = v.quote ? ` ${v.quote}` : '';
+    row('equity', `${fmtMoney(eq.last)}${q} (start ${fmtMoney(eq.start)}${q})`);
+    row('pnl', `${paintSigned(c, eq.pnl, `${fmtMoney(eq.pnl, 2, true)} ${fmtPct(eq.pnlPct)}`)} since start, ${eq.today === null ? '– today' : `${paintSigned(c, eq.today, `${fmtMoney(eq.today, 2, true)} ${fmtPct(eq.todayPct)}`)} today`}`);
+  }
+  if (v.realizedPnl !== null) row('', `realized ${fmtMoney(v.realizedPnl, 2, true)}, unrealized ${fmtMoney(v.unrealizedPnl, 2, true)} (net of fees)`);
+  if (v.positions.length === 0) row('positions', 'none');
+  else {
+    row('positions', '');
+    for (const p of v.positions) {
+      out.push(`    ${p.symbol}  qty ${p.qty}  entry ${p.entryPrice}  last ${p.lastPrice ?? '–'}  unrealized ${paintSigned(c, p.unrealizedPnl, fmtMoney(p.unrealizedPnl, 2, true))}`);
+    }
+  }
+  if (v.openOrders.length === 0) row('open orders', 'none');
+  else {
+    row('open orders', '');
+    for (const o of v.openOrders) {
+      const px = o.type === 'stop' ? ` stop ${o.stopPrice ?? '–'}` : o.price !== null ? ` @ ${o.price}` : '';
+      out.push(`    ${o.clientOrderId}  ${o.symbol} ${o.side} ${o.type} ${o.amount}${px}  filled ${o.filled}  ${o.status}  (${o.purpose})`);
+    }
+  }
+  row('last decision', v.lastDecision ? `${decisionText(v)}${v.lastDecision.clientOrderId ? ` [${v.lastDecision.clientOrderId}]` : ''}${v.lastDecision.message ? `: ${v.lastDecision.message}` : ''}` : '–');
+  if (v.lastError) row('last error', c.red(`${v.lastError.message} (${new Date(v.lastError.time).toISOString()})`));
+  if (v.degraded) row('degraded', c.yellow(`${v.degraded.message} (since ${new Date(v.degraded.since).toISOString()})`));
+  if (v.riskHalt) row('risk halt', c.red(`${v.riskHalt.code}: ${v.riskHalt.message} (since ${new Date(v.riskHalt.since).toISOString()})`));
+  if (v.paused) row('paused', 'yes: no new entries (tradebot resume ' + v.name + ')');
+  if (v.state === 'stopped' && v.stoppedAt !== null) row('stopped at', new Date(v.stoppedAt).toISOString());
+  if (v.state === 'crashed') row('note', c.red('the state file says it was running, but no process owns it: restart it with the same command'));
+  if (v.state === 'stale') row('note', c.yellow(`the owner has not written a heartbeat for ${fmtAge(v.heartbeatAgeMs)}: it may be hung`));
+  row('state dir', v.dir);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { botState, statusView, HEARTBEAT_FRESH_MS } from '../../../src/bot/status.js';
+import { fmtAge, fmtMoney, fmtPct, renderOverview } from '../../../src/report/status.js';
+import { botDoc } from '../../support/bot-fixture.js';
+
+const NOW = 1_800_000_000_000;
+const HOST = 'here';
+
+function view(o: { status?: 'running' | 'paused' | 'halted' | 'stopped' | 'crashed' | 'starting'; lock?: { pid: number; host?: string } | null; alive?: boolean; beatAge?: number | null }) {
+  const doc = botDoc('a', { now: NOW, status: o.status ?? 'running', pid: o.lock?.pid ?? null, heartbeatAgeMs: o.beatAge ?? 1_000 });
+  return statusView({
+    name: 'a',
+    dir: '/h/bots/a',
+    doc,
+    error: null,
+    lock: o.lock ? { pid: o.lock.pid, host: o.lock.host ?? HOST, command: 'x', since: NOW - 5_000 } : null,
+    heartbeat: o.beatAge === null ? null : { time: NOW - (o.beatAge ?? 1_000), pid: o.lock?.pid ?? null },
+    now: NOW,
+    host: HOST,
+    isAlive: () => o.alive ?? true,
+  });
+}
+
+describe('bot state', () => {
+  it('running: the lock owner is alive on this host and its heartbeat is fresh', () => {
+    expect(view({ lock: { pid: 10 } }).state).toBe('running');
+    expect(view({ lock: { pid: 10 }, status: 'starting' }).state).toBe('running');
+    expect(view({ lock: { pid: 10 }, status: 'paused' }).state).toBe('paused');
+    expect(view({ lock: { pid: 10 }, status: 'halted' }).state).toBe('halted');
+  });
+
+  it('stale: the owner is alive but has not beaten for 10 s, here or on another host', () => {
+    expect(view({ lock: { pid: 10 }, beatAge: HEARTBEAT_FRESH_MS }).state).toBe('stale');
+    expect(view({ lock: { pid: 10, host: 'there' }, beatAge: 60_000 }).state).toBe('stale');
+    expect(view({ lock: { pid: 10, host: 'there' } }).state).toBe('running');
+    expect(view({ lock: { pid: 10, host: 'there' } }).pidAlive).toBeNull();
+  });
+
+  it('crashed: the file says running, paused or halted, and nobody owns it; stopped otherwise', () => {
+    expect(view({ lock: { pid: 10 }, alive: false }).state).toBe('crashed');
+    expect(view({ lock: null }).state).toBe('crashed');
+    expect(view({ lock: null, status: 'paused' }).state).toBe('crashed');
+    expect(view({ lock: null, status: 'stopped' }).state).toBe('stopped');
+    expect(botState({ runtimeStatus: null, hasOwner: false, ownerAlive: null, heartbeatAgeMs: null })).toBe('stopped');
+  });
+
+  it('a heartbeat left by an earlier owner does not make a new one look alive', () => {
+    const doc = botDoc('a', { now: NOW, status: 'running', pid: 7, heartbeatAgeMs: 60_000 });
+    const v = statusView({ name: 'a', dir: '/d', doc, error: null, lock: { pid: 10, host: HOST, command: 'x', since: NOW - 1 }, heartbeat: { time: NOW, pid: 7 }, now: NOW, host: HOST, isAlive: () => true });
+    expect(v.heartbeatAgeMs).toBeNull();
+    expect(v.state).toBe('stale');
+  });
+
+  it('uptime only while live; PnL today only when the bot wrote today', () => {
+    expect(view({ lock: { pid: 10 } }).uptimeMs).toBe(3_600_000);
+    expect(view({ lock: null, status: 'stopped' }).uptimeMs).toBeNull();
+    const doc = botDoc('a', { now: NOW - 2 * 86_400_000 });
+    const v = statusView({ name: 'a', dir: '/d', doc, error: null, lock: null, heartbeat: null, now: NOW, host: HOST, isAlive: () => false });
+    expect(v.equity!.today).toBeNull();
+    expect(v.equity!.pnl).toBe('185.9');
+  });
+});
+
+describe('status formatting', () => {
+  it('formats ages, money and percentages', () => {
+    expect(fmtAge(400)).toBe('0.4 s');
+    expect(fmtAge(42_000)).toBe('42 s');
+    expect(fmtAge(190_000)).toBe('3m 10s');
+    expect(fmtAge(2 * 3_600_000 + 5 * 60_000)).toBe('2h 05m');
+    expect(fmtAge(3 * 86_400_000 + 4 * 3_600_000)).toBe('3d 4h');
+    expect(fmtMoney('1234567.891')).toBe('1,234,567.89');
+    expect(fmtMoney('-0.001')).toBe('0.00');
+    expect(fmtMoney('-12.5', 2, true)).toBe('-12.50');
+    expect(fmtMoney('12.5', 2, true)).toBe('+12.50');
+    expect(fmtPct(0.01859)).toBe('+1.86%');
+    expect(fmtPct(null)).toBe('–');
+  });
+
+  it('an error row does not widen the columns of the others', () => {
+    const ok = view({ lock: { pid: 10 } });
+    const bad = { ...view({ lock: null, status: 'stopped' }), name: 'b', error: 'state file /a/very/long/path/state.json is unusable' };
+    const lines = renderOverview([ok, bad], { empty: '' }).split('\n');
+    expect(lines[1]!.indexOf('BTC/USDT')).toBe(lines[0]!.indexOf('PAIRS'));
+    expect(lines[2]).toMatch(/^b\s+paper\s+error\s+state file/);
+  });
+});
