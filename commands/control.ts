@@ -26,16 +26,18 @@ export function stopCommand(env: CommandEnv): Command {
   return addHomeOptions(new Command('stop').description('Stop a running bot (or every one with --all) and wait until it has exited').argument('[name]', 'the bot to stop'))
     .option('--all', 'stop every running bot', false)
     .option('--timeout <seconds>', 'how long to wait for the bot to acknowledge and exit', '10')
+    .option('--cancel-orders', "cancel the bot's open orders before it stops (positions are kept)", false)
     .addHelpText(
       'after',
       `${HOW}
 A bot that is not running: said, exit 0. Open orders and positions are kept (paper: in the
-simulated exchange's state) and the bot resumes them when started again.
+simulated exchange's state) and the bot resumes them when started again; with --cancel-orders
+the bot cancels its open orders first (tradebot panic also sells the positions).
 
 Exit codes: 0 stopped or not running, 2 usage error (no such bot), 5 no acknowledgement within
---timeout (the request stays, and is applied when the bot next reads it).`,
+--timeout (a bot started later ignores the unanswered request).`,
     )
-    .action(async (name: string | undefined, opts: HomeOpts & { all: boolean; timeout: string }) => {
+    .action(async (name: string | undefined, opts: HomeOpts & { all: boolean; timeout: string; cancelOrders: boolean }) => {
       if (opts.all === (name !== undefined)) throw new UsageError(opts.all ? 'give a bot name or --all, not both' : 'which bot? give its name, or --all');
       const ms = timeoutMs(opts.timeout);
       const home = await homeFrom(opts, env);
@@ -51,7 +53,9 @@ Exit codes: 0 stopped or not running, 2 usage error (no such bot), 5 no acknowle
           return;
         }
       }
-      const results = await Promise.allSettled(names.map((n) => sendControl({ home, name: n, command: 'stop', timeoutMs: ms, by })));
+      const results = await Promise.allSettled(
+        names.map((n) => sendControl({ home, name: n, command: 'stop', timeoutMs: ms, by, ...(opts.cancelOrders ? { as: 'stop-cancel' as const } : {}) })),
+      );
       if (results.length === 1 && results[0]!.status === 'rejected') throw results[0]!.reason;
       let failed = 0;
       for (const r of results) {

@@ -1,10 +1,11 @@
 import type { CandleSeries } from './core/candles.js';
 import type { MarketInfo } from './core/market.js';
 import type { Dec as Decimal } from './core/money.js';
-import { Engine, type EngineSettings } from './engine/engine.js';
-import { SimulatedClock } from './engine/clocks.js';
+import { Engine, type EngineSettings, type Instrument } from './engine/engine.js';
+import { SimulatedClock, SystemClock } from './engine/clocks.js';
+import type { ExchangePort, Feed, Store } from './engine/ports.js';
 import { ArrayFeed } from './data/array-feed.js';
-import { SimExchange } from './exchange/sim-exchange.js';
+import { SimExchange, type SimExchangeOptions, type SimExchangeSnapshot } from './exchange/sim-exchange.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { StrategyInstance } from './strategies/types.js';
 
@@ -48,4 +49,29 @@ export function composeBacktest(p: {
     store,
   });
   return { engine, exchange, store };
+}
+
+/**
+ * Paper and live: the system clock, candles from the exchange, durable state. Paper fills on the
+ * simulated exchange fed by those candles (restored from the bot's state); live sends orders to
+ * the exchange itself. Returns the engine and, for paper, the simulated exchange to persist.
+ */
+export function composeBot(p: {
+  mode: 'paper' | 'live';
+  instruments: Instrument[];
+  settings: EngineSettings;
+  feed: Feed;
+  store: Store;
+  /** the ccxt adapter: market data for both modes, the order venue for live */
+  exchange: ExchangePort;
+  /** paper: the simulated exchange's settings and its saved state */
+  paper?: { options: SimExchangeOptions; snapshot: SimExchangeSnapshot | null };
+}): { engine: Engine; sim: SimExchange | null } {
+  let sim: SimExchange | null = null;
+  if (p.mode === 'paper') {
+    if (!p.paper) throw new Error('composeBot: paper mode needs the simulated exchange settings');
+    sim = p.paper.snapshot ? SimExchange.restore(p.paper.options, p.paper.snapshot) : new SimExchange(p.paper.options);
+  }
+  const engine = new Engine(p.instruments, p.settings, { clock: new SystemClock(), feed: p.feed, exchange: sim ?? p.exchange, store: p.store });
+  return { engine, sim };
 }

@@ -5,8 +5,8 @@ import { parseStake } from '../core/sizing.js';
 import type { MarketInfo } from '../core/market.js';
 import type { OrderRequest } from '../core/orders.js';
 import type { TradebotConfig } from '../config/schema.js';
-import { Engine } from '../engine/engine.js';
-import { SystemClock } from '../engine/clocks.js';
+import type { Engine } from '../engine/engine.js';
+import { composeBot } from '../compose.js';
 import type { Feed, Store } from '../engine/ports.js';
 import type { CcxtExchange } from '../exchange/ccxt-exchange.js';
 import { FileStore } from '../store/file-store.js';
@@ -71,9 +71,10 @@ export async function openLiveBot(cfg: TradebotConfig, o: { home: string; name: 
     const store: Store = o.readOnly
       ? { journal: () => undefined, checkpoint: () => undefined }
       : new FileStore<BotStateDoc | null>(session.journal, session.db, (snap) => ({ ...doc, writtenBy: VERSION, engine: snap as BotStateDoc['engine'] }), session.crash);
-    const engine = new Engine(
-      markets.map((market) => ({ symbol: market.symbol, market, strategy: { onCandle: () => undefined } })),
-      {
+    const { engine } = composeBot({
+      mode: 'live',
+      instruments: markets.map((market) => ({ symbol: market.symbol, market, strategy: { onCandle: () => undefined } })),
+      settings: {
         quote: doc.bot.quote,
         initialBalances: balances,
         stake: parseStake(doc.settings.stake),
@@ -82,8 +83,10 @@ export async function openLiveBot(cfg: TradebotConfig, o: { home: string; name: 
         ids: new OrderIds(prefix, Math.max(doc.engine.idSequence, journal.maxSeq)),
         onStrategyError: 'halt',
       },
-      { clock: new SystemClock(), feed: NO_FEED, exchange: port, store },
-    );
+      feed: NO_FEED,
+      store,
+      exchange: port,
+    });
     engine.restore(doc.engine);
     for (const x of engine.openOrders()) port.track(x);
     return {

@@ -13,13 +13,12 @@ import { didYouMean, editDistance } from '../config/did-you-mean.js';
 import { loadStrategy } from '../strategies/registry.js';
 import { resolveParams } from '../strategies/params.js';
 import { indicators } from '../indicators/index.js';
-import { SimExchange } from '../exchange/sim-exchange.js';
+import type { SimExchange } from '../exchange/sim-exchange.js';
+import { composeBot } from '../compose.js';
 import { CcxtCandleFeed } from '../data/ccxt-feed.js';
-import { Engine, type EngineSnapshot } from '../engine/engine.js';
-import { SystemClock } from '../engine/clocks.js';
+import type { Engine, EngineSnapshot } from '../engine/engine.js';
 import { FileStore } from '../store/file-store.js';
 import { STATE_SCHEMA_VERSION, type BotIdentity, type BotMode, type BotRuntime, type BotStateDoc } from '../store/bot-state.js';
-import type { ExchangePort } from '../engine/ports.js';
 import { loadCredentials } from './credentials.js';
 import { maskKey } from '../secrets.js';
 import { intentsAfterSnapshot, recoverLive } from './recover-live.js';
@@ -156,8 +155,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
     }
 
     const simOptions = { markets, balances: paperBalances, feeRate: fee, slippageBps: cfg.slippage, historyLimit: 1000 };
-    const sim = mode === 'paper' ? (prev?.exchange ? SimExchange.restore(simOptions, prev.exchange) : new SimExchange(simOptions)) : null;
-    const exchangePort: ExchangePort = sim ?? port;
+    let sim: SimExchange | null = null;
 
     let persistRuntime: () => void = () => undefined;
     // ---- live candles: history for the warm-up, then polling
@@ -253,7 +251,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
       };
     };
     const store = new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash);
-    engine = new Engine(instruments, settings, { clock: new SystemClock(), feed, exchange: exchangePort, store });
+    ({ engine, sim } = composeBot({ mode, instruments, settings, feed, store, exchange: port, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
     persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);
     if (mode === 'live') {

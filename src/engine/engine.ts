@@ -70,6 +70,8 @@ export interface Decision {
 const MAX_DECISIONS = 200;
 /** finished orders kept in memory; the journal and the exchange keep the full history */
 const ORDER_HISTORY = 5000;
+/** finished orders written to the state file (status and `orders list --closed` show them) */
+const SNAPSHOT_FINISHED_ORDERS = 200;
 /** consecutive exchange failures that open the circuit breaker, and for how long */
 const BREAKER_FAILURES = 5;
 const BREAKER_OPEN_MS = 60_000;
@@ -714,15 +716,22 @@ export class Engine {
   snapshot(): EngineSnapshot {
     return {
       portfolio: this.portfolio.snapshot(),
-      orders: [...this.orders.values()].filter((o) => !isTerminal(o.status) || o.updatedAt >= this.recentCutoff()).map(serializeOrder),
+      orders: this.ordersToKeep().map(serializeOrder),
       risk: this.risk,
       idSequence: this.settings.ids.sequence,
       lastBarTime: this.lastBarTime.map((t) => (Number.isFinite(t) ? t : null)),
     };
   }
 
-  private recentCutoff(): number {
-    return this.ports.clock.now() - 7 * 86_400_000;
+  /**
+   * Every order that can still change, and the most recent finished ones (by count, not by age:
+   * order times come from the exchange's clock, which a replaying simulator sets in the past).
+   */
+  private ordersToKeep(): Order[] {
+    const all = [...this.orders.values()];
+    const finished = all.filter((o) => isTerminal(o.status));
+    const keep = new Set(finished.slice(-SNAPSHOT_FINISHED_ORDERS));
+    return all.filter((o) => !isTerminal(o.status) || keep.has(o));
   }
 }
 
