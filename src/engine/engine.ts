@@ -334,14 +334,12 @@ export class Engine {
     if (!this.pos[k]!.inPosition) return;
     const now = this.ports.clock.now();
     // Protective exits (and any other resting sell) give way to the strategy's exit.
+    // A cancel that races a fill is not assumed done: cancelOne asks the exchange, whose answer
+    // (the fill) arrives as events below, and then there may be nothing left to sell.
     for (const o of [...this.active]) {
       if (o.symbol !== inst.symbol || o.side !== 'sell') continue;
       if (o.purpose === 'exit' || o.purpose === 'manual') return; // an exit is already working
-      try {
-        await this.ports.exchange.cancel(o.clientOrderId, o.symbol);
-      } catch (err) {
-        if (!(err instanceof OrderRejectedError)) throw err;
-      }
+      await this.cancelOne(o);
     }
     const events = this.ports.exchange.drainEvents();
     if (events.length > 0) await this.applyEvents(events);

@@ -1,5 +1,5 @@
 import { parseDecimal, type Dec as Decimal } from '../core/money.js';
-import { UsageError } from '../core/errors.js';
+import { OrderRejectedError, UsageError } from '../core/errors.js';
 import { checkMinimums, roundAmount, roundPrice, type MarketInfo } from '../core/market.js';
 import type { OrderRequest } from '../core/orders.js';
 
@@ -41,7 +41,16 @@ export function manualRequest(
   };
   const price = tick(input.price, '--price', side);
   const stopPrice = tick(input.stop, '--stop');
-  checkMinimums(m, amount, price ?? stopPrice ?? marketPrice);
+  try {
+    checkMinimums(m, amount, price ?? stopPrice ?? marketPrice);
+  } catch (err) {
+    // refused here, before anything is sent: bad input (exit 2), naming what was typed
+    if (err instanceof OrderRejectedError) {
+      const rounded = amount.eq(amountIn) ? '' : ` (rounded down to ${amount.toFixed()})`;
+      throw new UsageError(`--amount ${input.amount}${rounded}${price ? ` at --price ${input.price}` : ''}: ${err.message}`);
+    }
+    throw err;
+  }
   return {
     req: {
       symbol: m.symbol,
