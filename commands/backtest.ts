@@ -1,29 +1,20 @@
 import { Command, Option } from 'commander';
 import type { CommandEnv } from '../src/io.js';
 import { CONFIG_DEFAULTS } from '../src/config/schema.js';
-import { collect, type FlagMap } from './options.js';
+import { addTradingOptions, TRADING_FLAGS, type FlagMap } from './options.js';
 
 const D = CONFIG_DEFAULTS;
 
 const FLAGS: FlagMap = {
+  ...TRADING_FLAGS,
   data: { path: 'backtest.data', kind: 'string' },
   exchange: { path: 'exchange.id', kind: 'string' },
   exchangeUrl: { path: 'exchange.apiUrl', kind: 'string' },
   pair: { path: 'pair', kind: 'string' },
   timeframe: { path: 'timeframe', kind: 'string' },
-  strategy: { path: 'strategy.name', kind: 'string' },
-  param: { path: 'strategy.params', kind: 'params' },
   from: { path: 'backtest.from', kind: 'string' },
   to: { path: 'backtest.to', kind: 'string' },
   cash: { path: 'cash', kind: 'number' },
-  stake: { path: 'stake', kind: 'string' },
-  fee: { path: 'fee', kind: 'number' },
-  slippage: { path: 'slippage', kind: 'number' },
-  stopLoss: { path: 'risk.stopLoss', kind: 'number' },
-  takeProfit: { path: 'risk.takeProfit', kind: 'number' },
-  trailingStop: { path: 'risk.trailingStop', kind: 'number' },
-  riskPerTrade: { path: 'risk.riskPerTrade', kind: 'number' },
-  maxOpenPositions: { path: 'risk.maxOpenPositions', kind: 'number' },
   json: { path: 'backtest.json', kind: 'boolean' },
   out: { path: 'backtest.out', kind: 'string' },
   tradesCsv: { path: 'backtest.tradesCsv', kind: 'string' },
@@ -34,26 +25,15 @@ const FLAGS: FlagMap = {
 };
 
 export function backtestCommand(env: CommandEnv): Command {
-  return new Command('backtest')
-    .description('Run a strategy over historical candles and report the result')
+  return addTradingOptions(new Command('backtest').description('Run a strategy over historical candles and report the result'))
     .option('--data <file>', 'candle file: CSV timestamp,open,high,low,close,volume or freqtrade JSON, optionally .gz', 'the bundled BTC/USDT 5m sample')
     .option('--exchange <id>', 'ccxt exchange id: backtest on the candle cache of `tradebot data`, downloading what is missing (with --pair and --timeframe)')
     .option('--exchange-url <url>', "re-point the exchange's REST URLs, e.g. the loopback simulator (config exchange.apiUrl)")
     .option('--pair <symbol>', 'market symbol, e.g. BTC/USDT (default: from the file name)')
     .option('--timeframe <tf>', 'bar interval, e.g. 5m (default: inferred from the data)')
-    .option('--strategy <name|file>', 'built-in strategy name or path to a .js strategy module', D.strategy.name)
-    .option('--param <name=value>', 'strategy parameter, repeatable (see `tradebot strategies`)', collect, [])
     .option('--from <date>', 'first candle open time to include (ISO date or epoch)')
     .option('--to <date>', 'last candle open time to include (ISO date or epoch)')
     .option('--cash <amount>', 'starting quote balance', String(D.cash))
-    .option('--stake <amount|N%>', 'per entry: N% of the free quote balance, or a fixed quote amount', String(D.stake))
-    .option('--fee <rate>', 'fee rate of notional per fill (0.001 = 0.1%)', String(D.fee))
-    .option('--slippage <bps>', 'slippage against market and stop fills, in basis points', String(D.slippage))
-    .option('--stop-loss <fraction>', 'stop-loss distance below the entry price (0.02 = 2%)')
-    .option('--take-profit <fraction>', 'take-profit distance above the entry price')
-    .option('--trailing-stop <fraction>', 'trailing stop distance below the highest price since entry')
-    .option('--risk-per-trade <fraction>', 'size entries to lose this fraction of equity at the stop (needs --stop-loss)')
-    .option('--max-open-positions <n>', 'maximum positions open at once', String(D.risk.maxOpenPositions))
     .option('--warmup <n>', 'candles at the start that only warm the indicators, no trading (as paper and live start)', String(D.backtest.warmup))
     .option('--json', 'print the result document as JSON on stdout', false)
     .option('--out <file>', 'also write the result document (JSON) to this file')

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { CONFIG_DEFAULTS as D } from '../src/config/schema.js';
 import { UsageError } from '../src/core/errors.js';
 import type { ConfigInput } from '../src/config/schema.js';
 import { validateConfig } from '../src/config/validate-config.js';
@@ -40,4 +41,32 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
   let o = obj;
   for (const p of parts.slice(0, -1)) o = (o[p] ??= {}) as Record<string, unknown>;
   o[parts[parts.length - 1]!] = value;
+}
+
+/** The strategy, sizing, fee and risk flags every trading command shares (backtest, paper, live). */
+export const TRADING_FLAGS: FlagMap = {
+  strategy: { path: 'strategy.name', kind: 'string' },
+  param: { path: 'strategy.params', kind: 'params' },
+  stake: { path: 'stake', kind: 'string' },
+  fee: { path: 'fee', kind: 'number' },
+  slippage: { path: 'slippage', kind: 'number' },
+  stopLoss: { path: 'risk.stopLoss', kind: 'number' },
+  takeProfit: { path: 'risk.takeProfit', kind: 'number' },
+  trailingStop: { path: 'risk.trailingStop', kind: 'number' },
+  riskPerTrade: { path: 'risk.riskPerTrade', kind: 'number' },
+  maxOpenPositions: { path: 'risk.maxOpenPositions', kind: 'number' },
+};
+
+export function addTradingOptions(cmd: Command): Command {
+  return cmd
+    .option('--strategy <name|file>', 'built-in strategy name or path to a .js strategy module', D.strategy.name)
+    .option('--param <name=value>', 'strategy parameter, repeatable (see `tradebot strategies`)', collect, [])
+    .option('--stake <amount|N%>', 'per entry: N% of the free quote balance, or a fixed quote amount', String(D.stake))
+    .option('--fee <rate>', 'fee rate of notional per fill (0.001 = 0.1%)', String(D.fee))
+    .option('--slippage <bps>', 'slippage against market and stop fills, in basis points', String(D.slippage))
+    .option('--stop-loss <fraction>', 'stop-loss distance below the entry price (0.02 = 2%)')
+    .option('--take-profit <fraction>', 'take-profit distance above the entry price')
+    .option('--trailing-stop <fraction>', 'trailing stop distance below the highest price since entry')
+    .option('--risk-per-trade <fraction>', 'size entries to lose this fraction of equity at the stop (needs --stop-loss)')
+    .option('--max-open-positions <n>', 'maximum positions open at once', String(D.risk.maxOpenPositions));
 }

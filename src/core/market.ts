@@ -53,3 +53,18 @@ export function checkMinimums(m: MarketInfo, qty: Decimal, price: Decimal): void
     throw new OrderRejectedError('below-min-notional', `notional ${notional.toFixed()} ${m.quote} is below the exchange minimum ${m.minNotional.toFixed()} for ${m.symbol}`);
   }
 }
+
+/** An amount off the step or a price off the tick is refused, as exchanges refuse it (LOT_SIZE, PRICE_FILTER). */
+export function checkPrecision(m: MarketInfo, req: { amount: Decimal; price?: Decimal | undefined; stopPrice?: Decimal | undefined }): void {
+  if (!req.amount.isFinite() || req.amount.lte(0)) throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} must be positive`);
+  if (m.amountStep && !req.amount.mod(m.amountStep).isZero()) {
+    throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} is not a multiple of the step ${m.amountStep.toFixed()} for ${m.symbol}`);
+  }
+  for (const p of [req.price, req.stopPrice]) {
+    if (p === undefined) continue;
+    if (!p.isFinite() || p.lte(0)) throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} must be positive`);
+    if (m.priceTick && !p.mod(m.priceTick).isZero()) {
+      throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} is not a multiple of the tick ${m.priceTick.toFixed()} for ${m.symbol}`);
+    }
+  }
+}

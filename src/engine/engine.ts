@@ -184,6 +184,13 @@ export class Engine {
    * sees it so its indicators are warm, and whatever it asks for is dropped.
    */
   private warm(k: number, s: CandleSeries, i: number): undefined {
+    this.runStrategy(k, s, i).intents.length = 0;
+    this.lastClose[k] = s.close[i]!;
+    return undefined;
+  }
+
+  /** Show the strategy candle i of instrument k through the one reused context. */
+  private runStrategy(k: number, s: CandleSeries, i: number): EngineContext {
     const ctx = this.ctx;
     ctx.symbol = this.instruments[k]!.symbol;
     ctx.s = s;
@@ -195,9 +202,7 @@ export class Engine {
     } catch (err) {
       this.onStrategyError(err, k, s.time[i]!);
     }
-    ctx.intents.length = 0;
-    this.lastClose[k] = s.close[i]!;
-    return undefined;
+    return ctx;
   }
 
   private afterExchange(k: number, s: CandleSeries, i: number): Promise<void> | undefined {
@@ -213,17 +218,7 @@ export class Engine {
     const close = s.close[i]!;
     this.lastClose[k] = close;
     this.lastBarTime[k] = s.time[i]!;
-    const ctx = this.ctx;
-    ctx.symbol = this.instruments[k]!.symbol;
-    ctx.s = s;
-    ctx.i = i;
-    ctx.pos = this.pos[k]!;
-    ctx.cashF = this.cashF;
-    try {
-      this.instruments[k]!.strategy.onCandle(ctx);
-    } catch (err) {
-      this.onStrategyError(err, k, s.time[i]!);
-    }
+    const ctx = this.runStrategy(k, s, i);
 
     // mark to market
     let equity = this.cashF;

@@ -1,6 +1,6 @@
 import type { Exchange, Market as CcxtMarket, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
 import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
-import type { MarketInfo } from '../core/market.js';
+import { checkPrecision, type MarketInfo } from '../core/market.js';
 import { ExchangeError, OrderRejectedError } from '../core/errors.js';
 import type { Fill, Order, OrderRequest, OrderStatus } from '../core/orders.js';
 import type { BalanceEntry, ExchangeEvent, ExchangePort, SubmitResult } from '../engine/ports.js';
@@ -102,7 +102,8 @@ export class CcxtExchange implements ExchangePort {
   async submit(req: OrderRequest): Promise<SubmitResult> {
     const m = this.markets.get(req.symbol);
     if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
-    this.checkPrecision(req, m);
+    // off-step amounts and off-tick prices are refused, as the simulated exchange refuses them (ccxt would round them silently)
+    checkPrecision(m, req);
     if (req.trailing !== undefined || (req.protection && (req.protection.trailingStop !== undefined || (req.protection.stopLoss !== undefined && req.protection.takeProfit !== undefined)))) {
       throw new OrderRejectedError('invalid-order', 'live trading places one protective exit per entry (a stop-loss or a take-profit); trailing stops and stop+target pairs are not supported');
     }
@@ -130,7 +131,7 @@ export class CcxtExchange implements ExchangePort {
   async replace(oldClientOrderId: string, req: OrderRequest): Promise<SubmitResult & { method: 'edit' | 'cancel-replace' }> {
     const m = this.markets.get(req.symbol);
     if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
-    this.checkPrecision(req, m);
+    checkPrecision(m, req);
     if (!this.ex.has.editOrder) {
       await this.cancel(oldClientOrderId, req.symbol);
       return { ...(await this.submit(req)), method: 'cancel-replace' };
@@ -150,21 +151,6 @@ export class CcxtExchange implements ExchangePort {
     this.tracked.set(req.clientOrderId, t);
     this.absorb(t, o, o.trades ?? []);
     return { exchangeId: t.exchangeId, status: t.status, method: 'edit' };
-  }
-
-  /** Off-step amounts and off-tick prices are refused, as the simulated exchange refuses them (ccxt would round them silently). */
-  private checkPrecision(req: OrderRequest, m: MarketInfo): void {
-    if (!req.amount.isFinite() || req.amount.lte(0)) throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} must be positive`);
-    if (m.amountStep && !req.amount.mod(m.amountStep).isZero()) {
-      throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} is not a multiple of the step ${m.amountStep.toFixed()} for ${m.symbol}`);
-    }
-    for (const p of [req.price, req.stopPrice]) {
-      if (p === undefined) continue;
-      if (!p.isFinite() || p.lte(0)) throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} must be positive`);
-      if (m.priceTick && !p.mod(m.priceTick).isZero()) {
-        throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} is not a multiple of the tick ${m.priceTick.toFixed()} for ${m.symbol}`);
-      }
-    }
   }
 
   async cancel(clientOrderId: string, symbol: string): Promise<void> {

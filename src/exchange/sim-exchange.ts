@@ -1,6 +1,6 @@
 import type { CandleSeries } from '../core/candles.js';
 import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
-import { checkMinimums, roundPrice, type MarketInfo } from '../core/market.js';
+import { checkMinimums, checkPrecision, roundPrice, type MarketInfo } from '../core/market.js';
 import { OrderRejectedError } from '../core/errors.js';
 import {
   applyFillToOrder,
@@ -228,17 +228,7 @@ export class SimExchange implements ExchangePort {
   }
 
   private validate(req: OrderRequest, m: MarketInfo): void {
-    if (!req.amount.isFinite() || req.amount.lte(0)) throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} must be positive`);
-    if (m.amountStep && !req.amount.mod(m.amountStep).isZero()) {
-      throw new OrderRejectedError('invalid-order', `amount ${req.amount.toFixed()} is not a multiple of the step ${m.amountStep.toFixed()} for ${m.symbol}`);
-    }
-    for (const p of [req.price, req.stopPrice]) {
-      if (p === undefined) continue;
-      if (!p.isFinite() || p.lte(0)) throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} must be positive`);
-      if (m.priceTick && !p.mod(m.priceTick).isZero()) {
-        throw new OrderRejectedError('invalid-order', `price ${p.toFixed()} is not a multiple of the tick ${m.priceTick.toFixed()} for ${m.symbol}`);
-      }
-    }
+    checkPrecision(m, req);
     if (req.type === 'limit' && !req.price) throw new OrderRejectedError('invalid-order', 'a limit order needs a price');
     if (req.type === 'stop' && !req.stopPrice && req.trailing === undefined) throw new OrderRejectedError('invalid-order', 'a stop order needs a stop price');
     if (m.minAmount || m.minNotional) {
