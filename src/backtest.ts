@@ -1,4 +1,5 @@
 import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Dec, parseDecimal } from './core/money.js';
 import { UsageError } from './core/errors.js';
 import { marketFor, type MarketInfo } from './core/market.js';
@@ -9,6 +10,8 @@ import { computeMetrics, type Metrics } from './core/metrics.js';
 import { roundTripPnl } from './core/portfolio.js';
 import type { TradebotConfig } from './config/schema.js';
 import { readCandleFile, type LoadedCandles } from './data/read-candles.js';
+import { marketInfoPath } from './data/candle-cache.js';
+import type { StoredMarketInfo } from './exchange/ccxt-market.js';
 import { findGaps } from './core/candles.js';
 import { selectRange } from './data/select-range.js';
 import { parseDate } from './data/parse-date.js';
@@ -58,7 +61,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   const loaded = await loadData(cfg, env, from, to);
   const data = selectRange(loaded, from, to);
   const symbol = cfg.pair ?? symbolFromFileName(data.source) ?? 'BASE/QUOTE';
-  const market = marketFromConfig(symbol, cfg);
+  const market = marketFromConfig(symbol, cfg, loaded.market);
 
   let strategy;
   try {
@@ -96,7 +99,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   };
 }
 
-async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles> {
+async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles & { market?: StoredMarketInfo }> {
   const cwd = env.cwd;
   if (cfg.backtest.data !== null) {
     const loaded = await readCandleFile(resolve(cwd, cfg.backtest.data), cfg.timeframe ? { timeframe: cfg.timeframe } : {});
@@ -112,13 +115,20 @@ async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | un
  * completed from the exchange first when it lacks part of [from, to] (a cache that covers the
  * range is used offline).
  */
-async function loadExchangeCandles(cfg: TradebotConfig, exchange: string, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles> {
+async function loadExchangeCandles(
+  cfg: TradebotConfig,
+  exchange: string,
+  env: BacktestEnv,
+  from: number | undefined,
+  to: number | undefined,
+): Promise<LoadedCandles & { market?: StoredMarketInfo }> {
   const pair = cfg.pair?.trim() ?? '';
   if (pair === '' || pair.includes(',')) throw new UsageError(`a backtest from exchange data (--exchange ${exchange}) needs one --pair, e.g. BTC/USDT`);
   if (cfg.timeframe === null) throw new UsageError(`a backtest from exchange data (--exchange ${exchange}) needs --timeframe, e.g. 5m`);
   const timeframe = cfg.timeframe;
   const [{ ensureCandles }, { resolveHome }] = await Promise.all([import('./data/download.js'), import('./config/home.js')]);
   const processEnv = env.processEnv ?? process.env;
+  const home = resolveHome({ configHome: cfg.home, env: processEnv, cwd: env.cwd });
   const cached = await ensureCandles(
     {
       exchange,
@@ -128,7 +138,7 @@ async function loadExchangeCandles(cfg: TradebotConfig, exchange: string, env: B
       timeframe,
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
-      home: resolveHome({ configHome: cfg.home, env: processEnv, cwd: env.cwd }),
+      home,
     },
     {
       onEvent: (e) => {
@@ -137,7 +147,8 @@ async function loadExchangeCandles(cfg: TradebotConfig, exchange: string, env: B
       },
     },
   );
-  return { series: cached.series, source: `${exchange} ${pair} ${timeframe} (cache)`, timeframe, gaps: findGaps(cached.series) };
+  const market = await readStoredMarket(marketInfoPath(home, exchange, pair));
+  return { series: cached.series, source: `${exchange} ${pair} ${timeframe} (cache)`, timeframe, gaps: findGaps(cached.series), ...(market ? { market } : {}) };
 }
 
 /** `binance_BTC_USDT-5m_...csv` → `BTC/USDT`; freqtrade's `BTC_USDT-5m.json` too. */
@@ -146,9 +157,16 @@ export function symbolFromFileName(path: string): string | undefined {
   return m ? `${m[1]}/${m[2]}` : undefined;
 }
 
-function marketFromConfig(symbol: string, cfg: TradebotConfig): MarketInfo {
+/** Precision and minimums: the config's `market` keys, else what the exchange said when the candles were downloaded. */
+function marketFromConfig(symbol: string, cfg: TradebotConfig, fromExchange?: StoredMarketInfo): MarketInfo {
   const extra: Partial<MarketInfo> = {};
-  const m = cfg.market;
+  const x = fromExchange;
+  const m = {
+    amountStep: cfg.market.amountStep ?? x?.amountStep ?? null,
+    priceTick: cfg.market.priceTick ?? x?.priceTick ?? null,
+    minAmount: cfg.market.minAmount ?? x?.minAmount ?? null,
+    minNotional: cfg.market.minNotional ?? x?.minNotional ?? null,
+  };
   if (m.amountStep !== null) extra.amountStep = parseDecimal(m.amountStep, { name: 'market.amountStep' });
   if (m.priceTick !== null) extra.priceTick = parseDecimal(m.priceTick, { name: 'market.priceTick' });
   if (m.minAmount !== null) extra.minAmount = parseDecimal(m.minAmount, { name: 'market.minAmount' });
@@ -259,5 +277,13 @@ function exitReason(purpose: string | null): ExitReason | null {
       return null;
     default:
       return 'signal';
+  }
+}
+
+async function readStoredMarket(file: string): Promise<StoredMarketInfo | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as StoredMarketInfo;
+  } catch {
+    return undefined; // a cache imported from a file has no market info: nothing is rounded
   }
 }

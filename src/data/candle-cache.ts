@@ -56,6 +56,11 @@ export function symbolFileName(symbol: string): string {
 }
 
 /** `<home>/cache/<exchange>/<BASE>_<QUOTE>-<tf>.tbc`. A month (`1M`) is `1mo`: `1M` and `1m` must not collide on case-insensitive disks. */
+/** The exchange's precision and minimums for a pair, saved by downloads (JSON). */
+export function marketInfoPath(home: string, exchange: string, symbol: string): string {
+  return path.join(cacheRoot(home), exchange, `${symbolFileName(symbol)}.market.json`);
+}
+
 export function cachePath(home: string, meta: CandleCacheMeta): string {
   const tf = meta.timeframe.endsWith('M') ? `${meta.timeframe.slice(0, -1)}mo` : meta.timeframe;
   return path.join(cacheRoot(home), meta.exchange, `${symbolFileName(meta.symbol)}-${tf}${CACHE_EXTENSION}`);

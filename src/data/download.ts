@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 /**
  * Downloading candles from a ccxt exchange into the cache (`tradebot data download`, and a
  * backtest from exchange data).
@@ -24,7 +26,9 @@ import { timeframeToMs } from '../core/timeframe.js';
 import { editDistance } from '../config/did-you-mean.js';
 import { makeCcxt, type MakeCcxtOptions } from '../exchange/make-ccxt.js';
 import { BannedError, ExchangeUnavailableError, NetworkError, RateLimitedError, classifyCcxtError } from '../exchange/ccxt-errors.js';
-import { cachePath, loadCandleCache, mergeCandles, writeCandleCache, type CachedCandles, type CandleCacheMeta } from './candle-cache.js';
+import { marketInfoFromCcxt, storeMarketInfo } from '../exchange/ccxt-market.js';
+import { writeFileDurable } from '../store/durable-write.js';
+import { cachePath, marketInfoPath, loadCandleCache, mergeCandles, writeCandleCache, type CachedCandles, type CandleCacheMeta } from './candle-cache.js';
 import { formatTime } from './parse-date.js';
 import type { CandleSeries } from '../core/candles.js';
 
@@ -183,6 +187,13 @@ export async function prepareDownload(req: DownloadRequest, env: DownloadEnv = {
       const close = closestSymbols(symbol, symbols);
       throw new UsageError(`unknown pair ${symbol} on ${req.exchange}${close.length > 0 ? `; closest: ${close.join(', ')}` : ''}`);
     }
+  }
+  // the exchange's precision and minimums go beside the candles: backtests on them apply them
+  for (const symbol of new Set(req.symbols)) {
+    const info = storeMarketInfo(marketInfoFromCcxt(ex, ex.markets![symbol]!));
+    const file = marketInfoPath(req.home, req.exchange, symbol);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFileDurable(file, `${JSON.stringify(info)}\n`);
   }
   return { ex, jobs, request: req };
 }

@@ -1,6 +1,7 @@
 import type { Exchange, Market as CcxtMarket, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
 import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
 import { checkPrecision, type MarketInfo } from '../core/market.js';
+import { marketInfoFromCcxt } from './ccxt-market.js';
 import { ExchangeError, OrderRejectedError } from '../core/errors.js';
 import type { Fill, Order, OrderRequest, OrderStatus } from '../core/orders.js';
 import type { BalanceEntry, ExchangeEvent, ExchangePort, SubmitResult } from '../engine/ports.js';
@@ -47,7 +48,7 @@ export class CcxtExchange implements ExchangePort {
     if (opts.syncTime) await port.syncTime();
     await port.call('read', () => ex.loadMarkets());
     for (const m of Object.values((ex.markets ?? {}) as Record<string, NonNullable<CcxtMarket>>)) {
-      if (m && m.spot !== false) port.markets.set(m.symbol, port.toMarketInfo(m));
+      if (m && m.spot !== false) port.markets.set(m.symbol, marketInfoFromCcxt(ex, m));
     }
     return port;
   }
@@ -59,26 +60,6 @@ export class CcxtExchange implements ExchangePort {
 
   market(symbol: string): MarketInfo | undefined {
     return this.markets.get(symbol);
-  }
-
-  private toMarketInfo(m: NonNullable<CcxtMarket>): MarketInfo {
-    const step = (p: number | undefined): Decimal | undefined => {
-      if (p === undefined || p === null) return undefined;
-      if (this.ex.precisionMode === TICK_SIZE) return new Dec(String(p));
-      if (this.ex.precisionMode === DECIMAL_PLACES) return new Dec(10).pow(-p);
-      return undefined;
-    };
-    const num = (x: number | undefined): Decimal | undefined => (x === undefined || x === null ? undefined : new Dec(String(x)));
-    const info: MarketInfo = { symbol: m.symbol, base: m.base, quote: m.quote };
-    const amountStep = step(m.precision?.amount);
-    const priceTick = step(m.precision?.price);
-    const minAmount = num(m.limits?.amount?.min);
-    const minNotional = num(m.limits?.cost?.min);
-    if (amountStep) info.amountStep = amountStep;
-    if (priceTick) info.priceTick = priceTick;
-    if (minAmount) info.minAmount = minAmount;
-    if (minNotional) info.minNotional = minNotional;
-    return info;
   }
 
   /** Runs a ccxt call; classifies its errors. A refused timestamp is re-synced and retried once: the exchange did not act on it. */

@@ -187,7 +187,10 @@ describe('tradebot backtest from exchange data', { timeout: 60_000 }, () => {
       { env: { TRADEBOT_HOME: home } },
     );
     ok(fromExchange);
-    const fromFile = runCli(['backtest', '--data', SAMPLE_DATA, ...range, '--json']);
+    // the download saved the exchange's precision and minimums; a file run gets them from config
+    const cwd = makeTmpDir();
+    writeFileSync(path.join(cwd, 'tradebot.config.yaml'), 'market:\n  amountStep: 0.00001\n  priceTick: 0.01\n  minAmount: 0.00001\n  minNotional: 5\n');
+    const fromFile = runCli(['backtest', '--data', SAMPLE_DATA, ...range, '--json'], { cwd });
     ok(fromFile);
     const a = JSON.parse(fromExchange.stdout) as Record<string, Record<string, unknown>>;
     const b = JSON.parse(fromFile.stdout) as Record<string, Record<string, unknown>>;
@@ -195,6 +198,8 @@ describe('tradebot backtest from exchange data', { timeout: 60_000 }, () => {
     expect(a.metrics).toEqual(b.metrics);
     expect(a.trades).toEqual(b.trades);
     expect(a.equityCurve).toEqual(b.equityCurve);
+    // quantities were rounded to the exchange's step
+    for (const t of a.trades as unknown as { qty: string }[]) expect(t.qty.split('.')[1]?.length ?? 0).toBeLessThanOrEqual(5);
 
     // the cache now covers the range: a second run needs no exchange at all
     await sim!.close();
