@@ -27,6 +27,9 @@ import { BotSession } from './session.js';
 import { readControl } from './control.js';
 import { VERSION } from '../version.js';
 
+/** how often a running bot reloads the exchange's market rules */
+const MARKET_RELOAD_MS = 30 * 60_000;
+
 export interface BotEnv {
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -304,6 +307,14 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
       void writeFile(session.paths.heartbeat, `${JSON.stringify({ time: now(), pid: process.pid })}\n`).catch(() => undefined);
     }, 1000);
     removers.push(() => clearInterval(control), () => clearInterval(heartbeat));
+    // precision and minimums can change while a bot runs: reload them now and then
+    const reload = setInterval(() => {
+      void port
+        .refreshMarkets()
+        .then((changed) => (changed.length > 0 ? session.log.write(now(), 'warn', 'market-rules-changed', { symbols: changed }) : undefined))
+        .catch((err: unknown) => session.log.write(now(), 'warn', 'market-reload-failed', { message: err instanceof Error ? err.message : String(err) }));
+    }, MARKET_RELOAD_MS);
+    removers.push(() => clearInterval(reload));
 
     if (prev?.runtime.status === 'paused') {
       engine.setPaused(true);

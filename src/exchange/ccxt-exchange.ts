@@ -53,6 +53,35 @@ export class CcxtExchange implements ExchangePort {
     return port;
   }
 
+  /**
+   * Reload the markets: an exchange may change a pair's precision or minimums while a bot runs.
+   * The MarketInfo objects are updated in place, so the engine, which holds them, sees the new
+   * rules on its next order. Returns the symbols whose rules changed.
+   */
+  async refreshMarkets(): Promise<string[]> {
+    await this.call('read', () => this.ex.loadMarkets(true));
+    const changed: string[] = [];
+    for (const m of Object.values((this.ex.markets ?? {}) as Record<string, NonNullable<CcxtMarket>>)) {
+      if (!m || m.spot === false) continue;
+      const fresh = marketInfoFromCcxt(this.ex, m);
+      const held = this.markets.get(m.symbol);
+      if (!held) {
+        this.markets.set(m.symbol, fresh);
+        continue;
+      }
+      let diff = false;
+      for (const k of ['amountStep', 'priceTick', 'minAmount', 'minNotional'] as const) {
+        const a = held[k];
+        const b = fresh[k];
+        if ((a === undefined) !== (b === undefined) || (a && b && !a.eq(b))) diff = true;
+        if (b === undefined) delete held[k];
+        else held[k] = b;
+      }
+      if (diff) changed.push(m.symbol);
+    }
+    return changed;
+  }
+
   /** Measures the exchange clock's offset so that signed requests carry its time. */
   async syncTime(): Promise<void> {
     await this.call('read', () => this.ex.loadTimeDifference());
