@@ -23,6 +23,27 @@ export interface Candle {
   volume: number;
 }
 
+export interface CandleColumns {
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+/** Six zeroed float64 columns of `capacity` rows. */
+export function allocateCandles(capacity: number): CandleColumns {
+  return {
+    time: new Float64Array(capacity),
+    open: new Float64Array(capacity),
+    high: new Float64Array(capacity),
+    low: new Float64Array(capacity),
+    close: new Float64Array(capacity),
+    volume: new Float64Array(capacity),
+  };
+}
+
 /** A growable series; views into it are replaced as it grows, so hold the series, not the arrays. */
 export class MutableCandleSeries implements CandleSeries {
   length = 0;
@@ -37,12 +58,7 @@ export class MutableCandleSeries implements CandleSeries {
     readonly timeframeMs: number,
     capacity = 1024,
   ) {
-    this.time = new Float64Array(capacity);
-    this.open = new Float64Array(capacity);
-    this.high = new Float64Array(capacity);
-    this.low = new Float64Array(capacity);
-    this.close = new Float64Array(capacity);
-    this.volume = new Float64Array(capacity);
+    ({ time: this.time, open: this.open, high: this.high, low: this.low, close: this.close, volume: this.volume } = allocateCandles(capacity));
   }
 
   push(time: number, open: number, high: number, low: number, close: number, volume: number): void {

@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type CandleSeries, seriesFromArrays } from '../core/candles.js';
+import { type CandleSeries, seriesFromArrays, allocateCandles } from '../core/candles.js';
 import { StateError, UsageError } from '../core/errors.js';
 import { timeframeToMs } from '../core/timeframe.js';
 import { cacheRoot } from '../config/home.js';
@@ -297,14 +297,7 @@ export function mergeCandles(existing: CandleSeries | null, incoming: CandleSeri
   if (existing.timeframeMs !== b.timeframeMs) throw new UsageError(`cannot merge ${b.timeframeMs} ms candles into ${existing.timeframeMs} ms ones`);
   const a = existing;
   const cap = a.length + b.length;
-  const out = {
-    time: new Float64Array(cap),
-    open: new Float64Array(cap),
-    high: new Float64Array(cap),
-    low: new Float64Array(cap),
-    close: new Float64Array(cap),
-    volume: new Float64Array(cap),
-  };
+  const out = allocateCandles(cap);
   let i = 0;
   let j = 0;
   let n = 0;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { type CandleSeries, type Gap, findGaps, seriesFromArrays } from '../core/candles.js';
+import { type CandleSeries, type Gap, allocateCandles, findGaps, seriesFromArrays } from '../core/candles.js';
 import { UsageError } from '../core/errors.js';
 import { msToTimeframe, timeframeToMs } from '../core/timeframe.js';
 import { EPOCH_SECONDS_LIMIT, formatTime, parseIsoTimestamp } from './parse-date.js';
@@ -275,17 +275,6 @@ function shown(text: string, s: number, e: number): string {
   return JSON.stringify(e - s > 40 ? `${raw}…` : raw);
 }
 
-function allocate(capacity: number) {
-  return {
-    time: new Float64Array(capacity),
-    open: new Float64Array(capacity),
-    high: new Float64Array(capacity),
-    low: new Float64Array(capacity),
-    close: new Float64Array(capacity),
-    volume: new Float64Array(capacity),
-  };
-}
-
 /**
  * CSV straight from the bytes. A tight loop takes the common row shape (six unsigned decimals of at
  * most 15 digits, comma separated, LF or CRLF, extra columns ignored) without creating strings; any
@@ -300,7 +289,7 @@ function parseCsv(buf: Buffer, start: number, path: string, strict: boolean): Pa
   // upper bound on rows: one per newline, plus a last line without one
   let capacity = 1;
   for (let p = buf.indexOf(10, start); p !== -1; p = buf.indexOf(10, p + 1)) capacity++;
-  const { time, open, high, low, close, volume } = allocate(capacity);
+  const { time, open, high, low, close, volume } = allocateCandles(capacity);
   const lines = new Int32Array(capacity);
   const row = new Float64Array(6);
 
@@ -514,7 +503,7 @@ function parseJson(text: string, path: string, strict: boolean): Parsed {
   }
   if (!Array.isArray(data)) throw new UsageError(`${path}: expected a JSON array of [timestamp, open, high, low, close, volume] rows`);
   const rows = data as unknown[];
-  const { time, open, high, low, close, volume } = allocate(rows.length);
+  const { time, open, high, low, close, volume } = allocateCandles(rows.length);
   let prevT = -Infinity;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];

@@ -1,4 +1,4 @@
-import { type CandleSeries, seriesFromArrays } from '../core/candles.js';
+import { type CandleSeries, seriesFromArrays, allocateCandles } from '../core/candles.js';
 import { UsageError } from '../core/errors.js';
 import { msToTimeframe } from '../core/timeframe.js';
 
@@ -35,14 +35,7 @@ export function resampleCandles(src: CandleSeries, targetMs: number): CandleSeri
   const n = src.length;
   // buckets are at most one per candle, and at most the span in buckets (plus the two cut ends)
   const cap = n === 0 ? 0 : Math.min(n, Math.floor((src.time[n - 1]! - src.time[0]!) / targetMs) + 2);
-  const out = {
-    time: new Float64Array(cap),
-    open: new Float64Array(cap),
-    high: new Float64Array(cap),
-    low: new Float64Array(cap),
-    close: new Float64Array(cap),
-    volume: new Float64Array(cap),
-  };
+  const out = allocateCandles(cap);
   if (n === 0) return seriesFromArrays(out, targetMs, 0);
   const perBucket = targetMs / tf;
   const offset = bucketOffset(targetMs);

@@ -55,6 +55,17 @@ const roundTrips = (doc: BotStateDoc) =>
 const resultTrips = (r: Awaited<ReturnType<typeof backtestLike>>) =>
   r.trades.map((t) => ({ entryTime: t.entryTime, exitTime: t.exitTime, entryPrice: t.entryPrice, exitPrice: t.exitPrice, qty: t.qty }));
 
+/** After any crash and restart: the backtest's trades exactly, no trade id twice, ledger = simulated account. */
+async function expectRecovered(doc: BotStateDoc): Promise<void> {
+  expect(roundTrips(doc)).toEqual(resultTrips(await backtestLike(doc)));
+  const ids = doc.engine!.orders.flatMap((o) => o.tradeIds);
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const [cur, bal] of Object.entries(doc.engine!.portfolio.balances)) {
+    const a = doc.exchange!.accounts[cur]!;
+    expect(Number(a.free) + Number(a.used)).toBeCloseTo(Number(bal), 9);
+  }
+}
+
 describe('tradebot paper against tradebot sim', () => {
   it('decides and fills exactly as a backtest over the same candles, trade for trade', async () => {
     const s = await sim(6000);
@@ -90,15 +101,7 @@ describe('tradebot paper against tradebot sim', () => {
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
 
-    const doc = readState(h, 'crashy')!;
-    expect(roundTrips(doc)).toEqual(resultTrips(await backtestLike(doc)));
-    const ids = doc.engine!.orders.flatMap((o) => o.tradeIds);
-    expect(new Set(ids).size).toBe(ids.length);
-    // the simulated exchange's account equals the bot's ledger
-    for (const [cur, bal] of Object.entries(doc.engine!.portfolio.balances)) {
-      const a = doc.exchange!.accounts[cur]!;
-      expect(Number(a.free) + Number(a.used)).toBeCloseTo(Number(bal), 9);
-    }
+    await expectRecovered(readState(h, 'crashy')!);
   }, 120_000);
 
   it('refuses a second paper process on the same bot, naming the lock owner', async () => {
@@ -133,14 +136,7 @@ describe('tradebot paper recovery at named crash points', () => {
       again.child.kill('SIGTERM');
       expect((await again.exited).code).toBe(0);
 
-      const doc = readState(h, 'kp')!;
-      expect(roundTrips(doc)).toEqual(resultTrips(await backtestLike(doc)));
-      const ids = doc.engine!.orders.flatMap((o) => o.tradeIds);
-      expect(new Set(ids).size).toBe(ids.length);
-      for (const [cur, bal] of Object.entries(doc.engine!.portfolio.balances)) {
-        const a = doc.exchange!.accounts[cur]!;
-        expect(Number(a.free) + Number(a.used)).toBeCloseTo(Number(bal), 9);
-      }
+      await expectRecovered(readState(h, 'kp')!);
     }, 90_000);
   }
 });
