@@ -10,7 +10,7 @@ export interface SimProcess {
   child: ChildProcess;
   /** a control-plane request (JSON in, JSON out); throws unless the sim answers 200 */
   control<T = unknown>(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown): Promise<T>;
-  /** SIGTERM, then waits for the exit */
+  /** SIGTERM (SIGKILL 5 s later if it is still there), then waits for the exit */
   stop(): Promise<void>;
 }
 
@@ -50,8 +50,12 @@ export async function startSimProcess(args: readonly string[]): Promise<SimProce
       return JSON.parse(text) as T;
     },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      // a simulator that cannot answer a signal (a busy loop) must not outlive the test
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }
