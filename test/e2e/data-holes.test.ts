@@ -53,11 +53,26 @@ describe('a hole tradebot left in the cache', { timeout: 90_000 }, () => {
     expect(await cachedTimes(home)).toEqual([...range(0, 2000), ...range(4000, 6000)]);
 
     sim.control.clearRequests();
-    ok(await runCliAsync(download(home, 0, 5999)));
+    const fill = await runCliAsync(download(home, 0, 5999, ['--json']));
+    ok(fill);
     expect(await cachedTimes(home)).toEqual(range(0, 6000));
     const starts = klineStarts();
     expect(starts[0]).toBe(2000);
     expect(starts.every((k) => k >= 2000 && k < 4000)).toBe(true);
+    const doc = JSON.parse(fill.stdout) as { failures: number; results: Record<string, unknown>[] };
+    expect(doc.failures).toBe(0);
+    expect(doc.results[0]).toMatchObject({
+      status: 'complete',
+      requested: { from: T0, to: T0 + 5999 * M5 },
+      added: 2000,
+      candles: 6000,
+      gaps: [],
+      missing: [],
+      error: null,
+      exitCode: null,
+    });
+    // the page at the hole's start ran into the cached candles after it: one span from 2000 on
+    expect((doc.results[0]!.fetched as { start: number }[])[0]!.start).toBe(T0 + 2000 * M5);
 
     // now complete: asking again requests no candle
     sim.control.clearRequests();
