@@ -9,7 +9,8 @@ import { findGaps } from '../src/core/candles.js';
 import type { TradebotConfig } from '../src/config/schema.js';
 import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
 import { cacheRoot, resolveHome } from '../src/config/home.js';
-import type { CandleCacheMeta } from '../src/data/candle-cache.js';
+import type { CacheLockOwner } from '../src/data/cache-lock.js';
+import { cachePath, type CandleCacheMeta } from '../src/data/candle-cache.js';
 import { formatCandles, importCandleFile, listCandleCaches, requireCache, resampleCache, type ExportFormat } from '../src/data/cache-tasks.js';
 import { checkCandles } from '../src/data/check-candles.js';
 import { prepareDownload, runDownload, type DownloadEvent } from '../src/data/download.js';
@@ -20,6 +21,8 @@ import {
   DownloadProgress,
   cacheListJson,
   checkReportJson,
+  downloadReportJson,
+  lockWaitLine,
   renderCacheList,
   renderCheckReport,
   renderJobResult,
@@ -96,22 +99,29 @@ async function download(ctx: Ctx): Promise<void> {
   const to = dateOpt(ctx, 'to');
   if (to !== undefined && from > to) throw new UsageError(`--from ${String(ctx.opts.from)} is after --to ${String(ctx.opts.to)}`);
 
+  const json = ctx.opts.json === true;
   const tty = Boolean(env.stderr.isTTY);
   const progress = tty ? new DownloadProgress(env.stderr) : null;
   const onEvent = (e: DownloadEvent) => {
     progress?.onEvent(e);
-    if (e.type === 'done') env.stdout.write(renderJobResult(e.result));
-    else if (e.type === 'retry' && !tty) {
+    if (e.type === 'done') {
+      if (!json) env.stdout.write(renderJobResult(e.result));
+    } else if (e.type === 'retry' && !tty) {
       const what = e.symbol === '*' ? exchange : `${exchange} ${e.symbol} ${e.timeframe}`;
       env.stderr.write(`${what}: retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason}\n`);
+    } else if (e.type === 'lock-wait' && !tty) {
+      env.stderr.write(lockWaitLine(e.file, e.owner));
     }
   };
 
-  // Ctrl+C: stop after the current page, flush it, exit 130; a second Ctrl+C exits at once
+  // Ctrl+C: stop after the current page, flush it, exit 130; a second Ctrl+C exits at once (the
+  // cache file is only ever replaced by a rename, and the lock goes with the process)
   const ac = new AbortController();
   const onSigint = () => {
     if (ac.signal.aborted) process.exit(ExitCode.interrupted);
     ac.abort();
+    progress?.clear();
+    env.stderr.write('interrupted: finishing the current page (Ctrl+C again to quit at once)\n');
   };
   process.on('SIGINT', onSigint);
   let report;
@@ -130,6 +140,7 @@ async function download(ctx: Ctx): Promise<void> {
     process.off('SIGINT', onSigint);
     progress?.clear();
   }
+  if (json) env.stdout.write(downloadReportJson(report));
   if (report.interrupted) {
     throw new TradebotError('interrupted: the cache keeps what was downloaded; run the same command again to resume', ExitCode.interrupted);
   }
@@ -143,6 +154,11 @@ async function download(ctx: Ctx): Promise<void> {
   }
 }
 
+/** Import and resample wait for a download (or another import) writing the same cache file. */
+function lockOptions(ctx: Ctx, command: string) {
+  return { command, onWait: (owner: CacheLockOwner | null) => ctx.env.stderr.write(lockWaitLine(cachePath(ctx.home, marketOf(ctx.cfg)), owner)) };
+}
+
 async function list(ctx: Ctx): Promise<void> {
   const entries = await listCandleCaches(ctx.home);
   const dir = cacheRoot(ctx.home);
@@ -152,7 +168,7 @@ async function list(ctx: Ctx): Promise<void> {
 async function importFile(ctx: Ctx): Promise<void> {
   const meta = marketOf(ctx.cfg);
   const arg = ctx.cmd.args[0]!;
-  const out = await importCandleFile(resolve(ctx.env.cwd, arg), ctx.home, meta);
+  const out = await importCandleFile(resolve(ctx.env.cwd, arg), ctx.home, meta, lockOptions(ctx, `tradebot data import ${meta.symbol} ${meta.timeframe}`));
   ctx.env.stdout.write(
     `imported ${arg} into ${meta.exchange} ${meta.symbol} ${meta.timeframe}: +${out.added} candles` +
       `${out.kept > 0 ? ` (${out.kept} already cached, kept)` : ''}; ${out.series.length} cached in ${out.file}\n`,
@@ -200,7 +216,7 @@ async function resample(ctx: Ctx): Promise<void> {
   const fromTf = ctx.opts.fromTimeframe;
   if (typeof fromTf !== 'string') throw new UsageError('no source timeframe given: pass --from-timeframe 1m');
   timeframeToMs(fromTf);
-  const out = await resampleCache(ctx.home, meta, fromTf);
+  const out = await resampleCache(ctx.home, meta, fromTf, lockOptions(ctx, `tradebot data resample ${meta.symbol} ${meta.timeframe}`));
   ctx.env.stdout.write(
     `built ${out.built} ${meta.timeframe} candles from ${out.source} ${fromTf} candles for ${meta.exchange} ${meta.symbol}: +${out.added}` +
       `${out.kept > 0 ? ` (${out.kept} already cached, kept)` : ''}; ${out.series.length} cached in ${out.file}\n`,

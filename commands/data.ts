@@ -25,7 +25,8 @@ TRADEBOT_HOME, else the platform data dir (~/.local/share/tradebot on Linux).`;
 
 const EXIT_HELP = `
 Exit codes: 0 ok, 1 problems found with --strict (check), 2 usage or input error, 4 exchange error
-(some downloads failed), 5 the cache could not be written, 130 interrupted.`;
+(some downloads failed), 5 the cache could not be written or stayed locked by another writer,
+130 interrupted.`;
 
 /** A subcommand on one market: --exchange and --pair come first in its help. */
 function market(name: string, description: string, pairHelp = 'market symbol, e.g. BTC/USDT (config pair)'): Command {
@@ -58,14 +59,20 @@ export function dataCommand(env: CommandEnv): Command {
         .option('--from <date>', 'first candle open time (ISO date or epoch)')
         .option('--to <date>', 'last candle open time, inclusive (default: the last closed candle)')
         .option('--exchange-url <url>', "re-point the exchange's REST URLs, e.g. the loopback simulator (config exchange.apiUrl)")
+        .option('--json', 'print one JSON document: per pair and timeframe what was fetched, candles added, gaps, failures', false)
     )
       .addHelpText(
         'after',
         `
---pair takes several pairs separated by commas (BTC/USDT,ETH/USDT). The still-forming candle is
-never stored. Pages are written to the cache every few pages: Ctrl+C (exit 130) or a crash loses
-at most the last few, and the same command resumes. Network errors and rate limits are retried
-with backoff; a pair that keeps failing is reported and the others continue (exit 4 at the end).
+--pair takes several pairs separated by commas (BTC/USDT,ETH/USDT). Only what the cache does not
+know is fetched: a hole left between two downloads is filled; a gap the exchange itself has (asked
+for, nothing returned) is remembered and not asked for again. The still-forming candle is never
+stored. Pages are written to the cache every few pages: Ctrl+C (exit 130; a second Ctrl+C quits
+at once) or a crash loses at most the last few, and the same command resumes. Network errors and
+rate limits are retried with backoff; a pair that keeps failing is reported and the others
+continue (exit 4 at the end); an IP ban (418) stops the whole download at once (exit 4).
+Two downloads (or an import) writing one cache file take turns on its lock: nothing is lost; a
+writer that waits over 60 s for another exits 5.
 ${CACHE_HELP}
 ${EXIT_HELP}`,
       )

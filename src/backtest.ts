@@ -144,6 +144,7 @@ async function loadExchangeCandles(
       onEvent: (e) => {
         if (e.type === 'start') env.onPhase?.('downloading candles', `${pair} ${timeframe}`);
         else if (e.type === 'page') env.onPhase?.('downloading candles', `${pair} ${timeframe} ${e.fetched}/${e.expected}`);
+        else if (e.type === 'lock-wait') env.onPhase?.('downloading candles', `${pair} ${timeframe}: waiting for another writer of the cache`);
       },
     },
   );

@@ -8,9 +8,11 @@ import { findGaps, type CandleSeries } from '../core/candles.js';
 import { UsageError } from '../core/errors.js';
 import { msToTimeframe, timeframeToMs } from '../core/timeframe.js';
 import { cacheRoot } from '../config/home.js';
-import { CACHE_EXTENSION, cachePath, loadCandleCache, mergeCandles, writeCandleCache, type CachedCandles, type CandleCacheMeta } from './candle-cache.js';
+import type { CacheLockOptions } from './cache-lock.js';
+import { CACHE_EXTENSION, cachePath, loadCandleCache, type CachedCandles, type CandleCacheMeta } from './candle-cache.js';
 import { readCandleFile } from './read-candles.js';
 import { resampleCandles } from './resample.js';
+import { updateCandleCache } from './update-cache.js';
 
 export interface CacheListEntry {
   exchange: string;
@@ -96,12 +98,11 @@ export interface MergeOutcome {
   series: CandleSeries;
 }
 
-async function mergeIntoCache(home: string, meta: CandleCacheMeta, incoming: CandleSeries): Promise<MergeOutcome> {
+/** Under the cache's lock: candles not fetched from an exchange add no fetched span (their gaps stay unknown). */
+async function mergeIntoCache(home: string, meta: CandleCacheMeta, incoming: CandleSeries, lock: CacheLockOptions): Promise<MergeOutcome> {
   const file = cachePath(home, meta);
-  const cached = await loadCandleCache(file, meta);
-  const merged = mergeCandles(cached?.series ?? null, incoming);
-  if (merged.added > 0 || !cached) await writeCandleCache(file, meta, merged.series);
-  return { file, added: merged.added, kept: incoming.length - merged.added, series: merged.series };
+  const { cached, added } = await updateCandleCache(file, meta, incoming, [], lock);
+  return { file, added, kept: incoming.length - added, series: cached.series };
 }
 
 /**
@@ -109,9 +110,9 @@ async function mergeIntoCache(home: string, meta: CandleCacheMeta, incoming: Can
  * file is read and validated like a backtest's --data file, at the given timeframe; candles
  * already cached are kept.
  */
-export async function importCandleFile(file: string, home: string, meta: CandleCacheMeta): Promise<MergeOutcome> {
+export async function importCandleFile(file: string, home: string, meta: CandleCacheMeta, lock: CacheLockOptions = {}): Promise<MergeOutcome> {
   const loaded = await readCandleFile(file, { timeframe: meta.timeframe });
-  return mergeIntoCache(home, meta, loaded.series);
+  return mergeIntoCache(home, meta, loaded.series, lock);
 }
 
 export interface ResampleOutcome extends MergeOutcome {
@@ -123,7 +124,7 @@ export interface ResampleOutcome extends MergeOutcome {
  * Builds the `meta.timeframe` cache from the `fromTimeframe` cache of the same market (see
  * resampleCandles for which buckets are kept) and merges it in; candles already cached are kept.
  */
-export async function resampleCache(home: string, meta: CandleCacheMeta, fromTimeframe: string): Promise<ResampleOutcome> {
+export async function resampleCache(home: string, meta: CandleCacheMeta, fromTimeframe: string, lock: CacheLockOptions = {}): Promise<ResampleOutcome> {
   const target = timeframeToMs(meta.timeframe);
   if (meta.timeframe.endsWith('M')) throw new UsageError(`cannot build ${meta.timeframe} candles: months are not a fixed number of smaller candles`);
   const src = await requireCache(home, { ...meta, timeframe: fromTimeframe });
@@ -134,7 +135,7 @@ export async function resampleCache(home: string, meta: CandleCacheMeta, fromTim
   if (built.length === 0) {
     throw new UsageError(`the ${fromTimeframe} cache holds no complete ${msToTimeframe(target)} candle`);
   }
-  const m = await mergeIntoCache(home, meta, built);
+  const m = await mergeIntoCache(home, meta, built, lock);
   return { ...m, source: src.series.length, built: built.length };
 }
 

@@ -6,19 +6,24 @@
  *
  *   offset  size  field
  *   0       8     magic "TBCANDL1"
- *   8       4     u32 format version (1)
+ *   8       4     u32 format version (2; version 1 files still load)
  *   12      4     u32 header size in bytes, a multiple of 8 (where the columns start)
  *   16      8     f64 candle count
  *   24      8     f64 timeframe in ms
  *   32      ...   exchange id, symbol, timeframe: each a u16 byte length then UTF-8
+ *   ...     4     (version 2) u32 count k of fetched spans
+ *   ...     16·k  (version 2) each span: f64 start, f64 end: candle open times [start, end) fetched
+ *                 from the exchange (see coverage.ts); version 1 has none
  *   ...           zero padding to the header size
  *   header  8·n   time (candle open, epoch ms), then open, high, low, close, volume: n float64 each
  *
  * Candles are sorted by time with no duplicates, and only closed candles are ever stored.
  * Writes are atomic (unique temp file in the same directory, fsync, rename, fsync the directory):
- * a crash or a full disk leaves the previous file as it was.
+ * a crash or a full disk leaves the previous file as it was. Writers that read, merge and write
+ * hold the cache's lock (update-cache.ts); readers need none.
  */
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,10 +31,11 @@ import { type CandleSeries, seriesFromArrays, allocateCandles } from '../core/ca
 import { StateError, UsageError } from '../core/errors.js';
 import { timeframeToMs } from '../core/timeframe.js';
 import { cacheRoot } from '../config/home.js';
+import { normalizeSpans, type Span } from './coverage.js';
 import { formatTime } from './parse-date.js';
 
 export const CACHE_MAGIC = 'TBCANDL1';
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 export const CACHE_EXTENSION = '.tbc';
 const FIXED_HEADER = 32;
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -47,6 +53,8 @@ export interface CachedCandles {
   meta: CandleCacheMeta & { timeframeMs: number };
   /** zero-copy views on the file's bytes */
   series: CandleSeries;
+  /** the spans fetched from the exchange, normalized (none in a version 1 file) */
+  fetched: Span[];
   path: string;
 }
 
@@ -69,16 +77,17 @@ export function cachePath(home: string, meta: CandleCacheMeta): string {
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-function headerBytes(meta: CandleCacheMeta): { size: number; strings: Buffer[] } {
+function headerBytes(meta: CandleCacheMeta, spans: number): { size: number; strings: Buffer[] } {
   const strings = [meta.exchange, meta.symbol, meta.timeframe].map((s) => Buffer.from(s, 'utf8'));
   for (const s of strings) if (s.length > 0xffff) throw new UsageError(`candle cache field too long: ${s.toString('utf8', 0, 40)}…`);
-  const raw = FIXED_HEADER + strings.reduce((a, s) => a + 2 + s.length, 0);
+  const raw = FIXED_HEADER + strings.reduce((a, s) => a + 2 + s.length, 0) + 4 + 16 * spans;
   return { size: Math.ceil(raw / 8) * 8, strings };
 }
 
-/** The header of a cache file holding `count` candles. */
-export function encodeHeader(meta: CandleCacheMeta, count: number): Buffer {
-  const { size, strings } = headerBytes(meta);
+/** The header of a cache file holding `count` candles and the fetched spans `fetched`. */
+export function encodeHeader(meta: CandleCacheMeta, count: number, fetched: readonly Span[] = []): Buffer {
+  const spans = normalizeSpans(fetched);
+  const { size, strings } = headerBytes(meta, spans.length);
   const buf = Buffer.alloc(size);
   buf.write(CACHE_MAGIC, 0, 'latin1');
   buf.writeUInt32LE(CACHE_VERSION, 8);
@@ -90,6 +99,13 @@ export function encodeHeader(meta: CandleCacheMeta, count: number): Buffer {
     buf.writeUInt16LE(s.length, p);
     s.copy(buf, p + 2);
     p += 2 + s.length;
+  }
+  buf.writeUInt32LE(spans.length, p);
+  p += 4;
+  for (const [a, b] of spans) {
+    buf.writeDoubleLE(a, p);
+    buf.writeDoubleLE(b, p + 8);
+    p += 16;
   }
   return buf;
 }
@@ -115,7 +131,7 @@ export function decodeCache(bytes: Buffer, file: string): CachedCandles {
   if (bytes.length < FIXED_HEADER) throw corrupt(file, `truncated: ${bytes.length} bytes, shorter than the header`);
   if (bytes.toString('latin1', 0, 8) !== CACHE_MAGIC) throw corrupt(file, 'not a tradebot candle cache: wrong magic bytes');
   const version = bytes.readUInt32LE(8);
-  if (version !== CACHE_VERSION) {
+  if (version !== CACHE_VERSION && version !== 1) {
     throw corrupt(file, version > CACHE_VERSION ? `format version ${version} was written by a newer tradebot` : `unknown format version ${version}`);
   }
   const hsize = bytes.readUInt32LE(12);
@@ -134,6 +150,21 @@ export function decodeCache(bytes: Buffer, file: string): CachedCandles {
     p += 2 + len;
   }
   const [exchange, symbol, timeframe] = strings as [string, string, string];
+  const fetched: Span[] = [];
+  if (version >= 2) {
+    if (p + 4 > hsize) throw corrupt(file, 'header fields overrun the header');
+    const k = bytes.readUInt32LE(p);
+    p += 4;
+    if (p + 16 * k > hsize) throw corrupt(file, `${k} fetched spans overrun the header`);
+    let prevEnd = -Infinity;
+    for (let j = 0; j < k; j++, p += 16) {
+      const a = bytes.readDoubleLE(p);
+      const b = bytes.readDoubleLE(p + 8);
+      if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !(a < b) || a < prevEnd) throw corrupt(file, `fetched span ${j} [${a}, ${b}) is invalid or out of order`);
+      fetched.push([a, b]);
+      prevEnd = b;
+    }
+  }
   let tfCheck: number;
   try {
     tfCheck = timeframeToMs(timeframe);
@@ -172,7 +203,7 @@ export function decodeCache(bytes: Buffer, file: string): CachedCandles {
     prev = t;
   }
   const series = seriesFromArrays({ time, open: cols[1], high: cols[2], low: cols[3], close: cols[4], volume: cols[5] }, tfMs, count);
-  return { meta: { exchange, symbol, timeframe, timeframeMs: tfMs }, series, path: file };
+  return { meta: { exchange, symbol, timeframe, timeframeMs: tfMs }, series, fetched: normalizeSpans(fetched), path: file };
 }
 
 /**
@@ -203,8 +234,29 @@ export async function loadCandleCache(file: string, expect?: CandleCacheMeta): P
 // Writing
 
 export interface WriteCacheOptions {
-  /** test hook: runs after the temp file is written, before the rename (throw to simulate a failure) */
+  /** the spans fetched from the exchange (written to the header; default none) */
+  fetched?: readonly Span[];
+  /** runs after the temp file is written, before the rename: throw to keep the previous file (a lost lock, a test's failure) */
   beforeRename?: (tempPath: string) => Promise<void> | void;
+}
+
+/** Temp files being written: removed if the process exits mid-write (a second Ctrl+C). */
+const inProgress = new Set<string>();
+let exitHookInstalled = false;
+function trackTemp(temp: string): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const t of inProgress) {
+        try {
+          unlinkSync(t);
+        } catch {
+          // already gone
+        }
+      }
+    });
+  }
+  inProgress.add(temp);
 }
 
 async function writeAll(fh: FileHandle, buf: Uint8Array, position: number): Promise<number> {
@@ -228,12 +280,13 @@ export async function writeCandleCache(file: string, meta: CandleCacheMeta, seri
   const tfMs = timeframeToMs(meta.timeframe);
   if (series.timeframeMs !== tfMs) throw new UsageError(`candles of ${series.timeframeMs} ms cannot be cached as ${meta.timeframe}`);
   const n = series.length;
-  const header = encodeHeader(meta, n);
+  const header = encodeHeader(meta, n, opts.fetched ?? []);
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fh: FileHandle | undefined;
   try {
     await mkdir(dir, { recursive: true });
+    trackTemp(temp);
     fh = await open(temp, 'wx', 0o644);
     let pos = await writeAll(fh, header, 0);
     for (const c of COLUMNS) {
@@ -248,9 +301,12 @@ export async function writeCandleCache(file: string, meta: CandleCacheMeta, seri
   } catch (err) {
     await fh?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
+    inProgress.delete(temp);
+    if (err instanceof StateError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new StateError(`cannot write the candle cache ${file}: ${code ?? (err as Error).message}; the previous file is unchanged`, { cause: err });
   }
+  inProgress.delete(temp);
   await fsyncDir(dir);
 }
 

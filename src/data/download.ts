@@ -7,10 +7,12 @@ import { dirname } from 'node:path';
  * - Everything is validated before the first candle is requested: the exchange id, the
  *   timeframes (against the exchange's list), the existing cache files, then (after loading the
  *   markets) the pairs.
- * - Incremental: for each pair and timeframe only what the cache lacks between from and to is
- *   fetched: a hole at the front (from earlier than the cache) and the candles after the cache.
- *   Gaps inside the cache are not re-requested: they are usually the exchange's own (no trades,
- *   maintenance); `tradebot data check` reports them.
+ * - Incremental: for each pair and timeframe only what the cache does not know in [from, to] is
+ *   fetched. The cache knows its runs of consecutive candles and the spans it fetched before
+ *   (coverage.ts): a hole left between two downloads is fetched, a gap inside a fetched span is
+ *   the exchange's own (no trades, maintenance) and is not asked for again.
+ * - Every write goes through the cache's lock and merges into the file as it is on disk, so two
+ *   downloads (or an import) writing the same cache at once lose nothing.
  * - Only closed candles are stored, judged by the exchange's clock read once per pair and
  *   timeframe; candles that close during the download are left for the next run.
  * - Pages are flushed to the cache atomically every few pages, so an interruption or a crash loses
@@ -20,16 +22,19 @@ import { dirname } from 'node:path';
  *   continue. An IP ban stops everything at once: more requests would lengthen it.
  */
 import type { Exchange } from 'ccxt';
-import { MutableCandleSeries, findGaps } from '../core/candles.js';
-import { TradebotError, UsageError } from '../core/errors.js';
+import { MutableCandleSeries, findGaps, type Gap } from '../core/candles.js';
+import { StateError, TradebotError, UsageError } from '../core/errors.js';
 import { timeframeToMs } from '../core/timeframe.js';
 import { editDistance } from '../config/did-you-mean.js';
 import { makeCcxt, type MakeCcxtOptions } from '../exchange/make-ccxt.js';
 import { BannedError, ExchangeUnavailableError, NetworkError, RateLimitedError, classifyCcxtError } from '../exchange/ccxt-errors.js';
 import { marketInfoFromCcxt, storeMarketInfo } from '../exchange/ccxt-market.js';
 import { writeFileDurable } from '../store/durable-write.js';
-import { cachePath, marketInfoPath, loadCandleCache, mergeCandles, writeCandleCache, type CachedCandles, type CandleCacheMeta } from './candle-cache.js';
+import type { CacheLockOwner } from './cache-lock.js';
+import { cachePath, marketInfoPath, loadCandleCache, type CachedCandles, type CandleCacheMeta } from './candle-cache.js';
+import { knownSpans, missingSpans, normalizeSpans, subtractSpans, type Span } from './coverage.js';
 import { formatTime } from './parse-date.js';
+import { updateCandleCache } from './update-cache.js';
 import type { CandleSeries } from '../core/candles.js';
 
 export interface DownloadRequest {
@@ -66,6 +71,8 @@ export interface DownloadEnv extends DownloadTuning {
   onEvent?: (e: DownloadEvent) => void;
   /** abort: stop after the current page, flush, report `interrupted` */
   signal?: AbortSignal;
+  /** how long to wait for another writer's lock on a cache file (default: cache-lock.ts) */
+  lockWaitMs?: number;
   /** waits (retries); resolves early when `signal` aborts */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -87,8 +94,17 @@ export interface JobResult {
   candles: number;
   first: number | null;
   last: number | null;
+  /** gaps in the whole cache */
   gaps: number;
   requests: number;
+  /** the open times asked for, [from, to] inclusive (to: capped at the last closed candle); null when not attempted */
+  requested: { from: number; to: number } | null;
+  /** the spans this run fetched from the exchange, [start, end) */
+  fetched: Span[];
+  /** gaps in the requested range that the exchange itself has (inside fetched spans) */
+  exchangeGaps: Gap[];
+  /** spans of the requested range still unknown (not fetched: a failure or an interruption) */
+  missing: Span[];
   /** why it failed */
   error?: string;
   /** the error as thrown, for exit codes */
@@ -106,6 +122,7 @@ export type DownloadEvent =
   | { type: 'page'; symbol: string; timeframe: string; fetched: number; expected: number; cursor: number }
   | { type: 'retry'; symbol: string; timeframe: string; attempt: number; delayMs: number; reason: string }
   | { type: 'flush'; symbol: string; timeframe: string; candles: number }
+  | { type: 'lock-wait'; symbol: string; timeframe: string; file: string; owner: CacheLockOwner | null }
   | { type: 'done'; result: JobResult };
 
 interface Job {
@@ -205,7 +222,8 @@ export async function runDownload(session: DownloadSession, env: DownloadEnv = {
   let interrupted = false;
   for (const job of session.jobs) {
     if (banned || interrupted) {
-      const r = summary(job, job.cached?.series ?? null, 'skipped', 0, 0, banned ? `not attempted: ${banned.message}` : undefined);
+      const none: JobProgress = { added: 0, requests: 0, requested: null, fetched: [], known: [] };
+      const r = summary(job, job.cached?.series ?? null, 'skipped', none, banned ? `not attempted: ${banned.message}` : undefined);
       results.push(r);
       env.onEvent?.({ type: 'done', result: r });
       continue;
@@ -224,35 +242,48 @@ export async function downloadCandles(req: DownloadRequest, env: DownloadEnv = {
   return runDownload(await prepareDownload(req, env), env);
 }
 
-function summary(job: Job, s: CandleSeries | null, status: JobStatus, added: number, requests: number, error?: string, cause?: TradebotError): JobResult {
+interface JobProgress {
+  added: number;
+  requests: number;
+  requested: { from: number; to: number } | null;
+  fetched: Span[];
+  /** the spans the cache file knows now */
+  known: Span[];
+}
+
+function summary(job: Job, s: CandleSeries | null, status: JobStatus, p: JobProgress, error?: string, cause?: TradebotError): JobResult {
   const n = s?.length ?? 0;
+  const allGaps = s && n > 1 ? findGaps(s) : [];
+  const want: Span | null = p.requested ? [p.requested.from, p.requested.to + 1] : null;
+  const missing = want ? subtractSpans(want, p.known) : [];
+  const closesAt = candleClose(job.meta.timeframe, job.tfMs);
+  // a gap that meets the requested range is the exchange's own once no part of it is missing
+  const overlaps = (a: number, b: number, c: number, d: number) => a < d && c < b;
+  const exchangeGaps = want
+    ? allGaps.filter((g) => {
+        const hole: Span = [closesAt(g.after), g.before];
+        return overlaps(hole[0], hole[1], want[0], want[1]) && !missing.some(([a, b]) => overlaps(a, b, hole[0], hole[1]));
+      })
+    : [];
   return {
     exchange: job.meta.exchange,
     symbol: job.meta.symbol,
     timeframe: job.meta.timeframe,
     file: job.file,
     status,
-    added,
+    added: p.added,
     candles: n,
     first: n > 0 ? s!.time[0]! : null,
     last: n > 0 ? s!.time[n - 1]! : null,
-    gaps: s && n > 1 ? findGaps(s).length : 0,
-    requests,
+    gaps: allGaps.length,
+    requests: p.requests,
+    requested: p.requested,
+    fetched: normalizeSpans(p.fetched),
+    exchangeGaps,
+    missing,
     ...(error !== undefined ? { error } : {}),
     ...(cause !== undefined ? { cause } : {}),
   };
-}
-
-/** The ranges [start, end] of open times to fetch: before the cache and after it. */
-export function missingRanges(cached: CandleSeries | null, from: number, to: number, tfMs: number): [number, number][] {
-  if (from > to) return [];
-  if (!cached || cached.length === 0) return [[from, to]];
-  const first = cached.time[0]!;
-  const last = cached.time[cached.length - 1]!;
-  const out: [number, number][] = [];
-  if (from < first) out.push([from, Math.min(to, first - 1)]);
-  if (to > last) out.push([Math.max(from, last + tfMs), to]);
-  return out.filter(([a, b]) => a <= b);
 }
 
 async function exchangeTime(ex: Exchange, env: DownloadEnv): Promise<number> {
@@ -265,84 +296,125 @@ async function downloadJob(session: DownloadSession, job: Job, env: DownloadEnv)
   const { ex, request } = session;
   const { symbol, timeframe } = job.meta;
   const tfMs = job.tfMs;
+  const closesAt = candleClose(timeframe, tfMs);
   const limit = env.pageLimit ?? pageLimitOf(ex);
   const flushEvery = Math.max(1, env.flushEveryPages ?? 5);
   const flushInterval = env.flushMinIntervalMs ?? 1000;
-  let current: CandleSeries | null = job.cached?.series ?? null;
-  let added = 0;
-  let requests = 0;
+  const lockOpts = {
+    ...(env.lockWaitMs !== undefined ? { waitMs: env.lockWaitMs } : {}),
+    command: `tradebot data download ${symbol} ${timeframe}`,
+    onWait: (owner: CacheLockOwner | null) => env.onEvent?.({ type: 'lock-wait', symbol, timeframe, file: job.file, owner }),
+  };
+  // another writer may have added to the file since the session was prepared
+  const onDisk = await loadCandleCache(job.file, job.meta);
+  let current: CandleSeries | null = onDisk?.series ?? null;
+  let storedSpans: Span[] = onDisk?.fetched ?? [];
+  const p: JobProgress = { added: 0, requests: 0, requested: null, fetched: [], known: knownSpans(current, storedSpans, closesAt) };
   let buffer = new MutableCandleSeries(tfMs, 1024);
+  /** spans fetched since the last flush: written with the candles, never before them */
+  let pending: Span[] = [];
   let pagesSinceFlush = 0;
   let lastFlush = Date.now();
   const onRetry = (attempt: number, delayMs: number, reason: string) => env.onEvent?.({ type: 'retry', symbol, timeframe, attempt, delayMs, reason });
 
   const flush = async () => {
-    if (buffer.length > 0) {
-      const merged = mergeCandles(current, buffer);
-      await writeCandleCache(job.file, job.meta, merged.series);
-      current = merged.series;
-      added += merged.added;
-      env.onEvent?.({ type: 'flush', symbol, timeframe, candles: merged.series.length });
+    if (buffer.length > 0 || pending.length > 0) {
+      const u = await updateCandleCache(job.file, job.meta, buffer, pending, lockOpts);
+      current = u.cached.series;
+      storedSpans = u.cached.fetched;
+      p.added += u.added;
+      p.known = knownSpans(current, storedSpans, closesAt);
+      env.onEvent?.({ type: 'flush', symbol, timeframe, candles: current.length });
     }
     buffer = new MutableCandleSeries(tfMs, 1024);
+    pending = [];
     pagesSinceFlush = 0;
     lastFlush = Date.now();
   };
 
   try {
     const now = await exchangeTime(ex, env);
-    const closesAt = candleClose(timeframe, tfMs);
     // no candle opening later than this can be closed (whatever the exchange's alignment)
     const newestClosed = now - shortestPeriod(timeframe, tfMs);
     const to = Math.min(request.to ?? newestClosed, newestClosed);
-    const ranges = missingRanges(current, request.from, to, tfMs);
-    const expected = ranges.reduce((a, [s, e]) => a + Math.floor((e - s) / tfMs) + 1, 0);
+    p.requested = { from: request.from, to };
+    const wantEnd = to + 1;
+    let missing = missingSpans(current, storedSpans, request.from, wantEnd, closesAt);
+    const expected = missing.reduce((a, [s0, e]) => a + Math.ceil((e - s0) / tfMs), 0);
     env.onEvent?.({ type: 'start', symbol, timeframe, expected, cached: current?.length ?? 0 });
     let fetched = 0;
+    let k = 0;
+    let cursor = missing[0]?.[0] ?? wantEnd;
 
-    ranges: for (const [start, end] of ranges) {
-      let cursor = start;
-      while (cursor <= end) {
-        if (env.signal?.aborted) break ranges;
-        requests++;
-        const rows = (await withRetry(ex, env, () => ex.fetchOHLCV(symbol, timeframe, cursor, limit), onRetry)) as unknown[][];
-        if (rows.length === 0) break; // nothing more from here on
-        let maxT = -Infinity;
-        for (const r of rows) {
-          const t = Number(r[0]);
-          if (!Number.isFinite(t)) continue;
-          if (t > maxT) maxT = t;
-          if (t < cursor || t > end || closesAt(t) > now) continue; // outside the range, or still forming
-          const o = Number(r[1]);
-          const h = Number(r[2]);
-          const l = Number(r[3]);
-          const c = Number(r[4]);
-          const v = Number(r[5]);
-          if (![o, h, l, c, v].every(Number.isFinite)) continue; // a malformed row is not stored
-          buffer.push(t, o, h, l, c, v);
-          fetched++;
+    for (;;) {
+      while (k < missing.length && missing[k]![1] <= cursor) k++;
+      if (k >= missing.length) break;
+      if (cursor < missing[k]![0]) cursor = missing[k]![0];
+      if (env.signal?.aborted) break;
+      p.requests++;
+      const at = cursor;
+      const rows = (await withRetry(ex, env, () => ex.fetchOHLCV(symbol, timeframe, at, limit), onRetry)) as unknown[][];
+      if (rows.length === 0) {
+        // Binance's contract (and ccxt's `since`): nothing from here to the newest candle
+        pending.push([at, wantEnd]);
+        p.fetched.push([at, wantEnd]);
+        break;
+      }
+      let maxT = -Infinity;
+      let clean = true;
+      for (const r of rows) {
+        const t = Number(r[0]);
+        if (!Number.isFinite(t)) {
+          clean = false;
+          continue;
         }
-        pagesSinceFlush++;
-        env.onEvent?.({ type: 'page', symbol, timeframe, fetched, expected, cursor: Math.max(cursor, maxT) });
-        if (!(maxT >= cursor)) break; // the exchange ignored `since`: no progress to be made
-        cursor = maxT + tfMs;
-        if (pagesSinceFlush >= flushEvery && Date.now() - lastFlush >= flushInterval) await flush();
+        if (t > maxT) maxT = t;
+        if (t < at || t >= wantEnd || closesAt(t) > now) continue; // outside the range, or still forming
+        const o = Number(r[1]);
+        const h = Number(r[2]);
+        const l = Number(r[3]);
+        const c = Number(r[4]);
+        const v = Number(r[5]);
+        if (![o, h, l, c, v].every(Number.isFinite)) {
+          clean = false; // a malformed row is not stored, and its span stays unknown
+          continue;
+        }
+        buffer.push(t, o, h, l, c, v);
+        fetched++;
+      }
+      pagesSinceFlush++;
+      env.onEvent?.({ type: 'page', symbol, timeframe, fetched, expected, cursor: Math.max(at, maxT) });
+      if (!(maxT >= at)) break; // the exchange ignored `since`: no progress to be made
+      // the answer holds every candle the exchange has from `at` to the last one it sent
+      const covered: Span = [at, Math.min(closesAt(maxT), wantEnd)];
+      if (clean && covered[1] > covered[0]) {
+        pending.push(covered);
+        p.fetched.push(covered);
+      }
+      cursor = closesAt(maxT);
+      if (pagesSinceFlush >= flushEvery && Date.now() - lastFlush >= flushInterval) {
+        await flush();
+        // what another writer stored meanwhile need not be fetched again
+        missing = missingSpans(current, storedSpans, cursor, wantEnd, closesAt);
+        k = 0;
       }
     }
     await flush();
     const status: JobStatus = env.signal?.aborted ? 'interrupted' : 'complete';
-    return summary(job, current, status, added, requests);
+    return summary(job, current, status, p);
   } catch (err) {
     if (!(err instanceof TradebotError)) throw err; // a bug: not a failing pair
-    // keep what was fetched before the failure
-    try {
-      await flush();
-    } catch {
-      // the original error is the one to report
+    // keep what was fetched before the failure, unless writing the cache is what failed
+    if (!(err instanceof StateError)) {
+      try {
+        await flush();
+      } catch {
+        // the original error is the one to report
+      }
     }
     // a retry wait cut short by an abort is an interruption, not a failure
-    if (env.signal?.aborted) return summary(job, current, 'interrupted', added, requests);
-    return summary(job, current, 'failed', added, requests, err.message, err);
+    if (env.signal?.aborted) return summary(job, current, 'interrupted', p);
+    return summary(job, current, 'failed', p, err.message, err);
   }
 }
 
@@ -427,10 +499,9 @@ export async function ensureCandles(req: EnsureCandlesRequest, env: DownloadEnv 
   const file = cachePath(req.home, meta);
   const cached = await loadCandleCache(file, meta);
   if (cached && cached.series.length > 0 && req.to !== undefined) {
-    const s = cached.series;
-    const from = req.from ?? s.time[0]!;
-    // covered: the cache starts at or before the first wanted candle and reaches the last one
-    if (s.time[0]! <= from && s.time[s.length - 1]! + tfMs > req.to) return cached;
+    const from = req.from ?? cached.series.time[0]!;
+    // covered: nothing in the range is unknown to the cache (a gap the exchange has is known)
+    if (missingSpans(cached.series, cached.fetched, from, req.to + 1, candleClose(req.timeframe, tfMs)).length === 0) return cached;
   }
   const from = req.from ?? (cached && cached.series.length > 0 ? cached.series.time[0]! : undefined);
   if (from === undefined) {

@@ -5,9 +5,10 @@
 import { Chalk } from 'chalk';
 import type { CandleCheckReport, RowProblem } from '../data/check-candles.js';
 import type { CacheListEntry } from '../data/cache-tasks.js';
-import type { DownloadEvent, JobResult } from '../data/download.js';
+import type { CacheLockOwner } from '../data/cache-lock.js';
+import type { DownloadEvent, DownloadReport, JobResult } from '../data/download.js';
 
-/** Version of the JSON documents printed by `data list --json` and `data check --json`. */
+/** Version of the JSON documents printed by `data list --json`, `data check --json` and `data download --json`. */
 export const DATA_JSON_SCHEMA_VERSION = 1;
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -97,6 +98,45 @@ export function renderJobResult(r: JobResult): string {
   }
 }
 
+/**
+ * `data download --json`: per pair and timeframe what was asked for and fetched (spans of open
+ * times, `end` exclusive), the candles added, the gaps the exchange itself has in the requested
+ * range, what is still missing, and why a download failed.
+ */
+export function downloadReportJson(report: DownloadReport): string {
+  const span = ([start, end]: readonly [number, number]) => ({ start, end });
+  const doc = {
+    schemaVersion: DATA_JSON_SCHEMA_VERSION,
+    exchange: report.exchange,
+    interrupted: report.interrupted,
+    failures: report.results.filter((r) => r.status === 'failed' || r.status === 'skipped').length,
+    results: report.results.map((r) => ({
+      symbol: r.symbol,
+      timeframe: r.timeframe,
+      file: r.file,
+      status: r.status,
+      requested: r.requested,
+      fetched: r.fetched.map(span),
+      requests: r.requests,
+      added: r.added,
+      candles: r.candles,
+      first: r.first,
+      last: r.last,
+      gaps: r.exchangeGaps,
+      missing: r.missing.map(span),
+      error: r.error ?? null,
+      exitCode: r.cause?.exitCode ?? null,
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** The line a writer prints once when it has to wait for another one's lock on a cache file. */
+export function lockWaitLine(file: string, owner: CacheLockOwner | null): string {
+  const who = owner ? `pid ${owner.pid} on ${owner.host} (${owner.command})` : 'another process';
+  return `waiting for ${who} to finish writing ${file}\n`;
+}
+
 function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   const h = Math.floor(s / 3600);
@@ -140,6 +180,10 @@ export class DownloadProgress {
         break;
       case 'retry':
         this.note = `retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`;
+        this.draw(true);
+        break;
+      case 'lock-wait':
+        this.note = 'waiting for another writer of the cache';
         this.draw(true);
         break;
       case 'done':

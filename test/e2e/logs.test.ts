@@ -2,9 +2,10 @@
  * tradebot logs: the bot's log and its rotations, filtered by --since, and followed with -f.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BotLog } from '../../src/bot/bot-log.js';
 import { BIN, childEnv, cleanupTmpDirs, hasAnsi, makeTmpDir, nonEmptyLines, runCli } from '../support/cli.js';
 import { botDir, writeBot, writeLog } from '../support/bot-fixture.js';
 
@@ -78,4 +79,33 @@ describe('tradebot logs', { timeout: 60_000 }, () => {
     expect(await exit).toBe(0);
     expect(nonEmptyLines(out)).toHaveLength(2);
   });
+
+  it('-f across rotations at 5 MB prints every line once, in order', async () => {
+    const t = setup();
+    const log = new BotLog(path.join(botDir(t.home, 'alpha'), 'log.jsonl')); // rotates at 5 MB, as a bot's does
+    const child = spawn(process.execPath, [BIN, 'logs', 'alpha', '-f', '--json', '--since', '1m'], { cwd: t.dir, env: childEnv(t.dir, { TRADEBOT_HOME: t.home }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const until = async (cond: () => boolean, what: string) => {
+      for (let i = 0; i < 1200 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!cond()) throw new Error(`timed out waiting for ${what}`);
+    };
+    await log.write(Date.now(), 'info', 'tick', { seq: 0 });
+    await until(() => out.includes('"seq":0'), 'the first line');
+    // ~12 MB of 2 kB lines: two rotations while the follower reads
+    const N = 6_000;
+    const pad = 'x'.repeat(1_950);
+    for (let seq = 1; seq < N; seq++) await log.write(Date.now(), 'info', 'tick', { seq, pad });
+    expect(readFileSync(`${log.path}.2`, 'utf8')).toContain('"event":"tick"');
+    await until(() => out.includes(`"seq":${N - 1},`), 'the last line');
+    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exit).toBe(0);
+    const seqs = nonEmptyLines(out)
+      .map((l) => JSON.parse(l) as { event: string; seq?: number })
+      .filter((r) => r.event === 'tick')
+      .map((r) => r.seq);
+    expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i));
+  });
 });
+

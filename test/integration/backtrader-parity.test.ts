@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest.js';
 import { resolveConfig } from '../../src/config/load-config.js';
 import { readCandleFile } from '../../src/data/read-candles.js';
-import { HAS_SHARED_DATA, SKIP_REASON, sharedFile } from '../support/shared-data.js';
+import { describeSharedData, sharedFile } from '../support/shared-data.js';
 
 /**
  * The reference run from ../shared/data/README.md (backtrader 1.9.78): EMA(12)/EMA(26) cross,
@@ -68,7 +68,7 @@ function naiveEmaCross(close: Float64Array, open: Float64Array, time: Float64Arr
   return { trades, finalEquity: cash + qty * close[close.length - 1]! };
 }
 
-describe.skipIf(!HAS_SHARED_DATA)(`parity with backtrader on real Binance candles (${HAS_SHARED_DATA ? 'shared data present' : SKIP_REASON})`, () => {
+describeSharedData('parity with backtrader on real Binance candles', () => {
   for (const ref of REFERENCE) {
     it(`reproduces backtrader's ema-cross(12,26) on ${ref.file}: round trips, entry and exit times, final equity to 1e-9`, async () => {
       const cfg = resolveConfig({

@@ -37,7 +37,10 @@ export const binanceErrors = {
   badSymbol: () => new BinanceError(400, -1121, 'Invalid symbol.'),
   badInterval: () => new BinanceError(400, -1120, 'Invalid interval.'),
   mandatory: (name: string) => new BinanceError(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`),
+  /** -1100 with the pattern Binance checks the parameter against */
+  illegalChars: (name: string, range: string) => new BinanceError(400, -1100, `Illegal characters found in parameter '${name}'; legal range is '${range}'.`),
   badParam: (name: string) => new BinanceError(400, -1100, `Illegal characters found in parameter '${name}'; legal range is '^[.A-Z:/a-z0-9_-]{1,36}$'.`),
+  invalidData: (name: string) => new BinanceError(400, -1130, `Data sent for parameter '${name}' is not valid.`),
   badValue: (msg: string) => new BinanceError(400, -1013, msg),
   badOrderType: () => new BinanceError(400, -1116, 'Invalid orderType.'),
   badSide: () => new BinanceError(400, -1117, 'Invalid side.'),

@@ -56,20 +56,23 @@ function marketsOf(ctx: RouteContext): MarketInfo[] {
 function decParam(ctx: RouteContext, name: string): Decimal | undefined {
   const v = ctx.params.get(name);
   if (v === null || v === '') return undefined;
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(v)) throw E.badParam(name);
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(v)) throw E.illegalChars(name, '^([0-9]{1,20})(\\.[0-9]{1,20})?$');
   return new Dec(v);
 }
 
+/** Binance's integers are 1 to 20 digits: a sign or anything else is -1100. */
 function intParam(ctx: RouteContext, name: string): number | undefined {
   const v = ctx.params.get(name);
   if (v === null || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw E.badParam(name);
+  if (!/^[0-9]{1,20}$/.test(v)) throw E.illegalChars(name, '^[0-9]{1,20}$');
   return Number(v);
 }
 
+/** limit: 0 is -1130, as on Binance; above the endpoint's maximum, the maximum. */
 function limitParam(ctx: RouteContext, def: number, max: number): number {
   const n = intParam(ctx, 'limit') ?? def;
-  return Math.max(1, Math.min(max, n));
+  if (n < 1) throw E.invalidData('limit');
+  return Math.min(max, n);
 }
 
 function findOrder(ctx: RouteContext, m: MarketInfo, op: 'cancel' | 'query'): Order {

@@ -1,6 +1,7 @@
 import { Dec, decString, type Dec as Decimal } from '../../core/money.js';
 import type { Fault } from './faults.js';
 import { parseFault } from './faults.js';
+import { MAX_ADVANCE_MS, MAX_ASSETS, MAX_BALANCE, MAX_FAULTS, MAX_PRICE, MAX_SIM_TIME, MAX_VOLUME } from './limits.js';
 
 /** One API request as the simulator saw it (the control plane's own requests are not logged). */
 export interface RequestLogEntry {
@@ -62,8 +63,17 @@ function num(v: unknown, name: string): number {
   return n;
 }
 
+/** A number in [min, max] (documented limits: a shared machine must survive any request). */
+function bounded(v: unknown, name: string, min: number, max: number, o: { integer?: boolean; aboveMin?: boolean } = {}): number {
+  const n = num(v, name);
+  if ((o.integer && !Number.isInteger(n)) || n < min || (o.aboveMin && n === min) || n > max) {
+    throw new ControlError(400, `${name} must be ${o.integer ? 'a whole number ' : ''}${o.aboveMin ? 'above' : 'from'} ${min} ${o.aboveMin ? 'and at most' : 'to'} ${max}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
 /**
- * The control plane: JSON over /__sim/, unsigned, loopback only.
+ * The control plane: JSON over /__sim/, unsigned, loopback only, every input bounded (limits.ts).
  *   GET  /__sim/state                      balances, orders, trades, prices, time
  *   POST /__sim/price    {price, symbol?, volume?}
  *   POST /__sim/advance  {ms} | {to}        (sim epoch ms)
@@ -79,23 +89,27 @@ export function handleControl(control: SimControl, method: string, path: string,
         return { status: 200, json: control.state() };
       case 'POST /__sim/price': {
         const b = obj(body);
-        control.setPrice(num(b.price, 'price'), {
+        control.setPrice(bounded(b.price, 'price', 0, MAX_PRICE, { aboveMin: true }), {
           ...(typeof b.symbol === 'string' ? { symbol: b.symbol } : {}),
-          ...(b.volume !== undefined ? { volume: num(b.volume, 'volume') } : {}),
+          ...(b.volume !== undefined ? { volume: bounded(b.volume, 'volume', 0, MAX_VOLUME) } : {}),
         });
         return { status: 200, json: { time: control.now() } };
       }
       case 'POST /__sim/advance': {
         const b = obj(body);
-        const ms = b.to !== undefined ? num(b.to, 'to') - control.now() : num(b.ms, 'ms');
-        if (ms < 0) throw new ControlError(400, 'the clock only moves forward');
+        const now = control.now();
+        const ms = b.to !== undefined ? bounded(b.to, 'to', now, Math.min(now + MAX_ADVANCE_MS, MAX_SIM_TIME), { integer: true }) - now : bounded(b.ms, 'ms', 0, MAX_ADVANCE_MS, { integer: true });
+        if (now + ms > MAX_SIM_TIME) throw new ControlError(400, `the sim clock cannot pass ${new Date(MAX_SIM_TIME).toISOString()}`);
         return { status: 200, json: { time: control.advance(ms) } };
       }
       case 'GET /__sim/faults':
         return { status: 200, json: control.faults() };
       case 'POST /__sim/faults': {
         const list = Array.isArray((body as { faults?: unknown })?.faults) ? (body as { faults: unknown[] }).faults : Array.isArray(body) ? body : [body];
-        for (const [i, f] of list.entries()) control.addFault(parseFault(f, `fault ${i + 1}`));
+        if (control.faults().length + list.length > MAX_FAULTS) throw new ControlError(400, `at most ${MAX_FAULTS} faults may wait at once; ${control.faults().length} are queued`);
+        // all or nothing: one bad fault queues none
+        const parsed = list.map((f, i) => parseFault(f, `fault ${i + 1}`));
+        for (const f of parsed) control.addFault(f);
         return { status: 200, json: control.faults() };
       }
       case 'DELETE /__sim/faults':
@@ -111,7 +125,12 @@ export function handleControl(control: SimControl, method: string, path: string,
         let balances: Record<string, Decimal> | undefined;
         if (b.balances !== undefined) {
           balances = {};
-          for (const [k, v] of Object.entries(obj(b.balances))) balances[k] = new Dec(num(v, `balances.${k}`) === 0 ? 0 : String(v));
+          const entries = Object.entries(obj(b.balances));
+          if (entries.length > MAX_ASSETS) throw new ControlError(400, `balances: at most ${MAX_ASSETS} assets, got ${entries.length}`);
+          for (const [k, v] of entries) {
+            if (!/^[A-Za-z0-9]{1,20}$/.test(k)) throw new ControlError(400, `balances: ${JSON.stringify(k.slice(0, 40))} is not an asset (1 to 20 letters or digits)`);
+            balances[k] = new Dec(bounded(v, `balances.${k}`, 0, MAX_BALANCE) === 0 ? 0 : String(v));
+          }
         }
         control.reset(balances);
         return { status: 200, json: control.state() };

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../core/errors.js';
 import { didYouMean } from '../../config/did-you-mean.js';
+import { MAX_FAULTS, MAX_FAULT_COUNT, MAX_FAULT_DELAY_MS, MAX_FAULT_TEXT, MAX_RETRY_AFTER_S } from './limits.js';
 
 /**
  * What the simulator can do to a request instead of (or besides) answering it normally, to
@@ -76,9 +77,15 @@ export function parseFault(raw: unknown, where: string): Fault {
   } else {
     unknown(r, ['kind', ...KIND_FIELDS[kind]!, ...MATCH_FIELDS]);
   }
-  const num = (v: unknown, name: string): number | undefined => {
+  const num = (v: unknown, name: string, min = -Infinity, max = Infinity): number | undefined => {
     if (v === undefined) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`${where}: ${name} must be a number`);
+    if (v < min || v > max) throw new UsageError(`${where}: ${name} must be from ${min} to ${max}, got ${v}`);
+    return v;
+  };
+  const text = (v: unknown, name: string): string | undefined => {
+    if (typeof v !== 'string') return undefined;
+    if (v.length > MAX_FAULT_TEXT) throw new UsageError(`${where}: ${name} must be at most ${MAX_FAULT_TEXT} characters, got ${v.length}`);
     return v;
   };
   const httpStatus = (v: unknown): number | undefined => {
@@ -88,21 +95,25 @@ export function parseFault(raw: unknown, where: string): Fault {
   };
   let a: FaultAction;
   switch (kind) {
-    case 'error':
-      a = { kind, code: num(action.code, 'code') ?? -1000, ...(typeof action.msg === 'string' ? { msg: action.msg } : {}), ...opt('status', httpStatus(action.status)), ...opt('retryAfter', num(action.retryAfter, 'retryAfter')) };
+    case 'error': {
+      const msg = text(action.msg, 'msg');
+      a = { kind, code: num(action.code, 'code', -99_999, 99_999) ?? -1000, ...(msg !== undefined ? { msg } : {}), ...opt('status', httpStatus(action.status)), ...opt('retryAfter', num(action.retryAfter, 'retryAfter', 0, MAX_RETRY_AFTER_S)) };
       break;
+    }
     case 'rate-limit':
     case 'ban':
-      a = { kind, ...opt('retryAfter', num(action.retryAfter, 'retryAfter')) };
+      a = { kind, ...opt('retryAfter', num(action.retryAfter, 'retryAfter', 0, MAX_RETRY_AFTER_S)) };
       break;
-    case 'status':
-      a = { kind, status: httpStatus(action.status) ?? 500, ...(typeof action.body === 'string' ? { body: action.body } : {}) };
+    case 'status': {
+      const b = text(action.body, 'body');
+      a = { kind, status: httpStatus(action.status) ?? 500, ...(b !== undefined ? { body: b } : {}) };
       break;
+    }
     case 'html':
       a = { kind, ...opt('status', httpStatus(action.status)) };
       break;
     case 'delay':
-      a = { kind, ms: num(action.ms, 'ms') ?? 15_000 };
+      a = { kind, ms: num(action.ms, 'ms', 0, MAX_FAULT_DELAY_MS) ?? 15_000 };
       break;
     default:
       a = { kind: kind as 'drop' | 'accept-then-drop' };
@@ -113,17 +124,17 @@ export function parseFault(raw: unknown, where: string): Fault {
     f.method = r.method.toUpperCase();
   }
   if (r.path !== undefined) {
-    if (typeof r.path !== 'string' || !r.path.startsWith('/')) throw new UsageError(`${where}: path must be a request path such as /api/v3/order, got ${JSON.stringify(r.path)}`);
+    if (typeof r.path !== 'string' || !r.path.startsWith('/') || r.path.length > MAX_FAULT_TEXT) throw new UsageError(`${where}: path must be a request path such as /api/v3/order, got ${JSON.stringify(String(r.path).slice(0, 80))}`);
     f.path = r.path;
   }
   const count = num(r.count, 'count');
   if (count !== undefined) {
-    if (!Number.isInteger(count) || count < 1) throw new UsageError(`${where}: count must be a whole number of 1 or more, got ${count}`);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_FAULT_COUNT) throw new UsageError(`${where}: count must be a whole number from 1 to ${MAX_FAULT_COUNT}, got ${count}`);
     f.count = count;
   }
   const after = num(r.after, 'after');
   if (after !== undefined) {
-    if (!Number.isInteger(after) || after < 0) throw new UsageError(`${where}: after must be a whole number of 0 or more, got ${after}`);
+    if (!Number.isInteger(after) || after < 0 || after > MAX_FAULT_COUNT) throw new UsageError(`${where}: after must be a whole number from 0 to ${MAX_FAULT_COUNT}, got ${after}`);
     f.after = after;
   }
   return f;
@@ -184,5 +195,6 @@ export async function readFaultFile(path: string): Promise<Fault[]> {
   }
   const list = Array.isArray(data) ? data : (data as { faults?: unknown })?.faults;
   if (!Array.isArray(list)) throw new UsageError(`faults file ${path} must hold a list of faults`);
+  if (list.length > MAX_FAULTS) throw new UsageError(`faults file ${path} holds ${list.length} faults; at most ${MAX_FAULTS} may wait at once`);
   return list.map((f, i) => parseFault(f, `${path}: fault ${i + 1}`));
 }

@@ -1,5 +1,6 @@
 import { MutableCandleSeries, type Candle, type CandleSeries } from '../../core/candles.js';
 import { closedPrefix } from '../../data/closed-candles.js';
+import { MAX_WALK_CANDLES } from './limits.js';
 
 /**
  * Where the simulator's prices come from, per symbol. Time is the sim clock (epoch ms). Candles
@@ -90,11 +91,18 @@ export interface WalkOptions {
   history: number;
   /** price decimals kept (the tick) */
   decimals: number;
+  /** candles kept (default MAX_WALK_CANDLES) */
+  keep?: number;
 }
 
-/** A seeded, deterministic geometric random walk: one step per candle. */
+/**
+ * A seeded, deterministic geometric random walk: one step per candle. It keeps its most recent
+ * `keep` candles (MAX_WALK_CANDLES): a sim left running fast, or advanced by a year of one-second
+ * candles, stays within bounded memory and time. Candles that would be dropped at once are not
+ * generated: the price carries over them.
+ */
 export class WalkSource implements PriceSource {
-  readonly series: MutableCandleSeries;
+  series: MutableCandleSeries;
   closed = 0;
   readonly matchesBars: boolean;
   private readonly rand: () => number;
@@ -105,8 +113,11 @@ export class WalkSource implements PriceSource {
   private formingVolume = 0;
   private nextOpen: number;
 
+  private readonly keep: number;
+
   constructor(private readonly o: WalkOptions) {
-    this.series = new MutableCandleSeries(o.timeframeMs, o.history + 1024);
+    this.keep = Math.max(o.keep ?? MAX_WALK_CANDLES, o.history + 1);
+    this.series = new MutableCandleSeries(o.timeframeMs, Math.min(o.history, this.keep) + 1024);
     this.matchesBars = o.volatility > 0;
     this.rand = normal(mulberry32(o.seed));
     this.last = o.startPrice;
@@ -125,9 +136,16 @@ export class WalkSource implements PriceSource {
   }
 
   advanceTo(t: number): { from: number; to: number } {
-    const from = this.closed;
+    let from = this.closed;
     const tf = this.o.timeframeMs;
     const f = 10 ** this.o.decimals;
+    const closing = Math.floor((t - this.nextOpen) / tf);
+    if (closing > this.keep) {
+      // these would be dropped as soon as they were made
+      this.nextOpen += (closing - this.keep) * tf;
+      this.series = new MutableCandleSeries(tf, this.keep + 1024);
+      from = 0;
+    }
     while (this.nextOpen + tf <= t) {
       const close = this.o.volatility > 0 ? Math.max(1 / f, Math.round(this.last * Math.exp(this.o.volatility * this.rand()) * f) / f) : this.last;
       const open = this.formingOpen;
@@ -136,6 +154,15 @@ export class WalkSource implements PriceSource {
       this.formingOpen = this.formingHigh = this.formingLow = close;
       this.formingVolume = 0;
       this.nextOpen += tf;
+    }
+    // let it grow to twice the window, then keep the window: copying is rare and linear
+    if (this.series.length > 2 * this.keep) {
+      const drop = this.series.length - this.keep;
+      const kept = new MutableCandleSeries(tf, this.keep + 1024);
+      const s = this.series;
+      for (let i = drop; i < s.length; i++) kept.push(s.time[i]!, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!);
+      this.series = kept;
+      from = Math.max(0, from - drop);
     }
     this.closed = this.series.length;
     return { from, to: this.closed };

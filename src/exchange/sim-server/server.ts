@@ -11,6 +11,7 @@ import { publicRoutes, signedRoutes, type Route, type RouteContext } from './bin
 import { orderQueryJson, tradeJson } from './binance-format.js';
 import { balanceJson, handleControl, type RequestLogEntry, type SimControl, type SimState } from './control-plane.js';
 import { FaultQueue, type Fault, type FaultAction } from './faults.js';
+import { MAX_BODY_BYTES, MAX_LOGGED_VALUE, MAX_PARAMS, MAX_SPEED } from './limits.js';
 import { ReplaySource, WalkSource, type PriceSource } from './price-source.js';
 import { signatureMatches, signedPayload } from './signing.js';
 import { SimClock, SimVenue } from './sim-venue.js';
@@ -62,7 +63,7 @@ const MAX_LOG = 10_000;
 /** Starts the loopback Binance simulator on 127.0.0.1. */
 export async function startSim(options: SimOptions = {}): Promise<SimServer> {
   const speed = options.speed ?? 1;
-  if (!Number.isFinite(speed) || speed < 0) throw new UsageError(`--speed must be 0 or more, got ${speed}`);
+  if (!Number.isFinite(speed) || speed < 0 || speed > MAX_SPEED) throw new UsageError(`--speed must be from 0 to ${MAX_SPEED.toLocaleString('en-US')}, got ${speed}`);
   const apiKey = options.apiKey ?? SIM_API_KEY;
   const apiSecret = options.apiSecret ?? SIM_API_SECRET;
   const { sources, markets, start } = await buildSources(options);
@@ -141,10 +142,21 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
+    // DNS rebinding: a page on evil.example resolved to 127.0.0.1 still sends Host: evil.example
+    if (!hostIsUs(req.headers.host, port)) return refuse(res, 421, `Host ${JSON.stringify(req.headers.host ?? '')} is not this simulator; use http://127.0.0.1:${port}`);
+    // CSRF: a browser names the page's origin; only pages on this machine may talk to the sim
+    if (req.headers.origin !== undefined && !loopbackOrigin(req.headers.origin)) return refuse(res, 403, `requests from Origin ${JSON.stringify(req.headers.origin)} are refused: only loopback origins may use the simulator`);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) return refuse(res, 413, `request body of ${declared} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
     const body = await readBody(req);
+    if (body === null) return refuse(res, 413, `request body is over the ${MAX_BODY_BYTES}-byte limit`);
 
     if (path.startsWith('/__sim/')) {
       if (!isLoopback(req.socket.remoteAddress)) return send(res, 403, { error: 'the control plane is loopback only' });
+      // a form or text/plain post is what a cross-site page can send without asking: JSON only
+      if (method !== 'GET' && mediaType(req.headers['content-type']) !== 'application/json') {
+        return send(res, 415, { error: `the control plane takes Content-Type: application/json, got ${JSON.stringify(req.headers['content-type'] ?? '')}` });
+      }
       let parsed: unknown;
       try {
         parsed = body === '' ? undefined : JSON.parse(body);
@@ -194,6 +206,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
   function answer(method: string, path: string, query: string, body: string, params: URLSearchParams, key: string | string[] | undefined): { status: number; json: unknown; headers?: Record<string, string> } {
     const route = `${method} ${path}`;
     try {
+      checkParams(params);
       const pub = publicRoutes[route] as Route | undefined;
       const signed = signedRoutes[route] as Route | undefined;
       if (!pub && !signed) throw E.unsupported(method, path);
@@ -282,17 +295,25 @@ function send(res: ServerResponse, status: number, json: unknown, headers: Recor
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** An error answer that also closes the connection: the rest of the request is never read. */
+function refuse(res: ServerResponse, status: number, error: string): void {
+  send(res, status, { error }, { Connection: 'close' });
+}
+
+/** The body as text, or null once it passes MAX_BODY_BYTES (nothing more is kept). */
+function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > 1 << 20) {
-        reject(new Error('request body too large'));
-        req.destroy();
+      if (size > MAX_BODY_BYTES) {
+        req.off('data', onData);
+        req.pause();
+        resolve(null);
       } else chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -302,9 +323,48 @@ function isLoopback(addr: string | undefined): boolean {
   return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
 }
 
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Host must name this server: a loopback name and our port (the port may be left out only for 80). */
+function hostIsUs(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host.trim().toLowerCase());
+  if (!m || !LOOPBACK_NAMES.has(m[1]!)) return false;
+  return m[2] === undefined ? port === 80 : Number(m[2]) === port;
+}
+
+function loopbackOrigin(origin: string): boolean {
+  try {
+    const u = new URL(origin);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && LOOPBACK_NAMES.has(u.hostname);
+  } catch {
+    return false; // "null" (a sandboxed page, a file) or garbage
+  }
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+/** Binance refuses a parameter sent twice (query and body together) and too many of them. */
+function checkParams(params: URLSearchParams): void {
+  const seen = new Set<string>();
+  let n = 0;
+  for (const k of params.keys()) {
+    if (seen.has(k)) throw new BinanceError(400, -1101, 'Duplicate values for a parameter detected.');
+    seen.add(k);
+    if (++n > MAX_PARAMS) throw new BinanceError(400, -1101, 'Too many parameters sent for this endpoint.');
+  }
+}
+
 function paramsForLog(p: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of p) if (k !== 'signature') out[k] = v;
+  let n = 0;
+  for (const [k, v] of p) {
+    if (k === 'signature') continue;
+    if (++n > MAX_PARAMS) break;
+    out[k.slice(0, MAX_LOGGED_VALUE)] = v.length > MAX_LOGGED_VALUE ? `${v.slice(0, MAX_LOGGED_VALUE)}…` : v;
+  }
   return out;
 }
 

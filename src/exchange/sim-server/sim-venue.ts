@@ -56,7 +56,7 @@ export interface OrderMeta {
 export class SimVenue {
   exchange: SimExchange;
   meta = new Map<string, OrderMeta>();
-  /** control-plane price ticks, one point bar each, shown to the exchange like candles */
+  /** the last control-plane price tick per symbol, a one-point bar shown to the exchange like a candle */
   private ticks = new Map<string, MutableCandleSeries>();
   private cancelSeq = 0;
 
@@ -109,7 +109,8 @@ export class SimVenue {
     const src = this.sources.get(symbol)!;
     (src.setPrice as (p: number, t: number, v?: number) => void).call(src, price, t, volume);
     let s = this.ticks.get(symbol);
-    if (!s) this.ticks.set(symbol, (s = new MutableCandleSeries(1000, 64)));
+    if (!s) this.ticks.set(symbol, (s = new MutableCandleSeries(1000, 1)));
+    s.length = 0; // only the newest tick is ever shown: keep one, however many prices are set
     s.push(t, price, price, price, price, volume);
     this.exchange.onBar(symbol, s, s.length - 1);
     this.exchange.setTime(t);

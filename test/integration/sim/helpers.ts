@@ -51,7 +51,7 @@ export async function simState(url: string): Promise<{
 
 /** POST /__sim/price */
 export async function setPrice(url: string, price: number, symbol?: string, volume?: number): Promise<void> {
-  const r = await fetch(`${url}/__sim/price`, { method: 'POST', body: JSON.stringify({ price, ...(symbol ? { symbol } : {}), ...(volume !== undefined ? { volume } : {}) }) });
+  const r = await fetch(`${url}/__sim/price`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ price, ...(symbol ? { symbol } : {}), ...(volume !== undefined ? { volume } : {}) }) });
   if (r.status !== 200) throw new Error(`/__sim/price answered ${r.status}: ${await r.text()}`);
 }
 

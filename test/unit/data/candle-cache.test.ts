@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,60 @@ describe('candle cache file', () => {
 
   it('refuses to write candles of another timeframe than the meta says', async () => {
     await expect(writeCandleCache(fileName(), { ...META, timeframe: '5m' }, series(0, 5))).rejects.toThrow(UsageError);
+  });
+
+  it('keeps the fetched spans in the header (version 2), normalized', async () => {
+    const file = fileName();
+    const spans: [number, number][] = [
+      [T0 + 50 * M1, T0 + 80 * M1],
+      [T0, T0 + 10 * M1],
+      [T0 + 10 * M1, T0 + 20 * M1], // touches the one before: merged
+    ];
+    await writeCandleCache(file, META, series(0, 20), { fetched: spans });
+    const bytes = readFileSync(file);
+    expect(bytes.readUInt32LE(8)).toBe(2);
+    const c = (await loadCandleCache(file, META))!;
+    expect(c.fetched).toEqual([
+      [T0, T0 + 20 * M1],
+      [T0 + 50 * M1, T0 + 80 * M1],
+    ]);
+    expect(arrays(c.series)).toEqual(arrays(series(0, 20)));
+    // a damaged span is refused like any other damage
+    const b = Buffer.from(bytes);
+    const at = b.indexOf(Buffer.from(new Float64Array([T0 + 50 * M1]).buffer));
+    expect(at).toBeLessThan(b.readUInt32LE(12)); // in the header, not a time in the columns
+    b.writeDoubleLE(T0 + 90 * M1, at); // start after end
+    expect(() => decodeCache(b, file)).toThrow(/fetched span/);
+  });
+
+  it('still loads a version 1 file (no fetched spans), and a newer tradebot rewrites it as version 2', async () => {
+    const file = fileName();
+    const s = series(0, 30);
+    // version 1: the same layout without the span count
+    const strings = [META.exchange, META.symbol, META.timeframe].map((x) => Buffer.from(x, 'utf8'));
+    const raw = 32 + strings.reduce((a, x) => a + 2 + x.length, 0);
+    const hsize = Math.ceil(raw / 8) * 8;
+    const head = Buffer.alloc(hsize);
+    head.write(CACHE_MAGIC, 0, 'latin1');
+    head.writeUInt32LE(1, 8);
+    head.writeUInt32LE(hsize, 12);
+    head.writeDoubleLE(30, 16);
+    head.writeDoubleLE(M1, 24);
+    let p = 32;
+    for (const x of strings) {
+      head.writeUInt16LE(x.length, p);
+      x.copy(head, p + 2);
+      p += 2 + x.length;
+    }
+    const cols = (['time', 'open', 'high', 'low', 'close', 'volume'] as const).map((c) => Buffer.from(Float64Array.from(s[c].subarray(0, 30)).buffer));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, Buffer.concat([head, ...cols]));
+    const v1 = (await loadCandleCache(file, META))!;
+    expect(v1.fetched).toEqual([]);
+    expect(arrays(v1.series)).toEqual(arrays(s));
+    await writeCandleCache(file, META, v1.series, { fetched: [[T0, T0 + 30 * M1]] });
+    expect(readFileSync(file).readUInt32LE(8)).toBe(2);
+    expect((await loadCandleCache(file, META))!.fetched).toEqual([[T0, T0 + 30 * M1]]);
   });
 });
 

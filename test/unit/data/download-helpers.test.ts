@@ -1,36 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MutableCandleSeries } from '../../../src/core/candles.js';
-import { candleClose, closestSymbols, missingRanges } from '../../../src/data/download.js';
+import { candleClose, closestSymbols } from '../../../src/data/download.js';
 import { DownloadProgress } from '../../../src/report/data-report.js';
 
-const M1 = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
-
-function cached(fromMin: number, toMin: number) {
-  const s = new MutableCandleSeries(M1);
-  for (let k = fromMin; k <= toMin; k++) s.push(T0 + k * M1, 1, 1, 1, 1, 1);
-  return s;
-}
-
-describe('missingRanges', () => {
-  it('is the whole range without a cache', () => {
-    expect(missingRanges(null, T0, T0 + 10 * M1, M1)).toEqual([[T0, T0 + 10 * M1]]);
-  });
-
-  it('is the part after the cache, and a hole at the front when from is earlier', () => {
-    const c = cached(5, 9);
-    expect(missingRanges(c, T0 + 5 * M1, T0 + 20 * M1, M1)).toEqual([[T0 + 10 * M1, T0 + 20 * M1]]);
-    expect(missingRanges(c, T0, T0 + 20 * M1, M1)).toEqual([
-      [T0, T0 + 5 * M1 - 1],
-      [T0 + 10 * M1, T0 + 20 * M1],
-    ]);
-  });
-
-  it('is nothing when the cache covers the range', () => {
-    expect(missingRanges(cached(0, 9), T0 + 2 * M1, T0 + 9 * M1, M1)).toEqual([]);
-    expect(missingRanges(cached(0, 9), T0 + 9 * M1, T0, M1)).toEqual([]);
-  });
-});
 
 describe('closestSymbols', () => {
   it('lists the three nearest symbols, case-insensitively', () => {

@@ -3,7 +3,7 @@ import { MutableCandleSeries, type CandleSeries } from '../../../src/core/candle
 import { UsageError } from '../../../src/core/errors.js';
 import { readCandleFile } from '../../../src/data/read-candles.js';
 import { resampleCandles } from '../../../src/data/resample.js';
-import { HAS_SHARED_DATA, SKIP_REASON, sharedFile } from '../../support/shared-data.js';
+import { describeSharedData, sharedFile } from '../../support/shared-data.js';
 
 const M1 = 60_000;
 const M5 = 300_000;
@@ -71,7 +71,7 @@ describe('resampleCandles', () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED_DATA)(`resampling real Binance candles (${HAS_SHARED_DATA ? 'shared data present' : SKIP_REASON})`, () => {
+describeSharedData('resampling real Binance candles', () => {
   it("1m resampled to 5m equals Binance's own 5m candles on every overlapping candle", async () => {
     const one = await readCandleFile(sharedFile('binance_BTC_USDT-1m_2025-05-20_2025-08-18.csv'));
     const five = await readCandleFile(sharedFile('binance_BTC_USDT-5m_2024-12-31_2026-02-19.csv'));

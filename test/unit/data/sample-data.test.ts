@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCandleFile } from '../../../src/data/read-candles.js';
+import { describeSharedData, sharedFile } from '../../support/shared-data.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../data/binance_BTC_USDT-5m_2024-01-01_2024-09-06.csv.gz', import.meta.url));
-// repo root /work/main -> /work/main/../shared/data
-const SHARED = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 
 describe('the shipped sample data/binance_BTC_USDT-5m_2024-01-01_2024-09-06.csv.gz', () => {
   it('loads: 71,769 5m candles from 2024-01-01, no gaps', async () => {
@@ -19,13 +17,8 @@ describe('the shipped sample data/binance_BTC_USDT-5m_2024-01-01_2024-09-06.csv.
   });
 });
 
-const HAVE_SHARED = existsSync(SHARED);
-const SHARED_TITLE = HAVE_SHARED
-  ? `reference data in ${SHARED}`
-  : `reference data: SKIPPED because ${SHARED} does not exist (the ../shared/data folder next to the repo)`;
-
-describe.skipIf(!HAVE_SHARED)(SHARED_TITLE, () => {
-  const file = (name: string) => SHARED + name;
+describeSharedData('reference data in ../shared/data', () => {
+  const file = sharedFile;
   const missingBars = (gaps: { missing: number }[]) => gaps.reduce((a, g) => a + g.missing, 0);
 
   it('binance 5m 2020-12-01..2021-07-17: 65,741 rows, 6 gaps totalling 177 missing bars', async () => {
