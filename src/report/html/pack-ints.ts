@@ -3,11 +3,14 @@
  * candle and equity columns in (a BTC 1m close-to-close step is 1-3 bytes instead of ~10 chars of
  * JSON). The page decodes it with the same scheme (client/decode.ts).
  */
+const ZIGZAG_MAX = 2 ** 52 - 1;
+
 export function packInts(values: ArrayLike<number>): string {
   const bytes: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!Number.isSafeInteger(v)) throw new RangeError(`packInts: ${v} at ${i} is not a safe integer`);
+    // zig-zag doubles the magnitude: beyond 2^52 it would no longer be exact
+    if (!Number.isInteger(v) || Math.abs(v) > ZIGZAG_MAX) throw new RangeError(`packInts: ${v} at ${i} is not an integer within ±2^52`);
     // zig-zag without 32-bit operators: the values may exceed 2^31 (equity in small units)
     let z = v >= 0 ? v * 2 : -v * 2 - 1;
     while (z >= 128) {
