@@ -53,7 +53,10 @@ function drawMarkers(u: uPlot, markers: Marker[]): void {
   const min = u.scales.x!.min ?? -Infinity;
   const max = u.scales.x!.max ?? Infinity;
   const ctx = u.ctx;
-  const s = 5 * devicePixelRatio;
+  let visible = 0;
+  for (const m of markers) if (m.time >= min && m.time <= max) visible++;
+  // dense markers shrink so the candles under them stay visible
+  const s = (visible > 400 ? 2.5 : visible > 120 ? 3.5 : 5) * devicePixelRatio;
   ctx.save();
   ctx.beginPath();
   ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);

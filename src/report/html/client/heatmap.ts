@@ -61,6 +61,10 @@ function drawHeatmap(host: HTMLElement, g: ObjectiveGrid): void {
   ctx.fillText(`${g.y} →`, 0, 0);
   ctx.restore();
 
+  const legend = document.createElement('p');
+  legend.className = 'hint';
+  legend.textContent = `${g.objective}: from ${Number(min.toPrecision(4))} to ${Number(max.toPrecision(4))}${min < 0 && max > 0 ? ' (red below 0, green above)' : ' (darker is higher)'}; grey: no trial`;
+  host.appendChild(legend);
   const tip = new Tip(host);
   canvas.addEventListener('mousemove', (e) => {
     const r = canvas.getBoundingClientRect();
