@@ -155,7 +155,7 @@ function tradesSection(input: ReportInput): string {
     ['ret', 'Return'],
     ['reason', 'Exit reason'],
   ];
-  return `<section id="trades-section"><h2>Trades (${input.trades.length.toLocaleString('en-US')})</h2><p class="hint">Click a column to sort.</p><div class="scroll tall"><table id="trades" class="data"><thead><tr>${cols
+  return `<section id="trades-section"><h2>Trades (${input.trades.length.toLocaleString('en-US')})</h2><p class="hint">Click a column to sort; 100 trades a page.</p><div class="scroll tall"><table id="trades" class="data"><thead><tr>${cols
     .map(([k, l]) => `<th data-key="${k}" tabindex="0">${h(l)}</th>`)
     .join('')}</tr></thead><tbody></tbody></table></div></section>`;
 }

@@ -17,7 +17,7 @@ h3{font-size:15px;margin:18px 0 6px}
 .metric b{font-size:16px;font-variant-numeric:tabular-nums}
 .chart{position:relative;width:100%;min-height:120px}
 .scroll{overflow:auto;max-width:100%}
-.scroll.tall{max-height:560px;border:1px solid var(--line);border-radius:6px}
+.scroll.tall{border:1px solid var(--line);border-radius:6px}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 table.data{width:100%;font-size:12.5px}
 table.data th,table.data td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
@@ -32,6 +32,10 @@ table.heat th,table.heat td{padding:4px 8px;text-align:right;font-size:12.5px;bo
 table.heat td.total{font-weight:600;background:var(--panel)}
 .heatmap{position:relative;overflow:auto}
 .tip{position:absolute;z-index:10;pointer-events:none;background:rgba(255,255,255,.96);border:1px solid var(--line);border-radius:4px;padding:4px 8px;font-size:12px;white-space:pre;box-shadow:0 2px 6px rgba(0,0,0,.12);display:none}
+
+.pager{display:flex;gap:12px;align-items:center;justify-content:flex-end;margin:6px 0;font-size:12.5px;color:var(--muted)}
+.pager button{font:inherit;padding:2px 10px;border:1px solid var(--line);border-radius:4px;background:var(--panel);cursor:pointer}
+.pager button:disabled{opacity:.45;cursor:default}
 footer{margin:36px auto 24px;color:var(--muted);font-size:12px}
 footer pre{white-space:pre-wrap;font-size:11px}
 `;

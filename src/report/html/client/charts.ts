@@ -16,6 +16,19 @@ function axisValues(_u: uPlot, splits: number[]): string[] {
   return splits.map((v) => (Math.abs(v) >= 1000 ? fmtNum(v, 0) : Math.abs(v) >= 1 ? fmtNum(v, 2) : String(Number(v.toPrecision(3)))));
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Time ticks in UTC, 24-hour: "Mar 5" at midnight and for daily steps, "14:30" within a day. */
+function timeValues(_u: uPlot, splits: number[], _axis: number, _space: number, incr: number): string[] {
+  return splits.map((ts, i) => {
+    const d = new Date(ts * 1000);
+    const day = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
+    const withYear = i === 0 || d.getUTCMonth() === 0 && d.getUTCDate() === 1 ? `${day} ${d.getUTCFullYear()}` : day;
+    if (incr >= 86_400 || (d.getUTCHours() === 0 && d.getUTCMinutes() === 0)) return incr >= 28 * 86_400 ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` : withYear;
+    return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  });
+}
+
 function baseOptions(title: string, width: number, height: number): uPlot.Options {
   return {
     title: '',
@@ -24,8 +37,8 @@ function baseOptions(title: string, width: number, height: number): uPlot.Option
     legend: { show: true, live: true },
     cursor: { sync: { key: SYNC_KEY, setSeries: false }, drag: { x: true, y: false, setScale: true } },
     scales: { x: { time: true } },
-    axes: [{ stroke: '#656d76', grid: { stroke: '#eaeef2' } }, { stroke: '#656d76', grid: { stroke: '#eaeef2' }, values: axisValues, size: 70 }],
-    series: [{ label: title }],
+    axes: [{ stroke: '#656d76', grid: { stroke: '#eaeef2' }, values: timeValues }, { stroke: '#656d76', grid: { stroke: '#eaeef2' }, values: axisValues, size: 70 }],
+    series: [{ label: title, value: (_u, ts) => (ts == null ? '–' : fmtTime(ts * 1000)) }],
     tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
   };
 }

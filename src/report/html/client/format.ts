@@ -4,12 +4,17 @@ function fmtTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+// Intl formatters are costly to make and cheap to reuse: thousands of table cells use them.
+const NUMBER_FORMATS = new Map<number, Intl.NumberFormat>();
+
 function fmtNum(v: number, digits = 2): string {
-  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  let f = NUMBER_FORMATS.get(digits);
+  if (!f) NUMBER_FORMATS.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return f.format(v);
 }
 
 function fmtPct(v: number, digits = 2): string {
-  return `${(v * 100).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
+  return `${fmtNum(v * 100, digits)} %`;
 }
 
 function fmtDuration(ms: number): string {

@@ -7,8 +7,6 @@ function byId<T extends HTMLElement>(id: string): T | null {
 function startReport(): void {
   const data = JSON.parse(byId('report-data')!.textContent ?? '{}') as ReportData;
   const trades = decodeTrades(data.trades);
-  const table = byId<HTMLTableElement>('trades');
-  if (table) tradeTable(table, trades);
   const heat = byId('heatmap');
   if (heat && data.heatmap) drawHeatmap(heat, data.heatmap);
   const wfEl = byId('walk-forward-chart');
@@ -91,6 +89,10 @@ function startReport(): void {
       if (full) applyRange(full[0]!, full[1]!);
     }, true);
   }
+
+  // the table last, after the charts: thousands of rows make every layout the charts ask for slow
+  const table = byId<HTMLTableElement>('trades');
+  if (table) tradeTable(table, trades);
 
   let pending = 0;
   window.addEventListener('resize', () => {

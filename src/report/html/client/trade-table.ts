@@ -1,4 +1,4 @@
-// The trade table: every trade, sortable by any column (click or Enter on a header).
+// The trade table: every trade, sortable by any column (click or Enter on a header), 100 a page.
 
 type TradeKey = 'n' | 'symbol' | 'entry' | 'exit' | 'held' | 'entryPrice' | 'exitPrice' | 'qty' | 'fees' | 'pnl' | 'ret' | 'reason';
 
@@ -41,25 +41,59 @@ function tradeCells(t: Trade): [string, string][] {
   ];
 }
 
+const PAGE_ROWS = 100;
+
+/**
+ * Rows are made for the page shown only: thousands of table rows would make the browser's first
+ * layout take seconds. Sorting orders all trades; the pager walks through them.
+ */
 function tradeTable(table: HTMLTableElement, trades: Trade[]): void {
   const tbody = table.tBodies[0]!;
   const rows = new Map<Trade, HTMLTableRowElement>();
-  for (const t of trades) {
-    const tr = document.createElement('tr');
-    for (const [text, cls] of tradeCells(t)) {
-      const td = document.createElement('td');
-      td.textContent = text;
-      if (cls) td.className = cls;
-      tr.appendChild(td);
+  const rowOf = (t: Trade) => {
+    let tr = rows.get(t);
+    if (!tr) {
+      tr = document.createElement('tr');
+      for (const [text, cls] of tradeCells(t)) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        if (cls) td.className = cls;
+        tr.appendChild(td);
+      }
+      rows.set(t, tr);
     }
-    rows.set(t, tr);
-  }
-  const render = (list: Trade[]) => {
-    const frag = document.createDocumentFragment();
-    for (const t of list) frag.appendChild(rows.get(t)!);
-    tbody.replaceChildren(frag);
+    return tr;
   };
-  render(trades);
+  let order = trades;
+  let page = 0;
+  const pages = Math.max(1, Math.ceil(trades.length / PAGE_ROWS));
+  const pager = document.createElement('div');
+  pager.className = 'pager';
+  const prev = document.createElement('button');
+  const next = document.createElement('button');
+  const info = document.createElement('span');
+  prev.textContent = '‹ previous';
+  next.textContent = 'next ›';
+  pager.append(prev, info, next);
+  if (pages > 1) table.parentElement!.after(pager);
+  const render = () => {
+    const frag = document.createDocumentFragment();
+    const first = page * PAGE_ROWS;
+    for (const t of order.slice(first, first + PAGE_ROWS)) frag.appendChild(rowOf(t));
+    tbody.replaceChildren(frag);
+    info.textContent = `${(first + 1).toLocaleString('en-US')}–${Math.min(first + PAGE_ROWS, order.length).toLocaleString('en-US')} of ${order.length.toLocaleString('en-US')}`;
+    prev.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+  };
+  prev.addEventListener('click', () => {
+    page = Math.max(0, page - 1);
+    render();
+  });
+  next.addEventListener('click', () => {
+    page = Math.min(pages - 1, page + 1);
+    render();
+  });
+  render();
   const headers = [...table.tHead!.rows[0]!.cells];
   headers.forEach((th, i) => {
     if (i === 1 || i === 2 || i === 3 || i === 11) th.classList.add('txt');
@@ -68,12 +102,13 @@ function tradeTable(table: HTMLTableElement, trades: Trade[]): void {
       const dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
       for (const other of headers) other.removeAttribute('aria-sort');
       th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
-      const sorted = [...trades].sort((a, b) => {
+      order = [...trades].sort((a, b) => {
         const x = sortValue(a, key);
         const y = sortValue(b, key);
         return (x < y ? -1 : x > y ? 1 : a.n - b.n) * dir;
       });
-      render(sorted);
+      page = 0;
+      render();
     };
     th.addEventListener('click', sort);
     th.addEventListener('keydown', (e) => {
