@@ -139,6 +139,25 @@ describe.skipIf(!HAS_CHROMIUM)(`the HTML report in headless Chromium (${HAS_CHRO
     await v.page.close();
   });
 
+  it('shows the trade and its exit reason when the pointer is on an exit marker', async () => {
+    const v = await open('backtest.html');
+    // sweep the plotting area with pointer moves until the tooltip shows an exit
+    const text = await v.page.evaluate(() => {
+      const over = document.querySelector('#price-chart .u-over') as HTMLElement;
+      const tip = document.querySelector('#price-chart .tip') as HTMLElement;
+      const r = over.getBoundingClientRect();
+      for (let y = 2; y < r.height; y += 3) {
+        for (let x = 2; x < r.width; x += 3) {
+          over.dispatchEvent(new MouseEvent('mousemove', { clientX: r.left + x, clientY: r.top + y, bubbles: true }));
+          if (tip.style.display === 'block' && tip.textContent!.includes('exit')) return tip.textContent;
+        }
+      }
+      return null;
+    });
+    expect(text).toMatch(/^Trade \d+ exit: (signal|stop-loss|take-profit)\n.*UTC\nsold at [\d.]+\nPnL -?[\d.]+ \([+-]?[\d.,]+ %\)$/);
+    await v.page.close();
+  });
+
   it('sorts the trade table by a column (all trades, not just the page shown), and back', async () => {
     const v = await open('backtest.html');
     const pnl = v.page.locator('#trades th[data-key="pnl"]');

@@ -7,6 +7,7 @@ import { readCandleFile } from '../../data/read-candles.js';
 import { selectRange } from '../../data/select-range.js';
 import { findGaps } from '../../core/candles.js';
 import { PACKAGE_ROOT } from '../../paths.js';
+import { formatTime } from '../../data/parse-date.js';
 import type { BacktestResult } from '../result.js';
 import { curveMismatch, equityFromTrades } from './equity-from-trades.js';
 import { resultSettings } from './from-backtest.js';
@@ -56,7 +57,8 @@ export async function reportFromResult(result: BacktestResult, resultPath: strin
   }
   const { series, file } = found;
   if (series.length !== result.data.candles) {
-    notes.push(`No price chart: ${found.label} now has ${series.length} candles from ${result.data.from} to ${result.data.to}, the run had ${result.data.candles}. Equity is the result file's ${result.equityCurve.length} points.`);
+    const span = `${formatTime(result.data.from)} to ${formatTime(result.data.to)}`;
+    notes.push(`No price chart: ${found.label} now has ${series.length} candles from ${span}, the run had ${result.data.candles}. Equity is the result file's ${result.equityCurve.length} points.`);
     return base;
   }
   const equity = equityFromTrades(series, result.trades, result.metrics.startEquity);
