@@ -20,7 +20,7 @@ import { resolveParams } from './strategies/params.js';
 import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
 import type { Engine } from './engine/engine.js';
-import { RESULT_SCHEMA_VERSION, type BacktestResult, type ExitReason, type TradeRecord } from './report/result.js';
+import { RESULT_SCHEMA_VERSION, exitReasonOf, type BacktestResult, type TradeRecord } from './report/result.js';
 import { VERSION } from './version.js';
 import { PACKAGE_ROOT } from './paths.js';
 
@@ -218,7 +218,7 @@ function buildResult(p: {
       fees: rt.fees.toFixed(),
       pnl: pnl.toFixed(),
       returnPct: rt.entryCost.isZero() ? 0 : pnl.div(rt.entryCost).toNumber(),
-      exitReason: open ? null : exitReason(rt.exitReason),
+      exitReason: open ? null : exitReasonOf(rt.exitReason),
       open,
     };
   };
@@ -275,20 +275,6 @@ function buildResult(p: {
     trades,
     equityCurve: curve,
   };
-}
-
-function exitReason(purpose: string | null): ExitReason | null {
-  switch (purpose) {
-    case 'stop-loss':
-    case 'take-profit':
-    case 'trailing-stop':
-    case 'manual':
-      return purpose;
-    case null:
-      return null;
-    default:
-      return 'signal';
-  }
 }
 
 async function readStoredMarket(file: string): Promise<StoredMarketInfo | undefined> {

@@ -9,7 +9,7 @@ import { selectRange } from '../../data/select-range.js';
 import type { BotStateDoc } from '../../store/bot-state.js';
 import { botPaths } from '../../store/bot-paths.js';
 import { readStateDoc } from '../../store/read-state.js';
-import type { ExitReason, TradeRecord } from '../result.js';
+import { exitReasonOf, type TradeRecord } from '../result.js';
 import { equityFromTrades } from './equity-from-trades.js';
 import { candlesSha256 } from './provenance.js';
 import type { EquityInput, ReportInput } from './report-input.js';
@@ -140,16 +140,11 @@ function tradesOf(doc: BotStateDoc, prices: Record<string, number>): TradeRecord
       fees: rt.fees,
       pnl: pnl.toFixed(),
       returnPct: cost.isZero() ? 0 : pnl.div(cost).toNumber(),
-      exitReason: open ? null : exitReason(rt.exitReason),
+      exitReason: open ? null : exitReasonOf(rt.exitReason),
       open,
     };
   };
   return [...pf.closed.map((rt) => record(rt, false)), ...Object.values(pf.open).map((rt) => record(rt, true))];
-}
-
-function exitReason(purpose: string | null): ExitReason | null {
-  if (purpose === null) return null;
-  return purpose === 'stop-loss' || purpose === 'take-profit' || purpose === 'trailing-stop' || purpose === 'manual' ? purpose : 'signal';
 }
 
 async function cachedCandles(home: string, exchange: string, symbol: string, timeframe: string, from: number, to: number): Promise<CandleSeries | null> {

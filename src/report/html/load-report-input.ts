@@ -52,41 +52,18 @@ export async function reportFromRun(home: string, run: string, axes: Axes): Prom
 }
 
 function optimizeInput(o: ReturnType<typeof parseOptimizeDoc>, doc: unknown): ReportInput {
-  const d = doc as { tradebot?: unknown; strategy?: unknown };
-  return {
-    kind: 'optimize',
-    title: `Optimization${typeof (d.strategy as { name?: unknown } | undefined)?.name === 'string' ? `: ${(d.strategy as { name: string }).name}` : ''}`,
-    producedBy: typeof d.tradebot === 'string' ? d.tradebot : 'unknown',
-    strategy: null,
-    settings: [],
-    provenance: null,
-    metrics: null,
-    trades: [],
-    startEquity: 0,
-    candles: null,
-    equity: null,
-    notes: [],
-    optimize: o,
-  };
+  const name = (doc as { strategy?: { name?: unknown } }).strategy?.name;
+  return { ...researchInput('optimize', `Optimization${typeof name === 'string' ? `: ${name}` : ''}`, doc, 0), optimize: o };
 }
 
 function walkForwardInput(w: ReturnType<typeof parseWalkForwardDoc>, doc: unknown): ReportInput {
-  const d = doc as { tradebot?: unknown };
-  return {
-    kind: 'walk-forward',
-    title: 'Walk-forward',
-    producedBy: typeof d.tradebot === 'string' ? d.tradebot : 'unknown',
-    strategy: null,
-    settings: [],
-    provenance: null,
-    metrics: null,
-    trades: [],
-    startEquity: w.equityCurve[0]?.equity ?? 0,
-    candles: null,
-    equity: null,
-    notes: [],
-    walkForward: w,
-  };
+  return { ...researchInput('walk-forward', 'Walk-forward', doc, w.equityCurve[0]?.equity ?? 0), walkForward: w };
+}
+
+/** The parts of a research report that a backtest's would fill: empty. */
+function researchInput(kind: 'optimize' | 'walk-forward', title: string, doc: unknown, startEquity: number): ReportInput {
+  const by = (doc as { tradebot?: unknown }).tradebot;
+  return { kind, title, producedBy: typeof by === 'string' ? by : 'unknown', strategy: null, settings: [], provenance: null, metrics: null, trades: [], startEquity, candles: null, equity: null, notes: [] };
 }
 
 async function readInput(path: string): Promise<string> {

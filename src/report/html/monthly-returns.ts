@@ -1,7 +1,4 @@
-/** Calendar months (UTC) of an equity curve: the return of each month, and of each year. */
-export interface MonthlyReturns {
-  years: { year: number; months: (number | null)[]; total: number }[];
-}
+import type { MonthlyReturns } from './page-data.js';
 
 /**
  * A month's return is its last equity over the last equity of the month before (the start

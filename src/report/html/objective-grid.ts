@@ -1,17 +1,7 @@
+import type { ObjectiveGrid } from './page-data.js';
 import type { OptimizeReport } from './research-input.js';
 
-/** The objective over two parameters: the best trial of each (x, y) cell, other parameters free. */
-export interface ObjectiveGrid {
-  objective: string;
-  x: string;
-  y: string;
-  xs: string[];
-  ys: string[];
-  /** cells[yi][xi]; null where no trial ran (or a skipped combination) */
-  cells: (number | null)[][];
-  trials: number;
-}
-
+/** The grid of the heatmap, or null when the trials have fewer than two parameters. */
 export function objectiveGrid(r: OptimizeReport): ObjectiveGrid | null {
   if (r.x === null || r.y === null) return null;
   const { x, y } = r;

@@ -1,21 +1,7 @@
 import type { CandleLevel } from './candle-levels.js';
 import { packInts } from './pack-ints.js';
+import type { PackedLevel } from './page-data.js';
 
-/** One candle level as the page embeds it (decoded by client/decode.ts). */
-export interface PackedLevel {
-  timeframe: string;
-  tfMs: number;
-  bars: number;
-  /** open time of the first bar */
-  t0: number;
-  /**
-   * Per bar, five integers in price units (1/priceScale): bars since the previous bar, open minus
-   * the previous close, close minus open, high above the body, low below the body.
-   */
-  candles: string;
-  /** equity at each bar's close in 1/equityScale units, delta-coded; null when not known per bar */
-  equity: string | null;
-}
 
 export function packLevel(level: CandleLevel, priceScale: number, equity: { values: ArrayLike<number>; scale: number } | null): PackedLevel {
   const n = level.length;

@@ -1,15 +1,6 @@
 import { packInts } from './pack-ints.js';
+import type { PackedLine } from './page-data.js';
 
-/** A line (times and one or more value columns) as the page embeds it (client/decode.ts). */
-export interface PackedLine {
-  t0: number;
-  /** times are delta-coded in units of this many ms */
-  tUnit: number;
-  t: string;
-  /** each column delta-coded in 1/scale units; NaN is not allowed */
-  scale: number;
-  values: string[];
-}
 
 export function packLine(time: ArrayLike<number>, columns: ArrayLike<number>[], scale: number, tUnit = 1): PackedLine {
   const n = time.length;

@@ -4,7 +4,8 @@ import { loadAssets, type ReportAssets } from './assets.js';
 import { escapeHtml as h, inlineScript, jsonForScript } from './escape.js';
 import { formatAny, formatTime, formatValue, METRIC_ROWS } from './format-values.js';
 import { REPORT_CSS } from './report-css.js';
-import { buildReportData, type ReportData } from './report-data.js';
+import type { ReportData } from './page-data.js';
+import { buildReportData } from './report-data.js';
 import type { ReportInput } from './report-input.js';
 
 export interface RenderOptions {

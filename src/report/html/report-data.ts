@@ -1,52 +1,14 @@
 import { candleLevels } from './candle-levels.js';
 import { lttb } from './lttb.js';
-import { monthlyReturns, type MonthlyReturns } from './monthly-returns.js';
+import { monthlyReturns } from './monthly-returns.js';
 import { decimalsOf, packInts } from './pack-ints.js';
-import { packLevel, type PackedLevel } from './pack-level.js';
-import { packLine, scaleFor, type PackedLine } from './pack-line.js';
+import { packLevel } from './pack-level.js';
+import { packLine, scaleFor } from './pack-line.js';
+import type { PackedLevel, PackedLine, PackedTrades, ReportData } from './page-data.js';
 import type { ReportInput } from './report-input.js';
-import { objectiveGrid, type ObjectiveGrid } from './objective-grid.js';
+import { objectiveGrid } from './objective-grid.js';
 
-/** The JSON the page's script draws from: compact columns, decoded by client/decode.ts. */
-export interface ReportData {
-  startEquity: number;
-  priceScale: number;
-  equityScale: number;
-  /** candle levels, finest first, the overview last; empty without candles */
-  levels: PackedLevel[];
-  /** timeframes left out to stay within the size budget, finest first */
-  omittedLevels: string[];
-  /** strategy equity and buy-and-hold (when candles are known), downsampled with LTTB */
-  equity: PackedLine | null;
-  hasBuyAndHold: boolean;
-  /** drawdown from the running peak (fraction, <= 0), downsampled with LTTB */
-  underwater: PackedLine | null;
-  trades: PackedTrades;
-  monthly: MonthlyReturns | null;
-  heatmap: ObjectiveGrid | null;
-  walkForwardEquity: PackedLine | null;
-}
 
-export interface PackedTrades {
-  count: number;
-  symbols: string[];
-  /** per trade: index into symbols */
-  symbol: string;
-  /** entry times, ms, delta-coded */
-  entry: string;
-  /** exit time minus entry time, ms; -1 while open */
-  held: string;
-  entryPrice: string[];
-  exitPrice: (string | null)[];
-  qty: string[];
-  fees: string[];
-  pnl: string[];
-  /** return in millionths */
-  ret: string;
-  reasons: string[];
-  /** per trade: index into reasons (-1: none, still open) */
-  reason: string;
-}
 
 export interface ReportDataOptions {
   /** size the candle levels may take, in bytes of the page */

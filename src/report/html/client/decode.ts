@@ -2,63 +2,12 @@
 // The page's data (src/report/html/report-data.ts) and its decoding. Packed columns are zig-zag
 // varints in base64 (src/report/html/pack-ints.ts), delta-coded where noted there.
 
-interface PackedLevel {
-  timeframe: string;
-  tfMs: number;
-  bars: number;
-  t0: number;
-  candles: string;
-  equity: string | null;
-}
-
-interface PackedLine {
-  t0: number;
-  tUnit: number;
-  t: string;
-  scale: number;
-  values: string[];
-}
-
-interface PackedTrades {
-  count: number;
-  symbols: string[];
-  symbol: string;
-  entry: string;
-  held: string;
-  entryPrice: string[];
-  exitPrice: (string | null)[];
-  qty: string[];
-  fees: string[];
-  pnl: string[];
-  ret: string;
-  reasons: string[];
-  reason: string;
-}
-
-interface ObjectiveGrid {
-  objective: string;
-  x: string;
-  y: string;
-  xs: string[];
-  ys: string[];
-  cells: (number | null)[][];
-  trials: number;
-}
-
-interface ReportData {
-  startEquity: number;
-  priceScale: number;
-  equityScale: number;
-  levels: PackedLevel[];
-  omittedLevels: string[];
-  equity: PackedLine | null;
-  hasBuyAndHold: boolean;
-  underwater: PackedLine | null;
-  trades: PackedTrades;
-  monthly: unknown;
-  heatmap: ObjectiveGrid | null;
-  walkForwardEquity: PackedLine | null;
-}
+// The embedded data's types are the server's (src/report/html/page-data.d.ts): one contract.
+type PackedLevel = import('../page-data.js').PackedLevel;
+type PackedLine = import('../page-data.js').PackedLine;
+type PackedTrades = import('../page-data.js').PackedTrades;
+type ObjectiveGrid = import('../page-data.js').ObjectiveGrid;
+type ReportData = import('../page-data.js').ReportData;
 
 /** Candles of one level, times in seconds (uPlot's unit). */
 interface Level {
