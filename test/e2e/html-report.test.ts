@@ -207,3 +207,14 @@ describe('report --run NAME --html', () => {
     expectOneLineUsageError(runCli(['report', '--run', 'sweep1', '--html', 'x.html', '--home', home], { cwd: home }), /trials\.jsonl: no such file/);
   });
 });
+
+describe('backtest --warmup --html', () => {
+  it('lines the equity up with the candles (start equity on the warm-up candles), so buy-and-hold and zoom detail stay', () => {
+    const dir = makeTmpDir();
+    const r = runCli(['backtest', ...SHORT_RANGE, '--warmup', '200', '--html', 'w.html'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const data = embeddedData(path.join(dir, 'w.html'));
+    expect(data.hasBuyAndHold).toBe(true);
+    expect(data.levels.every((l) => (l as unknown as { equity: string | null }).equity !== null)).toBe(true);
+  });
+});

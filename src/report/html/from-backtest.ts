@@ -26,7 +26,7 @@ export async function reportFromBacktest(
   dataFile: string | null,
 ): Promise<ReportInput> {
   const fileHash = dataFile ? await fileSha256(dataFile) : null;
-  const perBar: EquityInput = { time: equity.time, value: equity.value, perBar: equity.value.length === series.length };
+  const perBar = alignEquity(series, equity, result.metrics.startEquity);
   return {
     kind: 'backtest',
     title: `Backtest: ${result.strategy.name} on ${result.data.symbol} ${result.data.timeframe}`,
@@ -47,3 +47,16 @@ export async function reportFromBacktest(
   };
 }
 
+
+/**
+ * The engine marks no equity on warm-up candles (--warmup): nothing trades there, so the equity
+ * is the start equity. Filled in, the curve lines up with the candles again.
+ */
+function alignEquity(series: CandleSeries, equity: { time: Float64Array; value: Float64Array }, start: number): EquityInput {
+  const n = series.length;
+  const skipped = n - equity.value.length;
+  if (skipped === 0 || skipped < 0 || equity.time[0] !== series.time[skipped]) return { time: equity.time, value: equity.value, perBar: skipped === 0 };
+  const value = new Float64Array(n).fill(start);
+  value.set(equity.value, skipped);
+  return { time: series.time, value, perBar: true };
+}

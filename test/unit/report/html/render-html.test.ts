@@ -107,7 +107,7 @@ describe('the HTML report page', () => {
     expect(r.levels[r.levels.length - 1]).toBe('1h'); // the overview
     expect(r.levels.length).toBeGreaterThanOrEqual(3); // and at least two finer levels to zoom into
     expect(r.omittedLevels).toContain('1m');
-  });
+  }, 60_000); // ~1.5 s of CPU: a quarter of 1m candles, rendered for real
 
   it('embeds every level when the data is small, and drops fine levels first when the budget is tight', async () => {
     const s = walk(5_000);
