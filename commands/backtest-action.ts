@@ -37,12 +37,19 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   const json = serializeResult(result);
   if (cfg.backtest.out) await writeOutput(resolve(env.cwd, cfg.backtest.out), json, '--out');
   if (cfg.backtest.tradesCsv) await writeOutput(resolve(env.cwd, cfg.backtest.tradesCsv), renderTradesCsv(result.trades), '--trades-csv');
+  let htmlLine: string | null = null;
+  if (cfg.backtest.html) {
+    const [{ reportFromBacktest }, { writeHtmlReport, reportWrittenLine }] = await Promise.all([import('../src/report/html/from-backtest.js'), import('../src/report/html/write-html-report.js')]);
+    const written = await writeHtmlReport(resolve(env.cwd, cfg.backtest.html), await reportFromBacktest(result, run.series, run.equity, run.dataFile));
+    htmlLine = reportWrittenLine(cfg.backtest.html, written);
+  }
 
   if (cfg.backtest.json) env.stdout.write(json);
   else env.stdout.write(renderTextReport(result, { color: useColor(env), width: Math.min(env.stdout.columns ?? 100, 120) }));
 
   const outcome = applyGate(result, gate);
   const info = cfg.backtest.json ? env.stderr : env.stdout;
+  if (htmlLine) info.write(`${htmlLine}\n`);
   for (const line of outcome.changes) info.write(`changed: ${line}\n`);
   throwIfFailed(outcome);
 }

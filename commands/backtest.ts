@@ -18,6 +18,7 @@ const FLAGS: FlagMap = {
   json: { path: 'backtest.json', kind: 'boolean' },
   out: { path: 'backtest.out', kind: 'string' },
   tradesCsv: { path: 'backtest.tradesCsv', kind: 'string' },
+  html: { path: 'backtest.html', kind: 'string' },
   assert: { path: 'backtest.assert', kind: 'string' },
   baseline: { path: 'backtest.baseline', kind: 'string' },
   tolerance: { path: 'backtest.tolerance', kind: 'number' },
@@ -38,6 +39,7 @@ export function backtestCommand(env: CommandEnv): Command {
     .option('--json', 'print the result document as JSON on stdout', false)
     .option('--out <file>', 'also write the result document (JSON) to this file')
     .option('--trades-csv <file>', 'write the trades as CSV to this file')
+    .option('--html <file>', 'write a self-contained HTML report: price and trades, equity against buy-and-hold, drawdown, monthly returns, trades, metrics (opens offline)')
     .option('--assert <conditions>', 'exit 1 unless every condition holds, e.g. "sharpe>=1.2,maxDrawdown<=0.25,trades>=10"')
     .option('--baseline <file>', 'compare with an earlier --out/--json result; exit 1 on a regression')
     .option('--tolerance <fraction>', 'relative tolerance for --baseline', String(D.backtest.tolerance))

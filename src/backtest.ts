@@ -12,7 +12,7 @@ import type { TradebotConfig } from './config/schema.js';
 import { readCandleFile, type LoadedCandles } from './data/read-candles.js';
 import { marketInfoPath } from './data/candle-cache.js';
 import type { StoredMarketInfo } from './exchange/ccxt-market.js';
-import { findGaps } from './core/candles.js';
+import { findGaps, type CandleSeries } from './core/candles.js';
 import { selectRange } from './data/select-range.js';
 import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
@@ -20,7 +20,7 @@ import { resolveParams } from './strategies/params.js';
 import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
 import type { Engine } from './engine/engine.js';
-import { RESULT_SCHEMA_VERSION, type BacktestResult, type ExitReason, type TradeRecord } from './report/result.js';
+import { RESULT_SCHEMA_VERSION, exitReasonOf, type BacktestResult, type TradeRecord } from './report/result.js';
 import { VERSION } from './version.js';
 import { PACKAGE_ROOT } from './paths.js';
 
@@ -39,6 +39,11 @@ export interface BacktestRun {
   result: BacktestResult;
   /** time spent in the engine loop, for benchmarks (not part of the result document) */
   engineMs: number;
+  /** the candles traded and the equity after each of them, for the HTML report */
+  series: CandleSeries;
+  equity: { time: Float64Array; value: Float64Array };
+  /** the candle file read (absolute path); null for exchange data from the cache */
+  dataFile: string | null;
 }
 
 /**
@@ -93,21 +98,27 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   await engine.run();
   const engineMs = performance.now() - t0;
 
+  const result = buildResult({ cfg, engine, data, market, params, name: def.name, cash, stakeText: formatStake(stake), fee });
+  const eqLen = engine.equityLength;
   return {
     engineMs,
-    result: buildResult({ cfg, engine, data, market, params, name: def.name, cash, stakeText: formatStake(stake), fee }),
+    result,
+    series: data.series,
+    equity: { time: engine.equityTime.subarray(0, eqLen), value: engine.equityValue.subarray(0, eqLen) },
+    dataFile: loaded.file ?? null,
   };
 }
 
-async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles & { market?: StoredMarketInfo }> {
+async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles & { market?: StoredMarketInfo; file?: string }> {
   const cwd = env.cwd;
   if (cfg.backtest.data !== null) {
-    const loaded = await readCandleFile(resolve(cwd, cfg.backtest.data), cfg.timeframe ? { timeframe: cfg.timeframe } : {});
-    return { ...loaded, source: cfg.backtest.data };
+    const file = resolve(cwd, cfg.backtest.data);
+    const loaded = await readCandleFile(file, cfg.timeframe ? { timeframe: cfg.timeframe } : {});
+    return { ...loaded, source: cfg.backtest.data, file };
   }
   if (cfg.exchange.id !== null) return loadExchangeCandles(cfg, cfg.exchange.id, env, from, to);
   const loaded = await readCandleFile(SAMPLE_DATA, cfg.timeframe ? { timeframe: cfg.timeframe } : {});
-  return { ...loaded, source: `sample:${basename(SAMPLE_DATA)}` };
+  return { ...loaded, source: `sample:${basename(SAMPLE_DATA)}`, file: SAMPLE_DATA };
 }
 
 /**
@@ -208,7 +219,7 @@ function buildResult(p: {
       fees: rt.fees.toFixed(),
       pnl: pnl.toFixed(),
       returnPct: rt.entryCost.isZero() ? 0 : pnl.div(rt.entryCost).toNumber(),
-      exitReason: open ? null : exitReason(rt.exitReason),
+      exitReason: open ? null : exitReasonOf(rt.exitReason),
       open,
     };
   };
@@ -265,20 +276,6 @@ function buildResult(p: {
     trades,
     equityCurve: curve,
   };
-}
-
-function exitReason(purpose: string | null): ExitReason | null {
-  switch (purpose) {
-    case 'stop-loss':
-    case 'take-profit':
-    case 'trailing-stop':
-    case 'manual':
-      return purpose;
-    case null:
-      return null;
-    default:
-      return 'signal';
-  }
 }
 
 async function readStoredMarket(file: string): Promise<StoredMarketInfo | undefined> {

@@ -17,6 +17,7 @@ import { stateCommand } from '../commands/state.js';
 import { ordersCommand } from '../commands/orders.js';
 import { reconcileCommand } from '../commands/reconcile.js';
 import { panicCommand } from '../commands/panic.js';
+import { reportCommand } from '../commands/report.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -57,6 +58,7 @@ export function buildProgram(env: CommandEnv): Command {
   program.addCommand(ordersCommand(env));
   program.addCommand(reconcileCommand(env));
   program.addCommand(panicCommand(env));
+  program.addCommand(reportCommand(env));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   return program;
 }

@@ -247,7 +247,7 @@ function anchorPaths(config: ConfigInput, dir: string): ConfigInput {
   const out = { ...config };
   if (config.backtest) {
     const b = { ...config.backtest };
-    for (const key of ['data', 'out', 'tradesCsv', 'baseline'] as const) {
+    for (const key of ['data', 'out', 'tradesCsv', 'html', 'baseline'] as const) {
       const v = b[key];
       if (typeof v === 'string') b[key] = abs(v);
     }

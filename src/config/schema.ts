@@ -60,6 +60,7 @@ export interface BacktestConfig {
   json: boolean;
   out: string | null;
   tradesCsv: string | null;
+  html: string | null;
   assert: string | null;
   baseline: string | null;
   tolerance: number;
@@ -453,6 +454,7 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     json: booleanField('print the result as JSON', false),
     out: optStringField('write the result JSON to this file'),
     tradesCsv: optStringField('write the trades to this CSV file'),
+    html: optStringField('write a self-contained HTML report (charts, trades, metrics) to this file'),
     assert: optStringField('conditions to check, e.g. "sharpe>=1.2,maxDrawdown<=0.25"'),
     baseline: optStringField('result JSON to compare against'),
     tolerance: numberField('allowed relative difference from the baseline', 0.01, { min: 0 }),

@@ -9,6 +9,21 @@ export const RESULT_SCHEMA_VERSION = 1;
 
 export type ExitReason = 'signal' | 'stop-loss' | 'take-profit' | 'trailing-stop' | 'manual';
 
+/** Why a round trip closed, from the purpose of its last exit order: a strategy's exit is a signal. */
+export function exitReasonOf(purpose: string | null): ExitReason | null {
+  switch (purpose) {
+    case 'stop-loss':
+    case 'take-profit':
+    case 'trailing-stop':
+    case 'manual':
+      return purpose;
+    case null:
+      return null;
+    default:
+      return 'signal';
+  }
+}
+
 export interface TradeRecord {
   symbol: string;
   side: 'long';

@@ -29,7 +29,7 @@ describe('CONFIG_DEFAULTS', () => {
         cooldownAfterStopLoss: null,
       },
       market: { amountStep: null, priceTick: null, minAmount: null, minNotional: null },
-      backtest: { data: null, from: null, to: null, json: false, out: null, tradesCsv: null, assert: null, baseline: null, tolerance: 0.01, warmup: 0 },
+      backtest: { data: null, from: null, to: null, json: false, out: null, tradesCsv: null, html: null, assert: null, baseline: null, tolerance: 0.01, warmup: 0 },
       paper: { balances: null, warmup: 500, poll: 2000 },
       home: null,
       secretsFile: null,
