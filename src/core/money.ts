@@ -1,7 +1,11 @@
 import { UsageError } from './errors.js';
 
+/** significant digits of a quotient */
 const PRECISION = 24;
 const LIMIT = 10n ** BigInt(PRECISION);
+/** significant digits an exact result may have before it is rounded (fills never come near) */
+const EXACT_DIGITS = 60;
+const EXACT_LIMIT = 10n ** BigInt(EXACT_DIGITS);
 const TO_EXP_NEG = -30;
 const TO_EXP_POS = 40;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -17,20 +21,21 @@ const POW10: bigint[] = [1n];
  * Money, quantities and balances are `Dec` wherever they are stored, sent or reported: an exact
  * decimal, a BigInt mantissa scaled by a power of ten (value = m × 10^-e).
  *
- * Why not decimal.js, which this replaced: a fill books a dozen or so money operations, and at
+ * Why not decimal.js, which this replaced: a fill books a few dozen money operations, and at
  * decimal.js's ~0.5 µs and several objects each, a 1-minute backtest spent 95 % of its time in
- * them. A BigInt operation is a single machine-sized integer for our magnitudes.
+ * them. Here a sum or a product is one BigInt operation on a few machine words (a BigInt division
+ * costs ~100 ns, so only div divides).
  *
- * The arithmetic is decimal.js's, configured as this project had it, so that results are the same
- * digit for digit (test/integration/money-differential.test.ts):
+ * The rules (README, "Money"):
  * - values read or built from input keep every digit they were given;
- * - plus, minus, mul and div round their result to 24 significant digits, half to even
- *   (a balance of 10^9 keeps 15 decimals; a price of 10^-8 keeps 31); below 24 digits they are exact;
- * - div is correctly rounded: the exact quotient rounded once, half to even (average prices,
- *   stake fractions); floor, ceil, round, mod and rounding to decimal places or steps are exact;
+ * - plus, minus and mul are exact (a balance is exactly its start plus its fills); a result past
+ *   60 significant digits, which no fill comes near, is rounded to 60, half to even;
+ * - div rounds its quotient to 24 significant digits, half to even, correctly (the exact quotient
+ *   rounded once): sizes (spend / price), average prices, stake fractions;
+ * - floor, ceil, round, mod, toDecimalPlaces and toStep (exchange steps and ticks) are exact;
  * - a number (a float from the candle loop) is taken at its shortest round-trip form, String(x),
- *   and toNumber() is correctly rounded.
- * NaN and Infinity do not exist here: building one throws, as does a division by zero.
+ *   and toNumber() is correctly rounded (the float nearest the exact value);
+ * - NaN and Infinity do not exist: building one throws, as does a division by zero.
  * The method names are decimal.js's, so code written against it reads the same.
  */
 export class Dec {
@@ -41,8 +46,10 @@ export class Dec {
   static readonly ROUND_HALF_UP = 4;
   static readonly ROUND_HALF_DOWN = 5;
   static readonly ROUND_HALF_EVEN = 6;
-  /** significant digits kept by plus, minus, mul and div */
+  /** significant digits of a quotient (div) */
   static readonly PRECISION = PRECISION;
+  /** significant digits up to which plus, minus and mul are exact */
+  static readonly EXACT_DIGITS = EXACT_DIGITS;
 
   /** the value is m × 10^-e */
   readonly m: bigint;
@@ -62,9 +69,17 @@ export class Dec {
         this.e = 0;
       } else {
         if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-        const [m, e] = parse(String(value));
-        this.m = m;
-        this.e = e;
+        const text = String(value);
+        const dot = text.indexOf('.');
+        if (dot >= 0 && text.indexOf('e') < 0) {
+          // the shortest round-trip form has no trailing zeros: the digits are the mantissa
+          this.m = BigInt(text.slice(0, dot) + text.slice(dot + 1));
+          this.e = text.length - dot - 1;
+        } else {
+          const [m, e] = parse(text);
+          this.m = m;
+          this.e = e;
+        }
       }
     } else {
       const [m, e] = parse(value);
@@ -328,13 +343,26 @@ export class Dec {
   /** The nearest float (correctly rounded). */
   toNumber(): number {
     const m = this.m;
+    const e = this.e;
     if (m <= MAX_SAFE_N && m >= -MAX_SAFE_N) {
-      const e = this.e;
       // exact operands: one rounding, so the correctly rounded result
       if (e >= 0 && e <= 22) return Number(m) / POW10_FLOAT[e]!;
       if (e < 0 && e >= -22) return Number(m) * POW10_FLOAT[-e]!;
     }
-    return Number(this.toString());
+    if (e <= 0) return Number(e === 0 ? m : m * pow10(-e)); // an integer: Number() rounds it correctly
+    const neg = m < 0n;
+    const a = neg ? -m : m;
+    const approx = Number(a) / 10 ** e;
+    if (!(approx > 1e-290 && approx < 1e290)) return Number(this.toString());
+    // Round to odd, then to nearest: a quotient of at least 55 bits whose last bit is set when
+    // the division is inexact rounds to the same double as the exact value (Boldo & Melquiond).
+    const k = 57 - Math.floor(Math.log2(approx));
+    const num = k >= 0 ? a << BigInt(k) : a;
+    const den = k >= 0 ? pow10(e) : pow10(e) << BigInt(-k);
+    let q = num / den;
+    if (q * den !== num) q |= 1n;
+    const f = Number(q) * 2 ** -k;
+    return neg ? -f : f;
   }
 }
 
@@ -361,12 +389,12 @@ function digits(x: bigint): number {
   return d;
 }
 
-/** An arithmetic result: kept as it is up to 24 significant digits, else rounded to them, half to even. */
+/** A sum or product: exact up to 60 significant digits, else rounded to them, half to even. */
 function finish(m: bigint, e: number): Dec {
-  if (m < LIMIT && m > -LIMIT) return new Dec(m, e);
+  if (m < EXACT_LIMIT && m > -EXACT_LIMIT) return new Dec(m, e);
   const neg = m < 0n;
   const a = neg ? -m : m;
-  const drop = digits(a) - PRECISION;
+  const drop = digits(a) - EXACT_DIGITS;
   const p = pow10(drop);
   let q = a / p;
   if (roundAway(q, a - q * p, p, HALF_EVEN, neg)) q += 1n;

@@ -83,11 +83,17 @@ describe('Dec: reading and writing decimal text', () => {
 });
 
 describe('Dec: arithmetic', () => {
-  it('adds and subtracts exactly while the result fits 24 significant digits', () => {
+  it('adds, subtracts and multiplies exactly', () => {
     expect(s(d('0.1').plus('0.2'))).toBe('0.3');
     expect(s(d('10000').minus('9999.99999999'))).toBe('0.00000001');
     expect(s(d('-1.5').plus('1.5'))).toBe('0');
     expect(d('0.1').plus('0.2').eq('0.3')).toBe(true);
+    // a 24-digit quantity times a price: all 32 digits of the notional, and of its fee
+    const qty = d('0.0956772134503276145632871');
+    const notional = qty.mul('104523.45');
+    expect(s(notional)).toBe('10000.512436214645904425011032495');
+    expect(s(notional.mul('0.001'))).toBe('10.000512436214645904425011032495');
+    expect(s(d('10000').minus(notional.plus(notional.mul('0.001'))))).toBe('-10.512948650860550329436043527495');
   });
 
   it('loses no precision past 2^53', () => {
@@ -104,16 +110,14 @@ describe('Dec: arithmetic', () => {
     expect(s(sum)).toBe('0.01');
   });
 
-  it('rounds a result beyond 24 significant digits, half to even', () => {
-    // 1e24 + 0.5 needs 26 digits: the half goes to the even neighbour
-    expect(s(d('100000000000000000000000').plus('0.5'))).toBe('100000000000000000000000');
-    expect(s(d('100000000000000000000001').plus('0.5'))).toBe('100000000000000000000002');
-    expect(s(d('1e24').plus('0.5'))).toBe('1000000000000000000000000');
-    expect(s(d('123456789012345678901234').plus('0.6'))).toBe('123456789012345678901235');
-    // 24 digits kept of a product of two 24-digit values (exact product has 47 digits)
+  it('rounds a sum or product only past 60 significant digits, half to even', () => {
+    const e59 = d('1e59'); // 60 digits
+    expect(s(e59.plus('0.5'))).toBe('1' + '0'.repeat(59)); // 61 digits, a tie: to even
+    expect(s(e59.plus('1.5'))).toBe('1' + '0'.repeat(58) + '2');
+    expect(s(e59.plus('0.25'))).toBe('1' + '0'.repeat(59));
+    expect(s(e59.plus('1.75'))).toBe('1' + '0'.repeat(58) + '2');
     const a = d('1.23456789012345678901234');
-    const sq = 123456789012345678901234n ** 2n;
-    expect(s(a.mul(a))).toBe(roundHalfEven(sq, sq.toString().length, 24, 46));
+    expect(s(a.mul(a))).toBe('1.5241578753238836750495211342784374345526722756'); // all 47 digits
   });
 
   it('handles very large and very small amounts', () => {
