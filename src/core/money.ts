@@ -351,18 +351,56 @@ export class Dec {
     }
     if (e <= 0) return Number(e === 0 ? m : m * pow10(-e)); // an integer: Number() rounds it correctly
     const neg = m < 0n;
-    const a = neg ? -m : m;
-    const approx = Number(a) / 10 ** e;
-    if (!(approx > 1e-290 && approx < 1e290)) return Number(this.toString());
-    // Round to odd, then to nearest: a quotient of at least 55 bits whose last bit is set when
-    // the division is inexact rounds to the same double as the exact value (Boldo & Melquiond).
-    const k = 57 - Math.floor(Math.log2(approx));
-    const num = k >= 0 ? a << BigInt(k) : a;
-    const den = k >= 0 ? pow10(e) : pow10(e) << BigInt(-k);
-    let q = num / den;
-    if (q * den !== num) q |= 1n;
-    const f = Number(q) * 2 ** -k;
+    const f = nearestFloat(neg ? -m : m, e);
     return neg ? -f : f;
+  }
+}
+
+/**
+ * The float nearest a / 10^e (a > 0, e > 0), without a BigInt division (~150 ns): a float
+ * estimate within a few ulps, then moved to the right float by exact comparisons of a × 2^k with
+ * the midpoints between neighbouring floats (BigInt products and shifts only).
+ */
+function nearestFloat(a: bigint, e: number): number {
+  let f = Number(a) / 10 ** e;
+  if (!(f > 1e-290 && f < 1e290)) return Number(`${a}e-${e}`);
+  const p = pow10(e);
+  for (;;) {
+    // f = F × 2^s with 2^52 ≤ F < 2^53
+    let s = Math.floor(Math.log2(f)) - 52;
+    let F = f / 2 ** s;
+    if (F >= 2 ** 53) {
+      s += 1;
+      F /= 2;
+    } else if (F < 2 ** 52) {
+      s -= 1;
+      F *= 2;
+    }
+    // compare 2a / 10^e with (2F ± 1) × 2^s, all scaled to integers
+    const twoF = BigInt(F) << 1n;
+    let lhs = a << 1n;
+    let unit = p;
+    if (s >= 0) unit <<= BigInt(s);
+    else lhs <<= BigInt(-s);
+    const mid = twoF * unit;
+    const low = mid - unit;
+    const high = mid + unit;
+    if (F === 2 ** 52) {
+      // a power of two: the float below is half an ulp away, the midpoint a quarter
+      const low4 = ((twoF << 1n) - 1n) * unit;
+      if (lhs << 1n < low4) {
+        f -= 2 ** (s - 1);
+        continue;
+      }
+    } else if (lhs < low || (lhs === low && F % 2 === 1)) {
+      f -= 2 ** s;
+      continue;
+    }
+    if (lhs > high || (lhs === high && F % 2 === 1)) {
+      f += 2 ** s;
+      continue;
+    }
+    return f;
   }
 }
 
@@ -377,7 +415,8 @@ function pow10(n: number): bigint {
 pow10(64);
 
 function dec(y: DecInput): Dec {
-  return y instanceof Dec ? y : new Dec(y);
+  if (y instanceof Dec) return y;
+  return y === 0 ? ZERO : new Dec(y);
 }
 
 /** Number of decimal digits of a positive integer. */

@@ -284,3 +284,25 @@ function roundHalfEven(q: bigint, n: number, sd: number, scale: number, sticky =
   const frac = e > 0 ? text.slice(text.length - e).replace(/0+$/, '') : '';
   return frac ? `${int}.${frac}` : int;
 }
+
+describe('Dec: toNumber at the edges of a binade', () => {
+  it('rounds values just below and above powers of two to the nearest float', () => {
+    for (const k of [-30, -10, -1, 0, 1, 10, 52, 60]) {
+      const p = 2 ** k;
+      const below = p - 2 ** (k - 53); // the float just below p
+      for (const x of [p, below, p + 2 ** (k - 52)]) {
+        const exact = new Dec(x);
+        for (const delta of ['1e-40', '-1e-40']) {
+          const v = exact.plus(new Dec(delta).mul(exact));
+          expect(v.toNumber(), v.toFixed()).toBe(Number(v.toFixed()));
+        }
+        expect(exact.toNumber()).toBe(x);
+      }
+      // midway between p and the float below it, and a hair either side
+      const mid = new Dec(p).minus(new Dec(2 ** (k - 54)));
+      for (const v of [mid, mid.plus(new Dec(2 ** (k - 60))), mid.minus(new Dec(2 ** (k - 60)))]) {
+        expect(v.toNumber(), v.toFixed()).toBe(Number(v.toFixed()));
+      }
+    }
+  });
+});
