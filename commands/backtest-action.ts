@@ -24,6 +24,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
     run = await runBacktest(cfg, {
       cwd: env.cwd,
       processEnv: env.env,
+      cacheParsedFiles: true,
       ...(spinner
         ? { onPhase: (phase: string, detail?: string) => (spinner.isSpinning ? (spinner.text = detail ? `${phase}: ${detail}` : phase) : spinner.start(phase)) }
         : {}),
