@@ -14,8 +14,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const file1m = join(root, '..', 'shared', 'data', 'binance_BTC_USDT-1m_2025-05-20_2025-08-18.csv');
 const sample = join(root, 'data', 'binance_BTC_USDT-5m_2024-01-01_2024-09-06.csv.gz');
 const data = existsSync(file1m) ? file1m : sample;
-if (data !== file1m) console.log(`note: ${file1m} is absent; the HTML report bench uses the bundled sample`);
+if (data !== file1m) process.stderr.write(`note: ${file1m} is absent; the HTML report bench uses the bundled sample\n`);
 
+const JSON_OUT = process.argv.includes('--json');
+const figures = {};
+const say = (line) => (JSON_OUT ? process.stderr : process.stdout).write(`${line}\n`);
 const cpuMs = (u) => (u.user + u.system) / 1000;
 const cfg = resolveConfig({ strategy: { name: 'ema-cross', params: { fast: 12, slow: 26 } }, cash: 10000, stake: '99%', fee: 0.001, backtest: { data } });
 const run = await runBacktest(cfg, { cwd: root });
@@ -28,11 +31,12 @@ for (let i = 0; i < 3; i++) {
   rendered = await renderHtmlReport(await reportFromBacktest(run.result, run.series, run.equity, run.dataFile));
   best = Math.min(best, cpuMs(process.cpuUsage(c0)));
 }
-console.log(`html report: ${run.result.data.candles.toLocaleString('en-US')} candles, ${run.result.trades.length.toLocaleString('en-US')} trades -> ${rendered.bytes.toLocaleString('en-US')} bytes (candles ${rendered.levels.join(' ')}; left out ${rendered.omittedLevels.join(' ') || 'none'}), ${best.toFixed(0)} ms CPU to build (hashes included, best of 3)`);
+Object.assign(figures, { candles: run.result.data.candles, trades: run.result.trades.length, bytes: rendered.bytes, levels: rendered.levels, buildCpuMs: best });
+say(`html report: ${run.result.data.candles.toLocaleString('en-US')} candles, ${run.result.trades.length.toLocaleString('en-US')} trades -> ${rendered.bytes.toLocaleString('en-US')} bytes (candles ${rendered.levels.join(' ')}; left out ${rendered.omittedLevels.join(' ') || 'none'}), ${best.toFixed(0)} ms CPU to build (hashes included, best of 3)`);
 
 const chromium = process.env.TRADEBOT_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
-  console.log(`html report in Chromium: skipped, no ${chromium}`);
+  say(`html report in Chromium: skipped, no ${chromium}`);
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'tradebot-bench-html-'));
   try {
@@ -56,8 +60,10 @@ if (!existsSync(chromium)) {
     const readyMs = performance.now() - t0;
     await ctx.close();
     const foreign = requests.filter((u) => u !== pathToFileURL(file).href);
-    console.log(`html report in Chromium: ready in ${readyMs.toFixed(0)} ms wall, ${errors.length} console errors${errors.length ? ` (${errors[0]})` : ''}, ${foreign.length} requests beyond the file`);
+    Object.assign(figures, { chromiumReadyMs: readyMs, consoleErrors: errors.length, foreignRequests: foreign.length });
+    say(`html report in Chromium: ready in ${readyMs.toFixed(0)} ms wall, ${errors.length} console errors${errors.length ? ` (${errors[0]})` : ''}, ${foreign.length} requests beyond the file`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+if (JSON_OUT) process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -1,14 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import ora from 'ora';
 import type { CommandEnv } from '../src/io.js';
 import { useColor } from '../src/io.js';
 import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
 import { runBacktest } from '../src/backtest.js';
 import { serializeResult } from '../src/report/result-json.js';
-import { renderTextReport } from '../src/report/text-report.js';
-import { renderTradesCsv } from '../src/report/trades-csv.js';
 import { applyGate, prepareGate, throwIfFailed } from '../src/report/gate.js';
 import { UsageError } from '../src/core/errors.js';
 import { flagsToConfig, type FlagMap } from './options.js';
@@ -20,12 +17,14 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   const gate = await prepareGate({ assert: cfg.backtest.assert, baseline: cfg.backtest.baseline, tolerance: cfg.backtest.tolerance, cwd: env.cwd });
 
   // A spinner only on a terminal: piped output and CI logs stay clean.
-  const spinner = env.stderr.isTTY && !cfg.backtest.json ? ora({ stream: env.stderr as NodeJS.WriteStream }) : null;
+  // ora, the text report and the CSV writer load only when they are used (--json needs none).
+  const spinner = env.stderr.isTTY && !cfg.backtest.json ? (await import('ora')).default({ stream: env.stderr as NodeJS.WriteStream }) : null;
   let run;
   try {
     run = await runBacktest(cfg, {
       cwd: env.cwd,
       processEnv: env.env,
+      cacheParsedFiles: true,
       ...(spinner
         ? { onPhase: (phase: string, detail?: string) => (spinner.isSpinning ? (spinner.text = detail ? `${phase}: ${detail}` : phase) : spinner.start(phase)) }
         : {}),
@@ -36,7 +35,10 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   const { result } = run;
   const json = serializeResult(result);
   if (cfg.backtest.out) await writeOutput(resolve(env.cwd, cfg.backtest.out), json, '--out');
-  if (cfg.backtest.tradesCsv) await writeOutput(resolve(env.cwd, cfg.backtest.tradesCsv), renderTradesCsv(result.trades), '--trades-csv');
+  if (cfg.backtest.tradesCsv) {
+    const { renderTradesCsv } = await import('../src/report/trades-csv.js');
+    await writeOutput(resolve(env.cwd, cfg.backtest.tradesCsv), renderTradesCsv(result.trades), '--trades-csv');
+  }
   let htmlLine: string | null = null;
   if (cfg.backtest.html) {
     const [{ reportFromBacktest }, { writeHtmlReport, reportWrittenLine }] = await Promise.all([import('../src/report/html/from-backtest.js'), import('../src/report/html/write-html-report.js')]);
@@ -45,7 +47,10 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   }
 
   if (cfg.backtest.json) env.stdout.write(json);
-  else env.stdout.write(renderTextReport(result, { color: useColor(env), width: Math.min(env.stdout.columns ?? 100, 120) }));
+  else {
+    const { renderTextReport } = await import('../src/report/text-report.js');
+    env.stdout.write(renderTextReport(result, { color: useColor(env), width: Math.min(env.stdout.columns ?? 100, 120) }));
+  }
 
   const outcome = applyGate(result, gate);
   const info = cfg.backtest.json ? env.stderr : env.stdout;

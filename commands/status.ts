@@ -24,18 +24,20 @@ export function statusCommand(env: CommandEnv): Command {
       if (opts.watch && !env.stdout.isTTY) throw new UsageError('--watch needs a terminal: stdout is not one (run tradebot status without --watch, or with --json)');
       const home = await homeFrom(opts, env);
       const bots = await import('../src/bot/status.js');
-      const report = await import('../src/report/status.js');
+      // JSON output never loads the text renderer (and its chalk)
+      const json = opts.json ? await import('../src/report/status-json.js') : null;
+      const text = json ? null : await import('../src/report/status.js');
       if (name !== undefined) await bots.requireBot(home, name);
       const color = useColor(env);
       const render = async (): Promise<string> => {
         const now = Date.now();
         if (name !== undefined) {
           const view = await bots.readBotStatus(home, name, now);
-          return opts.json ? report.botJson(view) : report.renderDetail(view, { color });
+          return json ? json.botJson(view) : text!.renderDetail(view, { color });
         }
         const all = await bots.listBots(home, now);
         const shown = all.filter(bots.shownByStatus);
-        return opts.json ? report.statusJson(shown) : report.renderStatus(shown, all.length - shown.length, { color, home });
+        return json ? json.statusJson(shown) : text!.renderStatus(shown, all.length - shown.length, { color, home });
       };
       if (!opts.watch) {
         env.stdout.write(await render());

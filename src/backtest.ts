@@ -11,6 +11,8 @@ import { roundTripPnl } from './core/portfolio.js';
 import type { TradebotConfig } from './config/schema.js';
 import { readCandleFile, type LoadedCandles } from './data/read-candles.js';
 import { marketInfoPath } from './data/candle-cache.js';
+import { readCandleFileCached } from './data/file-cache.js';
+import { resolveHome } from './config/home.js';
 import type { StoredMarketInfo } from './exchange/ccxt-market.js';
 import { findGaps, type CandleSeries } from './core/candles.js';
 import { selectRange } from './data/select-range.js';
@@ -33,6 +35,11 @@ export interface BacktestEnv {
   onPhase?: (phase: 'loading data' | 'downloading candles' | 'running', detail?: string) => void;
   /** environment variables (TRADEBOT_HOME for the candle cache); default process.env */
   processEnv?: NodeJS.ProcessEnv;
+  /**
+   * Keep a parsed --data file in the home's cache and load it from there while the file is
+   * unchanged (the CLI does; a library caller that runs many backtests keeps its own candles).
+   */
+  cacheParsedFiles?: boolean;
 }
 
 export interface BacktestRun {
@@ -113,7 +120,9 @@ async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | un
   const cwd = env.cwd;
   if (cfg.backtest.data !== null) {
     const file = resolve(cwd, cfg.backtest.data);
-    const loaded = await readCandleFile(file, cfg.timeframe ? { timeframe: cfg.timeframe } : {});
+    const opts = cfg.timeframe ? { timeframe: cfg.timeframe } : {};
+    const home = env.cacheParsedFiles ? resolveHome({ configHome: cfg.home, env: env.processEnv ?? process.env, cwd }) : null;
+    const loaded = await readCandleFileCached(file, opts, home);
     return { ...loaded, source: cfg.backtest.data, file };
   }
   if (cfg.exchange.id !== null) return loadExchangeCandles(cfg, cfg.exchange.id, env, from, to);
@@ -137,7 +146,7 @@ async function loadExchangeCandles(
   if (pair === '' || pair.includes(',')) throw new UsageError(`a backtest from exchange data (--exchange ${exchange}) needs one --pair, e.g. BTC/USDT`);
   if (cfg.timeframe === null) throw new UsageError(`a backtest from exchange data (--exchange ${exchange}) needs --timeframe, e.g. 5m`);
   const timeframe = cfg.timeframe;
-  const [{ ensureCandles }, { resolveHome }] = await Promise.all([import('./data/download.js'), import('./config/home.js')]);
+  const { ensureCandles } = await import('./data/download.js');
   const processEnv = env.processEnv ?? process.env;
   const home = resolveHome({ configHome: cfg.home, env: processEnv, cwd: env.cwd });
   const cached = await ensureCandles(

@@ -3,21 +3,41 @@ import { ExitCode, TradebotError, AssertionFailedError } from './core/errors.js'
 import { VERSION } from './version.js';
 import { processEnv, type CommandEnv } from './io.js';
 import { redact } from './secrets.js';
-import { backtestCommand } from '../commands/backtest.js';
-import { strategiesCommand } from '../commands/strategies.js';
-import { configCommand } from '../commands/config.js';
-import { paperCommand } from '../commands/paper.js';
-import { liveCommand } from '../commands/live.js';
-import { simCommand } from '../commands/sim.js';
-import { dataCommand } from '../commands/data.js';
-import { statusCommand, botsCommand } from '../commands/status.js';
-import { stopCommand, pauseCommand, resumeCommand } from '../commands/control.js';
-import { logsCommand } from '../commands/logs.js';
-import { stateCommand } from '../commands/state.js';
-import { ordersCommand } from '../commands/orders.js';
-import { reconcileCommand } from '../commands/reconcile.js';
-import { panicCommand } from '../commands/panic.js';
-import { reportCommand } from '../commands/report.js';
+
+type CommandFactory = (env: CommandEnv) => Command;
+
+/**
+ * Every command, in the order --help lists them, each loaded only when it is needed: a command
+ * line that names one command loads that command's module alone (the rest of the program is
+ * never read from disk); --help, `help` and a mistyped name load them all.
+ */
+const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = [
+  ['backtest', async () => (await import('../commands/backtest.js')).backtestCommand],
+  ['strategies', async () => (await import('../commands/strategies.js')).strategiesCommand],
+  ['config', async () => (await import('../commands/config.js')).configCommand],
+  ['paper', async () => (await import('../commands/paper.js')).paperCommand],
+  ['live', async () => (await import('../commands/live.js')).liveCommand],
+  ['sim', async () => (await import('../commands/sim.js')).simCommand],
+  ['data', async () => (await import('../commands/data.js')).dataCommand],
+  ['status', async () => (await import('../commands/status.js')).statusCommand],
+  ['bots', async () => (await import('../commands/status.js')).botsCommand],
+  ['stop', async () => (await import('../commands/control.js')).stopCommand],
+  ['pause', async () => (await import('../commands/control.js')).pauseCommand],
+  ['resume', async () => (await import('../commands/control.js')).resumeCommand],
+  ['logs', async () => (await import('../commands/logs.js')).logsCommand],
+  ['state', async () => (await import('../commands/state.js')).stateCommand],
+  ['orders', async () => (await import('../commands/orders.js')).ordersCommand],
+  ['reconcile', async () => (await import('../commands/reconcile.js')).reconcileCommand],
+  ['panic', async () => (await import('../commands/panic.js')).panicCommand],
+  ['report', async () => (await import('../commands/report.js')).reportCommand],
+];
+
+/** The commands a command line needs: the one it names, or all of them. */
+export async function commandsFor(argv: readonly string[]): Promise<CommandFactory[]> {
+  const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  const named = COMMANDS.filter(([name]) => name === first);
+  return Promise.all((named.length > 0 ? named : COMMANDS).map(([, load]) => load()));
+}
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -29,7 +49,8 @@ Exit codes:
   5    state file or lock error
   130  interrupted (Ctrl+C)`;
 
-export function buildProgram(env: CommandEnv): Command {
+/** The commander program with the given commands (all of them, unless the caller knows better). */
+export async function buildProgram(env: CommandEnv, commands?: CommandFactory[]): Promise<Command> {
   const program = new Command('tradebot')
     .description('Backtest, paper trade and trade live on any ccxt exchange, with one engine for all three.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -41,31 +62,14 @@ export function buildProgram(env: CommandEnv): Command {
       writeErr: (s) => env.stderr.write(s),
     })
     .exitOverride();
-  program.addCommand(backtestCommand(env));
-  program.addCommand(strategiesCommand(env));
-  program.addCommand(configCommand(env));
-  program.addCommand(paperCommand(env));
-  program.addCommand(liveCommand(env));
-  program.addCommand(simCommand(env));
-  program.addCommand(dataCommand(env));
-  program.addCommand(statusCommand(env));
-  program.addCommand(botsCommand(env));
-  program.addCommand(stopCommand(env));
-  program.addCommand(pauseCommand(env));
-  program.addCommand(resumeCommand(env));
-  program.addCommand(logsCommand(env));
-  program.addCommand(stateCommand(env));
-  program.addCommand(ordersCommand(env));
-  program.addCommand(reconcileCommand(env));
-  program.addCommand(panicCommand(env));
-  program.addCommand(reportCommand(env));
+  for (const make of commands ?? (await commandsFor(['node', 'tradebot']))) program.addCommand(make(env));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   return program;
 }
 
 /** Runs the CLI and maps every outcome to an exit code: the one place that does. */
 export async function run(argv: readonly string[], env: CommandEnv): Promise<number> {
-  const program = buildProgram(env);
+  const program = await buildProgram(env, await commandsFor(argv));
   const debug = argv.includes('--debug');
   if (argv.slice(2).every((a) => a === '--debug')) {
     // no command: usage on stderr, as for any other usage error

@@ -27,18 +27,16 @@ export function marketFor(symbol: string, extra: Partial<MarketInfo> = {}): Mark
   return { symbol, ...splitSymbol(symbol), ...extra };
 }
 
-/** Quantities are rounded DOWN to the step: never spend or sell more than decided. */
+/** Quantities are rounded DOWN to the step (exactly): never spend or sell more than decided. */
 export function roundAmount(m: MarketInfo, qty: Decimal): Decimal {
   if (!m.amountStep || m.amountStep.isZero()) return qty;
-  return qty.div(m.amountStep).floor().mul(m.amountStep);
+  return qty.toStep(m.amountStep, Dec.ROUND_FLOOR);
 }
 
 /** Prices are rounded to the nearest tick; `side` picks the conservative direction for limits. */
 export function roundPrice(m: MarketInfo, price: Decimal, side?: 'buy' | 'sell'): Decimal {
   if (!m.priceTick || m.priceTick.isZero()) return price;
-  const q = price.div(m.priceTick);
-  const steps = side === 'buy' ? q.floor() : side === 'sell' ? q.ceil() : q.toDecimalPlaces(0, Dec.ROUND_HALF_UP);
-  return steps.mul(m.priceTick);
+  return price.toStep(m.priceTick, side === 'buy' ? Dec.ROUND_FLOOR : side === 'sell' ? Dec.ROUND_CEIL : Dec.ROUND_HALF_UP);
 }
 
 /** Throws OrderRejectedError when an order is below the exchange's minimums. */

@@ -265,16 +265,22 @@ export class Engine {
 
   // ------------------------------------------------------------ orders
 
-  private async execute(k: number, s: CandleSeries, i: number, intents: Intent[], equity: number): Promise<void> {
-    for (const it of intents) {
-      if (it.side === 'buy') await this.enter(k, s, i, it, equity);
-      else await this.exit(k, s, i, it);
+  /**
+   * The intents of one bar, in order. Synchronous while the ports answer synchronously (a backtest:
+   * the simulated exchange and the memory store), so a backtest's orders cost no promise; the
+   * first port that answers with a promise makes the rest wait for it.
+   */
+  private execute(k: number, s: CandleSeries, i: number, intents: Intent[], equity: number): Promise<void> | undefined {
+    for (let n = 0; n < intents.length; n++) {
+      const it = intents[n]!;
+      const pending = it.side === 'buy' ? this.enter(k, s, i, it, equity) : this.exit(k, s, i, it);
+      if (pending !== undefined) return pending.then(() => this.execute(k, s, i, intents.slice(n + 1), equity));
     }
     const events = this.ports.exchange.drainEvents();
-    if (events.length > 0) await this.applyEvents(events);
+    return events.length > 0 ? this.applyEvents(events) : undefined;
   }
 
-  private async enter(k: number, s: CandleSeries, i: number, it: Intent, equity: number): Promise<void> {
+  private enter(k: number, s: CandleSeries, i: number, it: Intent, equity: number): Promise<void> | undefined {
     const inst = this.instruments[k]!;
     const m = inst.market;
     const p = this.pos[k]!;
@@ -310,7 +316,7 @@ export class Engine {
       now,
     });
     if (!verdict.approved) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: verdict.code, message: verdict.message });
-    await this.send({
+    return this.send({
       clientOrderId: this.settings.ids.next(),
       symbol: inst.symbol,
       side: 'buy',
@@ -323,14 +329,29 @@ export class Engine {
     });
   }
 
-  private async exit(k: number, s: CandleSeries, i: number, it: Intent): Promise<void> {
+  private exit(k: number, s: CandleSeries, i: number, it: Intent): Promise<void> | undefined {
     const inst = this.instruments[k]!;
-    const m = inst.market;
-    if (!this.pos[k]!.inPosition) return;
-    const now = this.ports.clock.now();
+    if (!this.pos[k]!.inPosition) return undefined;
     // Protective exits (and any other resting sell) give way to the strategy's exit.
-    // A cancel that races a fill is not assumed done: cancelOne asks the exchange, whose answer
-    // (the fill) arrives as events below, and then there may be nothing left to sell.
+    for (const o of this.active) {
+      if (o.symbol !== inst.symbol || o.side !== 'sell') continue;
+      if (o.purpose === 'exit' || o.purpose === 'manual') return undefined; // an exit is already working
+      return this.cancelThenExit(k, s, i, it);
+    }
+    const events = this.ports.exchange.drainEvents();
+    if (events.length > 0) {
+      const written = this.applyEvents(events);
+      if (written !== undefined) return written.then(() => this.exitNow(k, s, i, it));
+    }
+    return this.exitNow(k, s, i, it);
+  }
+
+  /**
+   * A cancel that races a fill is not assumed done: cancelOne asks the exchange, whose answer
+   * (the fill) arrives as events, and then there may be nothing left to sell.
+   */
+  private async cancelThenExit(k: number, s: CandleSeries, i: number, it: Intent): Promise<void> {
+    const inst = this.instruments[k]!;
     for (const o of [...this.active]) {
       if (o.symbol !== inst.symbol || o.side !== 'sell') continue;
       if (o.purpose === 'exit' || o.purpose === 'manual') return; // an exit is already working
@@ -338,7 +359,15 @@ export class Engine {
     }
     const events = this.ports.exchange.drainEvents();
     if (events.length > 0) await this.applyEvents(events);
-    if (!this.pos[k]!.inPosition) return;
+    return this.exitNow(k, s, i, it);
+  }
+
+  /** The strategy's exit once nothing else sells: what the position holds, rounded to the step. */
+  private exitNow(k: number, s: CandleSeries, i: number, it: Intent): Promise<void> | undefined {
+    const inst = this.instruments[k]!;
+    const m = inst.market;
+    if (!this.pos[k]!.inPosition) return undefined;
+    const now = this.ports.clock.now();
 
     const rt = this.portfolio.open.get(inst.symbol)!;
     const held = Dec.min(rt.qty, this.portfolio.balance(m.base));
@@ -357,7 +386,7 @@ export class Engine {
       return this.decided({ time: now, symbol: inst.symbol, side: 'sell', outcome: 'denied', ...blocked });
     }
     this.retryExit[k] = false;
-    await this.send({
+    return this.send({
       clientOrderId: this.settings.ids.next(),
       symbol: inst.symbol,
       side: 'sell',
@@ -369,58 +398,80 @@ export class Engine {
     });
   }
 
-  /** Journal the intent, then send it. A failed send of unknown outcome is never resent here. */
-  private async send(req: OrderRequest, submit: (r: OrderRequest) => Promise<SubmitResult> = (r) => this.ports.exchange.submit(r)): Promise<void> {
+  /**
+   * Journal the intent, then send it. A failed send of unknown outcome is never resent here.
+   * Synchronous when the store and the exchange are (see execute).
+   */
+  private send(req: OrderRequest, submit?: (r: OrderRequest) => Promise<SubmitResult>): Promise<void> | undefined {
     const order = newOrder(req);
     this.orders.set(req.clientOrderId, order);
     this.track(order);
-    await this.ports.store.journal({ type: 'intent', time: req.createdAt, order: req });
+    const journaled = this.ports.store.journal({ type: 'intent', time: req.createdAt, order: req });
+    if (journaled !== undefined) return journaled.then(() => this.submitJournaled(order, req, submit));
+    return this.submitJournaled(order, req, submit);
+  }
+
+  private submitJournaled(order: Order, req: OrderRequest, submit: ((r: OrderRequest) => Promise<SubmitResult>) | undefined): Promise<void> | undefined {
     recordOrder(this.settings.limits, this.risk, req.createdAt);
+    const ex = this.ports.exchange;
+    let ack: SubmitResult | Promise<SubmitResult>;
     try {
-      const ack = await submit(req);
-      this.health.failures = 0;
-      this.health.breakerUntil = -Infinity;
-      order.exchangeId = ack.exchangeId;
-      if (order.status === 'pending') this.setStatus(order, 'open', req.createdAt);
-      await this.ports.store.journal({ type: 'sent', time: req.createdAt, clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
-      this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'submitted', clientOrderId: req.clientOrderId });
+      ack = submit ? submit(req) : ex.submitSync ? ex.submitSync(req) : ex.submit(req);
     } catch (err) {
-      if (err instanceof OrderRejectedError) {
-        this.setStatus(order, 'rejected', req.createdAt, err.message);
-        await this.ports.store.journal({ type: 'status', time: req.createdAt, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
-        this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.code, message: err.message, clientOrderId: req.clientOrderId });
-        return;
-      }
-      if (!(err instanceof ExchangeError)) throw err; // a bug, not the exchange
-      const now = req.createdAt;
-      this.health.failures++;
-      if (this.health.failures >= BREAKER_FAILURES) this.health.breakerUntil = now + BREAKER_OPEN_MS;
-      if (err.failure === 'rate-limited' || err.failure === 'banned') {
-        // the exchange refused to process the request: the order does not exist; wait, never hammer
-        this.health.blockedUntil = err.failure === 'banned' ? (err.until ?? now + 120_000) : now + (err.retryAfterMs ?? 1000);
-        this.health.reason = err.message;
-        this.setStatus(order, 'rejected', now, err.message);
-        await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
+      return this.sendFailed(order, req, err);
+    }
+    if (ack instanceof Promise) return ack.then((a) => this.sent(order, req, a), (err: unknown) => this.sendFailed(order, req, err));
+    return this.sent(order, req, ack);
+  }
+
+  private sent(order: Order, req: OrderRequest, ack: SubmitResult): Promise<void> | undefined {
+    this.health.failures = 0;
+    this.health.breakerUntil = -Infinity;
+    order.exchangeId = ack.exchangeId;
+    if (order.status === 'pending') this.setStatus(order, 'open', req.createdAt);
+    const journaled = this.ports.store.journal({ type: 'sent', time: req.createdAt, clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
+    if (journaled !== undefined) return journaled.then(() => this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'submitted', clientOrderId: req.clientOrderId }));
+    this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'submitted', clientOrderId: req.clientOrderId });
+    return undefined;
+  }
+
+  /** The error policy of a send: refused, rate limited, banned, bad keys, or of unknown outcome. */
+  private async sendFailed(order: Order, req: OrderRequest, err: unknown): Promise<void> {
+    if (err instanceof OrderRejectedError) {
+      this.setStatus(order, 'rejected', req.createdAt, err.message);
+      await this.ports.store.journal({ type: 'status', time: req.createdAt, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
+      this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.code, message: err.message, clientOrderId: req.clientOrderId });
+      return;
+    }
+    if (!(err instanceof ExchangeError)) throw err; // a bug, not the exchange
+    const now = req.createdAt;
+    this.health.failures++;
+    if (this.health.failures >= BREAKER_FAILURES) this.health.breakerUntil = now + BREAKER_OPEN_MS;
+    if (err.failure === 'rate-limited' || err.failure === 'banned') {
+      // the exchange refused to process the request: the order does not exist; wait, never hammer
+      this.health.blockedUntil = err.failure === 'banned' ? (err.until ?? now + 120_000) : now + (err.retryAfterMs ?? 1000);
+      this.health.reason = err.message;
+      this.setStatus(order, 'rejected', now, err.message);
+      await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
+      this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.failure, message: err.message, clientOrderId: req.clientOrderId });
+      return;
+    }
+    if (err.failure === 'auth' || err.failure === 'clock' || err.failure === 'refused') {
+      this.setStatus(order, 'rejected', now, err.message);
+      await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
+      if (err.failure === 'refused') {
         this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.failure, message: err.message, clientOrderId: req.clientOrderId });
         return;
       }
-      if (err.failure === 'auth' || err.failure === 'clock' || err.failure === 'refused') {
-        this.setStatus(order, 'rejected', now, err.message);
-        await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
-        if (err.failure === 'refused') {
-          this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.failure, message: err.message, clientOrderId: req.clientOrderId });
-          return;
-        }
-        throw err; // bad keys or clock: stop with a clear message rather than fail every order
-      }
-      // timeout, dropped connection, 5xx: the order may or may not exist. It is resolved by
-      // querying it by client order id, never by sending it again; its symbol takes no new order
-      // on that side until then.
-      this.setStatus(order, 'unknown', now, err.message);
-      this.ports.exchange.track?.(order);
-      await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'unknown', reason: err.message });
-      this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'unknown', message: err.message, clientOrderId: req.clientOrderId });
+      throw err; // bad keys or clock: stop with a clear message rather than fail every order
     }
+    // timeout, dropped connection, 5xx: the order may or may not exist. It is resolved by
+    // querying it by client order id, never by sending it again; its symbol takes no new order
+    // on that side until then.
+    this.setStatus(order, 'unknown', now, err.message);
+    this.ports.exchange.track?.(order);
+    await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'unknown', reason: err.message });
+    this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'unknown', message: err.message, clientOrderId: req.clientOrderId });
   }
 
   /** Why no order can be sent now (rate limit, ban, open circuit breaker), or null. */
@@ -431,10 +482,11 @@ export class Engine {
     return null;
   }
 
-  private decided(d: Decision): void {
+  private decided(d: Decision): undefined {
     if (d.outcome !== 'submitted') this.deniedCount++;
     this.decisions.push(d);
     if (this.decisions.length > MAX_DECISIONS) this.decisions.shift();
+    return undefined;
   }
 
   // ------------------------------------------------------------ events

@@ -53,6 +53,8 @@ export interface ExchangePort {
   market(symbol: string): MarketInfo | undefined;
   /** throws OrderRejectedError for a definitive refusal */
   submit(req: OrderRequest): Promise<SubmitResult>;
+  /** the same, answered at once (the simulated exchange): a backtest's orders then cost no promise */
+  submitSync?(req: OrderRequest): SubmitResult;
   cancel(clientOrderId: string, symbol: string): Promise<void>;
   fetchOrder(clientOrderId: string, symbol: string): Promise<Order | null>;
   fetchBalances(): Promise<Record<string, BalanceEntry>>;

@@ -242,8 +242,8 @@ export class CcxtExchange implements ExchangePort {
       const m = this.markets.get(t.req.symbol)!;
       const avg = t.cost.div(t.filled);
       let qty = t.filled.minus(t.baseFees);
-      if (m.amountStep) qty = qty.div(m.amountStep).floor().mul(m.amountStep);
-      const tick = (x: Decimal) => (m.priceTick ? x.div(m.priceTick).toDecimalPlaces(0, Dec.ROUND_HALF_UP).mul(m.priceTick) : x);
+      if (m.amountStep) qty = qty.toStep(m.amountStep, Dec.ROUND_FLOOR);
+      const tick = (x: Decimal) => (m.priceTick ? x.toStep(m.priceTick, Dec.ROUND_HALF_UP) : x);
       const child: OrderRequest =
         p.stopLoss !== undefined
           ? { clientOrderId: `${t.req.clientOrderId}-sl`, symbol: t.req.symbol, side: 'sell', type: 'stop', amount: qty, stopPrice: tick(avg.mul(1 - p.stopLoss)), purpose: 'stop-loss', parentId: t.req.clientOrderId, createdAt: Date.now() }

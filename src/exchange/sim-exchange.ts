@@ -425,7 +425,7 @@ export class SimExchange implements ExchangePort {
     if (budget === Infinity) return true;
     const m = this.markets.get(so.order.symbol)!;
     let cap = new Dec(budget);
-    if (m.amountStep) cap = cap.div(m.amountStep).floor().mul(m.amountStep);
+    if (m.amountStep) cap = cap.toStep(m.amountStep, Dec.ROUND_FLOOR);
     return cap.gte(remaining(so.order));
   }
 
@@ -446,7 +446,7 @@ export class SimExchange implements ExchangePort {
     if (opts.quoteQty !== undefined) {
       if (req.type !== 'market') throw new OrderRejectedError('invalid-order', 'a quote quantity is only for market orders');
       const px = new Dec(slipped(req.side, now.price, this.options.slippageBps));
-      const down = (x: Decimal) => (m.amountStep ? x.div(m.amountStep).floor().mul(m.amountStep) : x.toDecimalPlaces(8, Dec.ROUND_DOWN));
+      const down = (x: Decimal) => (m.amountStep ? x.toStep(m.amountStep, Dec.ROUND_FLOOR) : x.toDecimalPlaces(8, Dec.ROUND_DOWN));
       let qty = down(opts.quoteQty.div(px));
       if (req.side === 'buy') {
         // Binance takes a buy's fee in base, so spending the whole free quote works there; here the
@@ -522,7 +522,7 @@ export class SimExchange implements ExchangePort {
     let qty = o.filled.isZero() ? o.amount : remaining(o);
     if (budget !== Infinity) {
       let cap = new Dec(budget);
-      if (m.amountStep) cap = cap.div(m.amountStep).floor().mul(m.amountStep);
+      if (m.amountStep) cap = cap.toStep(m.amountStep, Dec.ROUND_FLOOR);
       if (cap.lte(0)) return budget;
       if (cap.lt(qty)) qty = cap;
     }
@@ -553,7 +553,7 @@ export class SimExchange implements ExchangePort {
           this.close(so, 'expired', time, `insufficient ${m.base}`);
           return budget;
         }
-        qty = m.amountStep ? base.free.div(m.amountStep).floor().mul(m.amountStep) : base.free;
+        qty = m.amountStep ? base.free.toStep(m.amountStep, Dec.ROUND_FLOOR) : base.free;
         o.amount = o.filled.plus(qty);
       }
       const n = qty === o.amount ? notional : qty.mul(price);

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { AssertionFailedError, UsageError } from '../core/errors.js';
+import { AssertionFailedError, InternalError, UsageError } from '../core/errors.js';
 import type { BacktestResult } from './result.js';
 import { checkAssertions, parseAssertions, type Assertion } from './assertions.js';
-import { compareWithBaseline } from './baseline.js';
+import type { compareWithBaseline } from './baseline.js';
 import { parseResult } from './result-json.js';
 
 /** CI gating of a result: --assert conditions and a --baseline comparison. */
@@ -11,13 +11,17 @@ export interface Gate {
   assertions: Assertion[];
   baseline: BacktestResult | null;
   tolerance: number;
+  /** the comparison, loaded only when there is a baseline (it pulls in the text formatting) */
+  compare?: typeof compareWithBaseline;
 }
 
 /** Parse everything up front so that a typo fails before the backtest runs. */
 export async function prepareGate(opts: { assert: string | null; baseline: string | null; tolerance: number; cwd: string }): Promise<Gate> {
   const assertions = opts.assert ? parseAssertions(opts.assert) : [];
   let baseline: BacktestResult | null = null;
+  let compare: typeof compareWithBaseline | undefined;
   if (opts.baseline) {
+    compare = (await import('./baseline.js')).compareWithBaseline;
     let text: string;
     try {
       text = await readFile(resolve(opts.cwd, opts.baseline), 'utf8');
@@ -27,7 +31,7 @@ export async function prepareGate(opts: { assert: string | null; baseline: strin
     baseline = parseResult(text, opts.baseline);
   }
   if (!Number.isFinite(opts.tolerance) || opts.tolerance < 0) throw new UsageError(`tolerance ${opts.tolerance} must be a non-negative fraction`);
-  return { assertions, baseline, tolerance: opts.tolerance };
+  return { assertions, baseline, tolerance: opts.tolerance, ...(compare ? { compare } : {}) };
 }
 
 export interface GateOutcome {
@@ -41,7 +45,8 @@ export function applyGate(result: BacktestResult, gate: Gate): GateOutcome {
   const failures = checkAssertions(result.metrics, gate.assertions).map((l) => `assertion failed: ${l}`);
   let changes: string[] = [];
   if (gate.baseline) {
-    const cmp = compareWithBaseline(result, gate.baseline, gate.tolerance);
+    if (!gate.compare) throw new InternalError('a gate with a baseline was not prepared by prepareGate');
+    const cmp = gate.compare(result, gate.baseline, gate.tolerance);
     changes = cmp.changes;
     failures.push(...cmp.regressions.map((l) => `regression: ${l}`));
   }

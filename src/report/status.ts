@@ -6,19 +6,11 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { Dec } from '../core/money.js';
 import type { BotState, BotStatusView } from '../bot/status.js';
 
-/** Version of the documents printed by `status --json` and `bots --json`: a public interface. */
-export const STATUS_JSON_SCHEMA_VERSION = 1;
+export { STATUS_JSON_SCHEMA_VERSION, botJson, statusJson } from './status-json.js';
 
+/** Version of the documents printed by `status --json` and `bots --json`: a public interface. */
 export interface StatusRenderOptions {
   color?: boolean;
-}
-
-export function statusJson(views: BotStatusView[]): string {
-  return `${JSON.stringify({ schemaVersion: STATUS_JSON_SCHEMA_VERSION, bots: views }, null, 2)}\n`;
-}
-
-export function botJson(view: BotStatusView): string {
-  return `${JSON.stringify({ schemaVersion: STATUS_JSON_SCHEMA_VERSION, ...view }, null, 2)}\n`;
 }
 
 /** `0.4 s`, `12 s`, `3m 10s`, `2h 05m`, `3d 4h`. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Low, type Adapter } from 'lowdb';
+import type { Adapter, Low } from 'lowdb';
 import { StateError } from '../core/errors.js';
 import { writeFileDurable } from './durable-write.js';
 import { redact } from '../secrets.js';
@@ -47,6 +47,8 @@ function corrupt(path: string, why: string): StateError {
 }
 
 export async function openStateFile<T>(path: string, validate: (raw: unknown, path: string) => T | Promise<T>, initial: T): Promise<Low<T>> {
+  // loaded here: read-only commands (status, state check) read through DurableJsonFile alone
+  const { Low } = await import('lowdb');
   const db = new Low<T>(new DurableJsonFile(path, validate), initial);
   await db.read();
   return db;

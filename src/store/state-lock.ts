@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { StateError } from '../core/errors.js';
 import { writeFileDurable } from './durable-write.js';
 
@@ -49,6 +48,8 @@ export async function acquireStateLock(dir: string, command: string, now: number
   const opts = { realpath: false, lockfilePath: lockPath, stale: 10_000, update: 2_000, retries: 0 } as const;
   let tookOverFrom: LockOwner | null = null;
   let release: () => Promise<void>;
+  // loaded here: status and the other readers of lock.json never lock
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     release = await lockfile.lock(dir, { ...opts, onCompromised: () => undefined });
   } catch (err) {

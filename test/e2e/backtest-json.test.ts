@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Decimal } from 'decimal.js';
+import { Dec } from '../../src/core/money.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestResult } from '../../src/report/result.js';
 import {
@@ -122,12 +122,12 @@ describe('backtest --json', { timeout: 30_000 }, () => {
     const wrong: string[] = [];
     for (const t of doc.trades) {
       const entryOpen = opens.get(t.entryTime);
-      if (entryOpen === undefined || !new Decimal(t.entryPrice).eq(entryOpen)) {
+      if (entryOpen === undefined || !new Dec(t.entryPrice).eq(entryOpen)) {
         wrong.push(`entry at ${new Date(t.entryTime).toISOString()}: ${t.entryPrice}, candle open ${entryOpen}`);
       }
       if (t.exitTime !== null && t.exitReason === 'signal') {
         const exitOpen = opens.get(t.exitTime);
-        if (exitOpen === undefined || !new Decimal(t.exitPrice!).eq(exitOpen)) {
+        if (exitOpen === undefined || !new Dec(t.exitPrice!).eq(exitOpen)) {
           wrong.push(`exit at ${new Date(t.exitTime).toISOString()}: ${t.exitPrice}, candle open ${exitOpen}`);
         }
       }

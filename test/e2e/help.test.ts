@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, cleanupTmpDirs, nonEmptyLines, runCli } from '../support/cli.js';
+import { run } from '../../src/cli.js';
 
 afterAll(cleanupTmpDirs);
 
@@ -75,6 +76,26 @@ describe('help and version', { timeout: 30_000 }, () => {
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout, args.join(' ')).toMatch(/usage/i);
     }
+  });
+
+  it('tradebot --help, answered from the rendering the build made, is byte for byte what commander prints', async () => {
+    let commander = '';
+    const sink = { write: (s: string) => ((commander += s), true) } as unknown as NodeJS.WriteStream;
+    expect(await run(['node', 'tradebot', '--help'], { cwd: REPO_ROOT, env: {}, stdout: sink, stderr: sink })).toBe(0);
+    for (const flag of ['--help', '-h']) {
+      const r = runCli([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(commander);
+    }
+  });
+
+  it('the rendered help is used on a pipe or an 80-column terminal only; other widths go through commander', async () => {
+    // the built module: it finds the rendering next to itself in dist/
+    const { cachedHelp } = (await import(path.join(REPO_ROOT, 'dist', 'src', 'help-cache.js'))) as typeof import('../../src/help-cache.js');
+    expect(cachedHelp({ isTTY: false })).not.toBeNull();
+    expect(cachedHelp({ isTTY: true, columns: 80 })).not.toBeNull();
+    expect(cachedHelp({ isTTY: true, columns: 120 })).toBeNull();
+    expect(cachedHelp({ isTTY: true, columns: 0 })).toBeNull();
   });
 
   it('--version prints the package version (semver) and exits 0', () => {
