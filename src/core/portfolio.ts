@@ -31,19 +31,24 @@ export interface PortfolioSnapshot {
   closed: SerializedRoundTrip[];
   feesPaid: string;
   appliedTradeIds: number;
+  /** net amounts moved into (+) or out of (−) the ledger outside its fills, per currency (absent: none) */
+  transfers?: Record<string, string>;
 }
 
 type SerializedRoundTrip = { [K in keyof RoundTrip]: RoundTrip[K] extends Decimal ? string : RoundTrip[K] extends Decimal | null ? string | null : RoundTrip[K] };
 
 /**
  * The bot's ledger: balances, open round trips and closed ones, all Decimal.
- * Fills are the only input; balances always equal the starting balances plus the sum of fills.
+ * Fills are the main input; the other is a transfer (an operator accepting that money left or
+ * reached the ledger outside its fills). Balances always equal the starting balances plus the
+ * sum of fills plus the transfers.
  */
 export class Portfolio {
   readonly balances = new Map<string, Decimal>();
   readonly open = new Map<string, RoundTrip>();
   readonly closed: RoundTrip[] = [];
   feesPaid: Decimal = ZERO;
+  readonly transfers = new Map<string, Decimal>();
 
   constructor(
     readonly quote: string,
@@ -174,6 +179,12 @@ export class Portfolio {
     this.balances.set(currency, this.balance(currency).plus(delta));
   }
 
+  /** Money that entered (+) or left (−) the ledger other than by a fill; kept apart so the books still add up. */
+  transfer(currency: string, delta: Decimal): void {
+    this.add(currency, delta);
+    this.transfers.set(currency, (this.transfers.get(currency) ?? ZERO).plus(delta));
+  }
+
   /** Equity in quote: the quote balance plus every market's base balance marked at `prices[symbol]`. */
   equity(prices: Record<string, number>, markets: readonly MarketInfo[]): Decimal {
     let e = this.balance(this.quote);
@@ -205,6 +216,7 @@ export class Portfolio {
       closed: this.closed.map(ser),
       feesPaid: this.feesPaid.toFixed(),
       appliedTradeIds: 0,
+      ...(this.transfers.size > 0 ? { transfers: Object.fromEntries([...this.transfers].map(([k, v]) => [k, v.toFixed()])) } : {}),
     };
   }
 
@@ -227,6 +239,7 @@ export class Portfolio {
     for (const [k, v] of Object.entries(s.open)) p.open.set(k, de(v));
     for (const r of s.closed) p.closed.push(de(r));
     p.feesPaid = new Dec(s.feesPaid);
+    for (const [k, v] of Object.entries(s.transfers ?? {})) p.transfers.set(k, new Dec(v));
     return p;
   }
 }
