@@ -52,7 +52,7 @@ export class CcxtExchange implements ExchangePort {
     const port = new CcxtExchange(ex);
     port.readRetry = opts.retryReads ?? null;
     if (opts.syncTime) await port.syncTime();
-    await port.call('read', () => ex.loadMarkets());
+    await port.loadMarkets(false);
     for (const m of Object.values((ex.markets ?? {}) as Record<string, NonNullable<CcxtMarket>>)) {
       if (m && m.spot !== false) port.markets.set(m.symbol, marketInfoFromCcxt(ex, m));
     }
@@ -65,7 +65,7 @@ export class CcxtExchange implements ExchangePort {
    * rules on its next order. Returns the symbols whose rules changed.
    */
   async refreshMarkets(): Promise<string[]> {
-    await this.call('read', () => this.ex.loadMarkets(true));
+    await this.loadMarkets(true);
     const changed: string[] = [];
     for (const m of Object.values((this.ex.markets ?? {}) as Record<string, NonNullable<CcxtMarket>>)) {
       if (!m || m.spot === false) continue;
@@ -86,6 +86,22 @@ export class CcxtExchange implements ExchangePort {
       if (diff) changed.push(m.symbol);
     }
     return changed;
+  }
+
+  /**
+   * ccxt keeps the promise of its last market load, and every call awaits it: a load that failed
+   * once would fail every later call. Forgotten on failure, the next call uses the markets already
+   * loaded (or loads them, when there are none yet).
+   */
+  private loadMarkets(reload: boolean): Promise<unknown> {
+    return this.call('read', async () => {
+      try {
+        return await this.ex.loadMarkets(reload);
+      } catch (err) {
+        (this.ex as unknown as { marketsLoading?: unknown }).marketsLoading = undefined;
+        throw err;
+      }
+    });
   }
 
   /** Measures the exchange clock's offset so that signed requests carry its time. */
