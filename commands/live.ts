@@ -26,8 +26,9 @@ exchange by client order id, never re-sent; a read that fails for a passing reas
 dropped connection) is asked again with back-off before exit 4. Differences with the exchange
 stop the bot until you review them (tradebot reconcile NAME --plan) or start it with --adopt.
 
-Exit codes: 0 stopped, 130 interrupted, 2 usage error or not confirmed, 4 exchange error,
-5 state, lock or reconciliation problem.`,
+Exit codes: 0 stopped, 130 interrupted, 2 usage error, not confirmed, or a --cash the account
+cannot cover or that differs from the bot's budget, 4 exchange error, 5 state, lock or
+reconciliation problem.`,
     )
     .action(async (_opts, cmd: Command) => {
       const { liveAction } = await import('./live-action.js');
