@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCliAsync } from '../support/cli-async.js';
 import { readState, waitFor } from '../support/paper.js';
-import { LIVE_KEYS, liveSim, orderPosts, readJournal, sameDecimal, simTotals, spawnLive } from '../support/live.js';
+import { LIVE_KEYS, liveSim, orderPosts, readJournal, sameDecimal, simTotals, spawnLive, type JournalLine } from '../support/live.js';
 import { Dec } from '../../src/core/money.js';
 import { signedFetch } from '../integration/sim/helpers.js';
 import { idPrefixFor } from '../../src/core/ids.js';
@@ -75,7 +75,7 @@ describe('reconcile, manual orders and panic on a live bot', () => {
     expect(sameDecimal(new Dec(doc.engine!.portfolio.balances.BTC ?? 0).plus('0.001'), totals.BTC)).toBe(true);
     expect(doc.settings.cash).toEqual(capital);
     expect(doc.runtime.external?.balances).toEqual({ BTC: '0.001' });
-    const transfers = () => readJournal(h, 'r').filter((e) => (e.type as string) === 'transfer') as unknown as { currency: string; amount: string }[];
+    const transfers = () => readJournal(h, 'r').filter((e) => e.type === 'transfer') as (JournalLine & { currency: string; amount: string })[];
     expect(transfers().map((t) => t.currency)).toEqual(['USDT']);
     expect(new Dec(transfers()[0]!.amount).lt(0)).toBe(true);
     // what left the ledger is not a trading loss: the equity mark PnL is measured from moves with it

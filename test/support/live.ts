@@ -53,13 +53,16 @@ export function spawnLive(o: { home: string; bot: string; url: string; extra?: s
 }
 
 export interface JournalLine {
-  type: 'intent' | 'sent' | 'fill' | 'status';
+  type: 'intent' | 'sent' | 'fill' | 'status' | 'transfer';
   time: number;
   order?: { clientOrderId: string; symbol: string; side: string; amount: string; purpose: string };
   clientOrderId?: string;
   status?: string;
   reason?: string;
   fill?: { tradeId: string; clientOrderId: string; qty: string; price: string; fee: string; side: string };
+  /** a transfer: money accepted as gone from (or added to) the ledger */
+  currency?: string;
+  amount?: string;
 }
 
 export function readJournal(home: string, bot: string): JournalLine[] {
