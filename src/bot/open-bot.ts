@@ -82,6 +82,7 @@ export async function openLiveBot(cfg: TradebotConfig, o: { home: string; name: 
         limits: { maxOpenPositions: 1 },
         ids: new OrderIds(prefix, Math.max(doc.engine.idSequence, journal.maxSeq)),
         onStrategyError: 'halt',
+        dustLeavesLedger: true,
       },
       feed: NO_FEED,
       store,

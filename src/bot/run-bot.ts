@@ -228,6 +228,8 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
       // a new bot decides from the first candle that closes after it started; a resumed one
       // catches up on every candle after the last one it handled (and never trades its warm-up)
       warmupUntil: prev?.bot.warmup?.until ?? feed.historyEnd,
+      // live: what a position leaves behind too small to sell is not the bot's to count (external)
+      dustLeavesLedger: mode === 'live',
     };
     const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, { indicators }) }));
 

@@ -53,6 +53,12 @@ export class Portfolio {
   constructor(
     readonly quote: string,
     initial: Record<string, Decimal>,
+    /**
+     * live: the remainder of a closed position too small to trade (left by a fee charged in the
+     * base currency, or by a partial fill) leaves the ledger as a transfer: the bot cannot sell it,
+     * so it is not its money; the account shows it as external
+     */
+    readonly dustLeavesLedger = false,
   ) {
     for (const [k, v] of Object.entries(initial)) this.balances.set(k, v);
     if (!this.balances.has(quote)) this.balances.set(quote, ZERO);
@@ -120,10 +126,13 @@ export class Portfolio {
     rt.qty = rt.qty.minus(fill.qty).minus(feeInBase);
     rt.exitTime = fill.time;
     rt.exitReason = purpose;
-    if (isDust(rt.qty, market)) {
-      this.open.delete(fill.symbol);
-      this.closed.push(rt);
-    }
+    if (isDust(rt.qty, market)) this.close(rt, market);
+  }
+
+  private close(rt: RoundTrip, market: MarketInfo): void {
+    this.open.delete(rt.symbol);
+    this.closed.push(rt);
+    if (this.dustLeavesLedger && rt.qty.gt(0)) this.transfer(market.base, rt.qty.neg());
   }
 
   /** The common case, fees in quote, with as few Decimal operations as possible (it runs per fill). */
@@ -169,10 +178,7 @@ export class Portfolio {
     rt.qty = rt.qty.minus(fill.qty);
     rt.exitTime = fill.time;
     rt.exitReason = purpose;
-    if (isDust(rt.qty, market)) {
-      this.open.delete(fill.symbol);
-      this.closed.push(rt);
-    }
+    if (isDust(rt.qty, market)) this.close(rt, market);
   }
 
   private add(currency: string, delta: Decimal): void {
@@ -220,10 +226,11 @@ export class Portfolio {
     };
   }
 
-  static restore(s: PortfolioSnapshot): Portfolio {
+  static restore(s: PortfolioSnapshot, dustLeavesLedger = false): Portfolio {
     const p = new Portfolio(
       s.quote,
       Object.fromEntries(Object.entries(s.balances).map(([k, v]) => [k, new Dec(v)])),
+      dustLeavesLedger,
     );
     const de = (r: SerializedRoundTrip): RoundTrip => ({
       ...r,

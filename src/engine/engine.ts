@@ -47,6 +47,8 @@ export interface EngineSettings {
    * nothing it asks for is acted on (paper and live start from recent history).
    */
   warmupUntil?: number;
+  /** live: a closed position's untradeable remainder leaves the ledger (see Portfolio) */
+  dustLeavesLedger?: boolean;
 }
 
 export interface EnginePorts {
@@ -124,7 +126,7 @@ export class Engine {
     readonly settings: EngineSettings,
     readonly ports: EnginePorts,
   ) {
-    this.portfolio = new Portfolio(settings.quote, settings.initialBalances);
+    this.portfolio = new Portfolio(settings.quote, settings.initialBalances, settings.dustLeavesLedger === true);
     this.pos = instruments.map(() => ({ base: 0, inPosition: false, entryPrice: NaN, openOrders: 0 }));
     this.lastClose = new Float64Array(instruments.length).fill(NaN);
     this.lastBarTime = instruments.map(() => -Infinity);
@@ -704,7 +706,7 @@ export class Engine {
 
   /** Resume from a snapshot: the same balances, positions, open orders, risk state and progress. */
   restore(snap: EngineSnapshot): void {
-    this.portfolio = Portfolio.restore(snap.portfolio);
+    this.portfolio = Portfolio.restore(snap.portfolio, this.settings.dustLeavesLedger === true);
     this.orders.clear();
     this.active.clear();
     for (const p of this.pos) p.openOrders = 0;
