@@ -6,7 +6,7 @@ import { flagsToConfig, type FlagMap } from './options.js';
 import { runBot } from '../src/bot/run-bot.js';
 
 export async function liveAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<number> {
-  const opts = cmd.opts<{ config?: string; bot: string; yes: boolean; adopt: boolean }>();
+  const opts = cmd.opts<{ config?: string; bot: string; yes: boolean; adopt: boolean; cash?: string }>();
   const interactive = Boolean(process.stdin.isTTY && env.stdout.isTTY);
   if (!interactive && !opts.yes) {
     throw new UsageError('refusing to trade real money without a terminal to confirm on: pass --yes to confirm non-interactively');
@@ -21,7 +21,7 @@ export async function liveAction(cmd: Command, flags: FlagMap, env: CommandEnv):
   };
   return runBot(
     cfg,
-    { bot: opts.bot, mode: 'live', command: `tradebot live --bot ${opts.bot}`, adopt: opts.adopt, confirm },
+    { bot: opts.bot, mode: 'live', command: `tradebot live --bot ${opts.bot}`, adopt: opts.adopt, confirm, ...(opts.cash !== undefined ? { budget: opts.cash } : {}) },
     { cwd: env.cwd, env: env.env, say: (l: string) => env.stderr.write(`${l}\n`) },
   );
 }

@@ -9,19 +9,26 @@ export function liveCommand(env: CommandEnv): Command {
   return addBotOptions(new Command('live').description('Trade real money: the same engine as paper, orders sent to the exchange through ccxt'))
     .option('--secrets-file <file>', 'YAML/JSON file with apiKey and secret, readable only by you (default: TRADEBOT_API_KEY / TRADEBOT_API_SECRET)')
     .option('--yes', 'confirm without a prompt (required when not on a terminal)', false)
-    .option('--adopt', "accept the exchange's view of any difference found at start (orders, balances)", false)
+    .option('--adopt', "accept the exchange's view of any difference found at start (orders, a shortfall of the bot's balances)", false)
+    .option('--cash <amount>', "a new bot's budget in the quote currency, at most the account's free balance (default: all of it); fixed for the bot's life")
     .addHelpText(
       'after',
       `
 API keys are read only in live mode, from TRADEBOT_API_KEY, TRADEBOT_API_SECRET and
 TRADEBOT_API_PASSWORD, or from --secrets-file; never from a flag. On a terminal the bot shows
 what it is about to trade and asks (default No); without a terminal it refuses unless --yes.
+The bot trades its budget (--cash, else the account's free quote balance when it is created;
+the config's cash key is for backtests and paper): its ledger, equity and PnL are that budget
+and the positions it opened. Anything else on the account (coins it did not buy) is external:
+shown by status and reconcile, never sold, never counted. Restarts keep the budget.
 Every order is journaled before it is sent; at start, anything unresolved is looked up on the
-exchange by client order id, never re-sent. Differences with the exchange stop the bot until
-you review them (tradebot reconcile NAME --plan) or start it with --adopt.
+exchange by client order id, never re-sent; a read that fails for a passing reason (5xx,
+dropped connection) is asked again with back-off before exit 4. Differences with the exchange
+stop the bot until you review them (tradebot reconcile NAME --plan) or start it with --adopt.
 
-Exit codes: 0 stopped, 130 interrupted, 2 usage error or not confirmed, 4 exchange error,
-5 state, lock or reconciliation problem.`,
+Exit codes: 0 stopped, 130 interrupted, 2 usage error, not confirmed, or a --cash the account
+cannot cover or that differs from the bot's budget, 4 exchange error, 5 state, lock or
+reconciliation problem.`,
     )
     .action(async (_opts, cmd: Command) => {
       const { liveAction } = await import('./live-action.js');

@@ -8,18 +8,25 @@ import { confirmOrRefuse, requireConfirmable } from './guard.js';
 const GUARD = `
 Orders that move money are shown first and confirmed on a terminal (default No); without a
 terminal they are refused unless --yes. Amounts are rounded down to the market's step, prices
-to its tick (in the order's favour), and the exchange minimums are checked before anything is
-sent. Every order is journaled before it is sent: without --bot in <home>/manual-journal.jsonl
+to its tick (in the order's favour), and the exchange's minimums and maximums (amount, notional,
+price, where it publishes them) are checked before anything is sent. Every order is journaled before it is sent: without --bot in <home>/manual-journal.jsonl
 (client ids tbm-N), with --bot in the bot's own journal and state (its ids), which needs the bot
 stopped (refused while it runs, exit 5).
 Keys: TRADEBOT_API_KEY / TRADEBOT_API_SECRET or --secrets-file, as for tradebot live.
 
-Exit codes: 0 done, 2 usage error or not confirmed, 4 the exchange refused or did not answer
-(an order of unknown outcome is never re-sent), 5 the bot is running or its state is unusable.`;
+Exit codes: 0 done, 2 usage error, not confirmed, or an order id this home (or the bot) does not
+know, 4 the exchange refused or did not answer (an order of unknown outcome is never re-sent:
+tradebot orders show ID tells what the exchange has), 5 the bot is running or its state is unusable.`;
 
 interface BotOpt {
   bot?: string;
   yes?: boolean;
+  json?: boolean;
+}
+
+/** What create, cancel and amend did: lines, or one JSON document. */
+function printOutcome(env: CommandEnv, out: { lines: string[]; json: Record<string, unknown> }, json: boolean | undefined): void {
+  env.stdout.write(json ? `${JSON.stringify({ schemaVersion: 1, ...out.json }, null, 2)}\n` : `${out.lines.join('\n')}\n`);
 }
 
 function which(o: { open?: boolean; closed?: boolean; all?: boolean }): Which {
@@ -121,7 +128,7 @@ export function ordersCommand(env: CommandEnv): Command {
           if (!symbol) throw new UsageError(`which market is order ${id} on? give --pair`);
           const port = await openAccount(cfg, env.env);
           const o = await port.fetchOrder(id, symbol);
-          if (!o) throw new UsageError(`no order ${id} on ${cfg.exchange.id} ${symbol}`);
+          if (!o) throw new UsageError(`no order ${id} on ${cfg.exchange.id} ${symbol}: neither this home's manual orders nor the exchange know it`);
           row = orderRow(o, ownerOf(id, await botNames(home)));
         }
         env.stdout.write(opts.json ? `${JSON.stringify({ schemaVersion: 1, order: row }, null, 2)}\n` : renderOrderDetail(row));
@@ -138,12 +145,13 @@ export function ordersCommand(env: CommandEnv): Command {
       .option('--stop <price>', 'stop (trigger) price: a stop-market order, or stop-limit with --type limit')
       .option('--bot <name>', "through a stopped live bot: its ids, journal and ledger")
       .option('--yes', 'confirm without a prompt (required when not on a terminal)', false)
+      .option('--json', 'print {schemaVersion, bot, order, notes}', false)
       .addHelpText('after', GUARD)
       .action(async (opts: BotOpt & { pair: string; side: string; type: string; amount: string; price?: string; stop?: string }, cmd: Command) => {
         requireConfirmable(env, opts.yes === true, 'send an order');
         const { createOrder } = await import('../src/orders/place-orders.js');
         const out = await createOrder(await context(cmd, env, opts), { pair: opts.pair, side: opts.side, type: opts.type, amount: opts.amount, ...(opts.price !== undefined ? { price: opts.price } : {}), ...(opts.stop !== undefined ? { stop: opts.stop } : {}) });
-        env.stdout.write(`${out.lines.join('\n')}\n`);
+        printOutcome(env, out, opts.json);
       }),
   );
 
@@ -153,14 +161,20 @@ export function ordersCommand(env: CommandEnv): Command {
       .option('--pair <symbol>', 'the market (required with --all)')
       .option('--bot <name>', "a stopped live bot's order: applied to its journal and state")
       .option('--yes', 'confirm without a prompt (required when not on a terminal)', false)
-      .addHelpText('after', `\n--all never touches orders that tradebot did not create, nor other bots' orders.\n${GUARD}`)
+      .option('--json', 'print {schemaVersion, bot, orders} (each order as it is after the cancel)', false)
+      .addHelpText(
+        'after',
+        `\nWithout --bot, ID must be one of this home's manual orders (tbm-N); a bot's order is cancelled
+with --bot NAME, and an order tradebot did not create is never touched (exit 2, nothing sent).
+--all never touches orders that tradebot did not create, nor other bots' orders.\n${GUARD}`,
+      )
       .action(async (id: string | undefined, opts: BotOpt & { all: boolean; pair?: string }, cmd: Command) => {
         if ((id !== undefined) === opts.all) throw new UsageError(opts.all ? 'give an order id or --all, not both' : 'which order? give its client id, or --all --pair P');
         if (opts.all && !opts.pair) throw new UsageError('--all needs --pair');
         requireConfirmable(env, opts.yes === true, 'cancel orders');
         const { cancelOrders } = await import('../src/orders/place-orders.js');
         const out = await cancelOrders(await context(cmd, env, opts), { ...(id !== undefined ? { id } : {}), all: opts.all, ...(opts.pair ? { pair: opts.pair } : {}) });
-        env.stdout.write(`${out.lines.join('\n')}\n`);
+        printOutcome(env, out, opts.json);
       }),
   );
 
@@ -171,12 +185,19 @@ export function ordersCommand(env: CommandEnv): Command {
       .option('--pair <symbol>', 'the market of the order (found in the manual journal when omitted)')
       .option('--bot <name>', "a stopped live bot's order: applied to its journal and state")
       .option('--yes', 'confirm without a prompt (required when not on a terminal)', false)
-      .addHelpText('after', `\nThe replacement is a new order with its own client id; the output says whether the exchange's\nedit (ccxt editOrder) or a cancel followed by a new order was used.\n${GUARD}`)
+      .option('--json', 'print {schemaVersion, bot, method: edit|cancel-replace, old, new}', false)
+      .addHelpText(
+        'after',
+        `\nThe replacement is a new order with its own client id; the output says whether the exchange's
+edit (ccxt editOrder) or a cancel followed by a new order was used: the edit where the exchange
+has one, the cancel and new order where it has none or refuses it as not supported. Without
+--bot, ID must be one of this home's manual orders (tbm-N).\n${GUARD}`,
+      )
       .action(async (id: string, opts: BotOpt & { price: string; amount?: string; pair?: string }, cmd: Command) => {
         requireConfirmable(env, opts.yes === true, 'amend an order');
         const { amendOrder } = await import('../src/orders/place-orders.js');
         const out = await amendOrder(await context(cmd, env, opts), { id, price: opts.price, ...(opts.amount !== undefined ? { amount: opts.amount } : {}), ...(opts.pair ? { pair: opts.pair } : {}) });
-        env.stdout.write(`${out.lines.join('\n')}\n`);
+        printOutcome(env, out, opts.json);
       }),
   );
   for (const c of orders.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });

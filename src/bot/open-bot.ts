@@ -15,7 +15,7 @@ import { VERSION } from '../version.js';
 import { maskKey } from '../secrets.js';
 import { loadCredentials } from './credentials.js';
 import { connectExchange } from './live-exchange.js';
-import { intentsAfterSnapshot } from './recover-live.js';
+import { intentsAfterSnapshot, journalFillsOnce } from './recover-live.js';
 import { BotSession } from './session.js';
 import { requireBot } from './status.js';
 
@@ -70,7 +70,7 @@ export async function openLiveBot(cfg: TradebotConfig, o: { home: string; name: 
     // the bot's own journal and state file; everything else in the document stays as the bot wrote it
     const store: Store = o.readOnly
       ? { journal: () => undefined, checkpoint: () => undefined }
-      : new FileStore<BotStateDoc | null>(session.journal, session.db, (snap) => ({ ...doc, writtenBy: VERSION, engine: snap as BotStateDoc['engine'] }), session.crash);
+      : journalFillsOnce(new FileStore<BotStateDoc | null>(session.journal, session.db, (snap) => ({ ...doc, writtenBy: VERSION, engine: snap as BotStateDoc['engine'] }), session.crash), journal.fills);
     const { engine } = composeBot({
       mode: 'live',
       instruments: markets.map((market) => ({ symbol: market.symbol, market, strategy: { onCandle: () => undefined } })),
@@ -82,6 +82,7 @@ export async function openLiveBot(cfg: TradebotConfig, o: { home: string; name: 
         limits: { maxOpenPositions: 1 },
         ids: new OrderIds(prefix, Math.max(doc.engine.idSequence, journal.maxSeq)),
         onStrategyError: 'halt',
+        dustLeavesLedger: true,
       },
       feed: NO_FEED,
       store,

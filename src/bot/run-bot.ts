@@ -21,7 +21,9 @@ import { FileStore } from '../store/file-store.js';
 import { STATE_SCHEMA_VERSION, type BotIdentity, type BotMode, type BotRuntime, type BotStateDoc } from '../store/bot-state.js';
 import { loadCredentials } from './credentials.js';
 import { maskKey } from '../secrets.js';
-import { intentsAfterSnapshot, recoverLive } from './recover-live.js';
+import { externalHoldings, intentsAfterSnapshot, journalFillsOnce, recoverLive } from './recover-live.js';
+import { liveBudget, shiftEquityMarks } from './live-capital.js';
+import { START_RETRY, withReadRetries, type ReadRetry } from '../exchange/read-retry.js';
 import { connectExchange } from './live-exchange.js';
 import { BotSession } from './session.js';
 import { readControl } from './control.js';
@@ -44,6 +46,8 @@ export interface BotRunOptions {
   command: string;
   /** live: accept the exchange's view of any drift found at start (orders, balances) */
   adopt?: boolean;
+  /** live: --cash, the budget of a new bot (default: the account's free quote balance) */
+  budget?: string;
   /** live: asked with the summary of what is about to trade real money; false refuses */
   confirm?: (summary: string[]) => Promise<boolean>;
 }
@@ -136,21 +140,32 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
     if (prev) checkSameBot(prev, { mode, exchange: cfg.exchange.id, account, pairs, timeframe: cfg.timeframe, strategy: def.name }, session.paths.state);
     identity.apiUrl = cfg.exchange.apiUrl;
 
-    // ---- the exchange (paper: public data only, no keys)
-    const { ex, port } = await connectExchange(cfg, creds);
+    // ---- the exchange (paper: public data only, no keys); a passing failure at start is asked again
+    const retry: ReadRetry = {
+      ...START_RETRY,
+      onRetry: (err, attempt, waitMs) => {
+        env.say?.(`the exchange failed (${err.message}); asking again in ${(waitMs / 1000).toFixed(1)} s (${attempt} of ${START_RETRY.attempts - 1})`);
+        void session.log.write(now(), 'warn', 'start-retry', { message: err.message, attempt, waitMs: Math.round(waitMs) });
+      },
+    };
+    const { ex, port } = await connectExchange(cfg, creds, { retry });
     const markets: MarketInfo[] = pairs.map((p) => port.market(p) ?? unknownPair(p, ex.symbols ?? [], cfg.exchange.id!));
     const tfs = Object.keys(ex.timeframes ?? {});
     if (tfs.length > 0 && !tfs.includes(cfg.timeframe)) throw new UsageError(`${cfg.exchange.id} has no ${cfg.timeframe} candles; supported: ${tfs.join(', ')}`);
 
-    // live: the bot's ledger starts from what the account holds in the currencies it trades
+    // live: the bot's ledger is its budget (fixed at creation) and its own fills; the rest of the account is external
     const currencies = [quote, ...markets.map((m) => m.base)];
-    const balances: Record<string, Decimal> =
-      mode === 'live' ? Object.fromEntries(Object.entries(await port.fetchBalances() as Record<string, { total: Decimal }>).filter(([c]) => currencies.includes(c)).map(([c, b]) => [c, b.total])) : paperBalances;
+    const budget =
+      mode === 'live'
+        ? await liveBudget({ bot: o.bot, quote, stored: prev?.settings.cash ?? null, requested: o.budget, freeQuote: async () => (await port.fetchBalances())[quote]?.free ?? new Dec(0) })
+        : null;
+    const balances: Record<string, Decimal> = budget ? budget.balances : paperBalances;
 
     if (mode === 'live') {
       const summary = [
         `exchange ${cfg.exchange.id}${cfg.exchange.apiUrl ? ` at ${cfg.exchange.apiUrl}` : ''}${cfg.exchange.sandbox ? ' (sandbox)' : ''}, account ${account}`,
         `bot ${o.bot}: ${def.name}(${Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(', ')}) on ${pairs.join(', ')} ${cfg.timeframe}`,
+        budget!.summary,
         `stake ${formatStake(stake)}, fee ${fee.toFixed()}, max open positions ${trading.limits.maxOpenPositions}`,
         `risk: ${describeRisk(cfg)}`,
       ];
@@ -182,6 +197,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
       ack: prev?.runtime.ack ?? null,
       prices: prev?.runtime.prices ?? {},
       degraded: null,
+      external: prev?.runtime.external ?? null,
     };
     const feed = new CcxtCandleFeed({
       exchange: ex,
@@ -200,7 +216,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
         persistRuntime();
       },
     });
-    await feed.start();
+    await withReadRetries(() => feed.start(), retry);
     if (!identity.warmup) identity.warmup = { from: Math.min(...feed.series.map((s) => (s.length > 0 ? s.time[0]! : Infinity))), until: feed.historyEnd };
 
     const settings = {
@@ -212,6 +228,8 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
       // a new bot decides from the first candle that closes after it started; a resumed one
       // catches up on every candle after the last one it handled (and never trades its warm-up)
       warmupUntil: prev?.bot.warmup?.until ?? feed.historyEnd,
+      // live: what a position leaves behind too small to sell is not the bot's to count (external)
+      dustLeavesLedger: mode === 'live',
     };
     const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, { indicators }) }));
 
@@ -253,15 +271,19 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
         runtime: { ...runtime },
       };
     };
-    const store = new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash);
+    const store = journalFillsOnce(new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash), journal.fills);
     ({ engine, sim } = composeBot({ mode, instruments, settings, feed, store, exchange: port, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
     persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);
     if (mode === 'live') {
-      const drift = await recoverLive({ engine, port, pairs, currencies, prefix: idPrefixFor(o.bot), journalAfterSnapshot: journal.intents, adopt: o.adopt === true, now });
-      if (drift) throw new StateError(`bot ${o.bot} differs from the exchange (${drift}); nothing was traded: review with tradebot reconcile ${o.bot} --plan, then --apply, or start with --adopt`);
+      const r = await recoverLive({ engine, port, pairs, currencies, prefix: idPrefixFor(o.bot), journalAfterSnapshot: journal.intents, adopt: o.adopt === true, now });
+      if (r.drift) throw new StateError(`bot ${o.bot} differs from the exchange (${r.drift}); nothing was traded: review with tradebot reconcile ${o.bot} --plan, then --apply, or start with --adopt`);
+      runtime.external = { time: now(), balances: externalHoldings(r.plan) };
+      runtime.equity = shiftEquityMarks(runtime.equity, r.transferred);
       await store.checkpoint(() => engine.snapshot());
     }
+    // running: a failed read is asked again on the next poll, with the feed's own back-off
+    port.retryReads(null);
 
     // ---- stop, pause, resume: signals (handled from the start) and the control file
     const halt = () => {

@@ -80,6 +80,11 @@ export interface BotStatusView {
   unrealizedPnl: string | null;
   positions: PositionView[];
   openOrders: OpenOrderView[];
+  /**
+   * live: what the account held beyond the bot's ledger when it last compared (start, reconcile
+   * --apply), per currency: not the bot's, not in its equity or PnL. null: paper, or never compared.
+   */
+  external: { time: number; balances: Record<string, string> } | null;
   lastDecision: (Decision & { ageMs: number }) | null;
   lastError: { time: number; message: string } | null;
   degraded: { since: number; message: string } | null;
@@ -205,6 +210,7 @@ export function statusView(i: StatusInputs): BotStatusView {
     unrealizedPnl: null,
     positions: [],
     openOrders: [],
+    external: doc?.runtime.external ?? null,
     lastDecision: rt?.lastDecision ? { ...rt.lastDecision, ageMs: Math.max(0, now - rt.lastDecision.time) } : null,
     lastError: rt?.lastError ?? null,
     degraded: rt?.degraded ?? null,

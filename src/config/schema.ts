@@ -424,7 +424,7 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     name: stringField('built-in strategy name or path to a .js/.mjs file', 'ema-cross'),
     params: recordField('strategy parameters: name -> number, string or boolean'),
   }),
-  cash: numberField('starting quote balance', 10000, { min: 0, minExclusive: true }),
+  cash: numberField("starting quote balance of a backtest, and of paper without paper.balances (a live bot's budget is --cash)", 10000, { min: 0, minExclusive: true }),
   stake: stakeField('"N%" of the free quote balance, or a fixed quote amount', '99%'),
   fee: numberField('fee rate on notional, >= 0 and < 1 (0.001 = 0.1%)', 0.001, { min: 0, max: 1, maxExclusive: true }),
   slippage: numberField('slippage in basis points, >= 0 (10 = 0.1%)', 0, { min: 0, max: 10000, maxExclusive: true }),

@@ -62,8 +62,13 @@ export type OrderRejectCode =
   | 'below-min-amount'
   | 'below-min-notional'
   | 'invalid-order'
+  | 'above-max-amount'
+  | 'above-max-notional'
+  | 'above-max-price'
   | 'order-not-found'
-  | 'unknown-symbol';
+  | 'unknown-symbol'
+  /** the exchange does not offer this operation (e.g. an order edit): nothing was done */
+  | 'not-supported';
 
 export class OrderRejectedError extends TradebotError {
   readonly code: OrderRejectCode;

@@ -15,6 +15,11 @@ export interface MarketInfo {
   priceTick?: Decimal;
   minAmount?: Decimal;
   minNotional?: Decimal;
+  /** the largest order amount (a market order may have its own, smaller, maxMarketAmount) */
+  maxAmount?: Decimal;
+  maxMarketAmount?: Decimal;
+  maxNotional?: Decimal;
+  maxPrice?: Decimal;
 }
 
 export function splitSymbol(symbol: string): { base: string; quote: string } {
@@ -49,6 +54,20 @@ export function checkMinimums(m: MarketInfo, qty: Decimal, price: Decimal): void
   const notional = qty.mul(price);
   if (notional.lt(m.minNotional)) {
     throw new OrderRejectedError('below-min-notional', `notional ${notional.toFixed()} ${m.quote} is below the exchange minimum ${m.minNotional.toFixed()} for ${m.symbol}`);
+  }
+}
+
+/** Throws OrderRejectedError when an order is above the exchange's maximum amount, notional or price. */
+export function checkMaximums(m: MarketInfo, qty: Decimal, price: Decimal, type: 'market' | 'limit' | 'stop'): void {
+  const maxAmount = type === 'market' && m.maxMarketAmount && (!m.maxAmount || m.maxMarketAmount.lt(m.maxAmount)) ? m.maxMarketAmount : m.maxAmount;
+  if (maxAmount && qty.gt(maxAmount)) {
+    throw new OrderRejectedError('above-max-amount', `amount ${qty.toFixed()} ${m.base} is above the exchange maximum ${maxAmount.toFixed()} for ${type} orders on ${m.symbol}`);
+  }
+  if (m.maxPrice && type !== 'market' && price.gt(m.maxPrice)) {
+    throw new OrderRejectedError('above-max-price', `price ${price.toFixed()} ${m.quote} is above the exchange maximum ${m.maxPrice.toFixed()} for ${m.symbol}`);
+  }
+  if (m.maxNotional && qty.mul(price).gt(m.maxNotional)) {
+    throw new OrderRejectedError('above-max-notional', `notional ${qty.mul(price).toFixed()} ${m.quote} is above the exchange maximum ${m.maxNotional.toFixed()} for ${m.symbol}`);
   }
 }
 

@@ -31,23 +31,34 @@ export interface PortfolioSnapshot {
   closed: SerializedRoundTrip[];
   feesPaid: string;
   appliedTradeIds: number;
+  /** net amounts moved into (+) or out of (−) the ledger outside its fills, per currency (absent: none) */
+  transfers?: Record<string, string>;
 }
 
 type SerializedRoundTrip = { [K in keyof RoundTrip]: RoundTrip[K] extends Decimal ? string : RoundTrip[K] extends Decimal | null ? string | null : RoundTrip[K] };
 
 /**
  * The bot's ledger: balances, open round trips and closed ones, all Decimal.
- * Fills are the only input; balances always equal the starting balances plus the sum of fills.
+ * Fills are the main input; the other is a transfer (an operator accepting that money left or
+ * reached the ledger outside its fills). Balances always equal the starting balances plus the
+ * sum of fills plus the transfers.
  */
 export class Portfolio {
   readonly balances = new Map<string, Decimal>();
   readonly open = new Map<string, RoundTrip>();
   readonly closed: RoundTrip[] = [];
   feesPaid: Decimal = ZERO;
+  readonly transfers = new Map<string, Decimal>();
 
   constructor(
     readonly quote: string,
     initial: Record<string, Decimal>,
+    /**
+     * live: the remainder of a closed position too small to trade (left by a fee charged in the
+     * base currency, or by a partial fill) leaves the ledger as a transfer: the bot cannot sell it,
+     * so it is not its money; the account shows it as external
+     */
+    readonly dustLeavesLedger = false,
   ) {
     for (const [k, v] of Object.entries(initial)) this.balances.set(k, v);
     if (!this.balances.has(quote)) this.balances.set(quote, ZERO);
@@ -115,10 +126,13 @@ export class Portfolio {
     rt.qty = rt.qty.minus(fill.qty).minus(feeInBase);
     rt.exitTime = fill.time;
     rt.exitReason = purpose;
-    if (isDust(rt.qty, market)) {
-      this.open.delete(fill.symbol);
-      this.closed.push(rt);
-    }
+    if (isDust(rt.qty, market)) this.close(rt, market);
+  }
+
+  private close(rt: RoundTrip, market: MarketInfo): void {
+    this.open.delete(rt.symbol);
+    this.closed.push(rt);
+    if (this.dustLeavesLedger && rt.qty.gt(0)) this.transfer(market.base, rt.qty.neg());
   }
 
   /** The common case, fees in quote, with as few Decimal operations as possible (it runs per fill). */
@@ -164,14 +178,17 @@ export class Portfolio {
     rt.qty = rt.qty.minus(fill.qty);
     rt.exitTime = fill.time;
     rt.exitReason = purpose;
-    if (isDust(rt.qty, market)) {
-      this.open.delete(fill.symbol);
-      this.closed.push(rt);
-    }
+    if (isDust(rt.qty, market)) this.close(rt, market);
   }
 
   private add(currency: string, delta: Decimal): void {
     this.balances.set(currency, this.balance(currency).plus(delta));
+  }
+
+  /** Money that entered (+) or left (−) the ledger other than by a fill; kept apart so the books still add up. */
+  transfer(currency: string, delta: Decimal): void {
+    this.add(currency, delta);
+    this.transfers.set(currency, (this.transfers.get(currency) ?? ZERO).plus(delta));
   }
 
   /** Equity in quote: the quote balance plus every market's base balance marked at `prices[symbol]`. */
@@ -205,13 +222,15 @@ export class Portfolio {
       closed: this.closed.map(ser),
       feesPaid: this.feesPaid.toFixed(),
       appliedTradeIds: 0,
+      ...(this.transfers.size > 0 ? { transfers: Object.fromEntries([...this.transfers].map(([k, v]) => [k, v.toFixed()])) } : {}),
     };
   }
 
-  static restore(s: PortfolioSnapshot): Portfolio {
+  static restore(s: PortfolioSnapshot, dustLeavesLedger = false): Portfolio {
     const p = new Portfolio(
       s.quote,
       Object.fromEntries(Object.entries(s.balances).map(([k, v]) => [k, new Dec(v)])),
+      dustLeavesLedger,
     );
     const de = (r: SerializedRoundTrip): RoundTrip => ({
       ...r,
@@ -227,6 +246,7 @@ export class Portfolio {
     for (const [k, v] of Object.entries(s.open)) p.open.set(k, de(v));
     for (const r of s.closed) p.closed.push(de(r));
     p.feesPaid = new Dec(s.feesPaid);
+    for (const [k, v] of Object.entries(s.transfers ?? {})) p.transfers.set(k, new Dec(v));
     return p;
   }
 }

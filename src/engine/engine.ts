@@ -47,6 +47,8 @@ export interface EngineSettings {
    * nothing it asks for is acted on (paper and live start from recent history).
    */
   warmupUntil?: number;
+  /** live: a closed position's untradeable remainder leaves the ledger (see Portfolio) */
+  dustLeavesLedger?: boolean;
 }
 
 export interface EnginePorts {
@@ -124,7 +126,7 @@ export class Engine {
     readonly settings: EngineSettings,
     readonly ports: EnginePorts,
   ) {
-    this.portfolio = new Portfolio(settings.quote, settings.initialBalances);
+    this.portfolio = new Portfolio(settings.quote, settings.initialBalances, settings.dustLeavesLedger === true);
     this.pos = instruments.map(() => ({ base: 0, inPosition: false, entryPrice: NaN, openOrders: 0 }));
     this.lastClose = new Float64Array(instruments.length).fill(NaN);
     this.lastBarTime = instruments.map(() => -Infinity);
@@ -650,13 +652,19 @@ export class Engine {
    * Manual amend (`tradebot orders amend --bot`): `req` replaces an open order of the bot, through
    * the exchange's edit where the port has one, else cancel then send. Journaled like any order.
    */
-  async amendOrder(oldClientOrderId: string, req: OrderRequest): Promise<Order> {
+  async amendOrder(oldClientOrderId: string, req: OrderRequest): Promise<{ order: Order; method: 'edit' | 'cancel-replace' }> {
     const old = this.orders.get(oldClientOrderId);
     if (!old) throw new UsageError(`order ${oldClientOrderId} is not one of this bot's orders`);
     if (isTerminal(old.status) || old.status === 'unknown' || old.status === 'pending') throw new UsageError(`order ${oldClientOrderId} is ${old.status}: only an open order can be amended`);
     const ex = this.ports.exchange;
-    if (ex.replace) await this.send(req, (r) => ex.replace!(oldClientOrderId, r));
-    else {
+    let method: 'edit' | 'cancel-replace' = 'cancel-replace';
+    if (ex.replace) {
+      await this.send(req, async (r) => {
+        const ack = await ex.replace!(oldClientOrderId, r);
+        method = ack.method;
+        return ack;
+      });
+    } else {
       if (!(await this.cancelOne(old))) {
         await this.applyEvents(ex.drainEvents());
         throw new OrderRejectedError('order-not-found', `order ${oldClientOrderId} could not be cancelled (it is ${this.orders.get(oldClientOrderId)?.status}): nothing was placed`);
@@ -664,7 +672,7 @@ export class Engine {
       await this.send(req);
     }
     await this.applyEvents(ex.drainEvents());
-    return this.orders.get(req.clientOrderId)!;
+    return { order: this.orders.get(req.clientOrderId)!, method };
   }
 
   /**
@@ -734,15 +742,23 @@ export class Engine {
     if (canTransition(o.status, status)) this.setStatus(o, status, time, reason);
   }
 
-  /** Reconciliation: accept the exchange's balance for a currency. */
-  setBalance(currency: string, amount: Decimal): void {
-    this.portfolio.balances.set(currency, amount);
+  /**
+   * Reconciliation: accept the exchange's balance for a currency. The difference is journaled and
+   * kept in the ledger as a transfer (money that left or reached it outside its fills), so the
+   * books still add up. Returns the difference.
+   */
+  async adjustBalance(currency: string, amount: Decimal, time: number, reason: string): Promise<Decimal> {
+    const delta = amount.minus(this.portfolio.balance(currency));
+    if (delta.isZero()) return delta;
+    await this.ports.store.journal({ type: 'transfer', time, currency, amount: delta, reason });
+    this.portfolio.transfer(currency, delta);
     this.instruments.forEach((_, k) => this.refresh(k, false));
+    return delta;
   }
 
   /** Resume from a snapshot: the same balances, positions, open orders, risk state and progress. */
   restore(snap: EngineSnapshot): void {
-    this.portfolio = Portfolio.restore(snap.portfolio);
+    this.portfolio = Portfolio.restore(snap.portfolio, this.settings.dustLeavesLedger === true);
     this.orders.clear();
     this.active.clear();
     for (const p of this.pos) p.openOrders = 0;

@@ -65,8 +65,8 @@ export interface ExchangePort {
    * positions at the last price instead of waiting for a candle that may never come).
    */
   submitAtPrice?(req: OrderRequest, price: number, time: number): Promise<SubmitResult>;
-  /** amend an order: `req` (a new client id) replaces the old one, by the exchange's edit or cancel-then-place */
-  replace?(oldClientOrderId: string, req: OrderRequest): Promise<SubmitResult>;
+  /** amend an order: `req` (a new client id) replaces the old one, by the exchange's edit or cancel-then-place (`method` says which) */
+  replace?(oldClientOrderId: string, req: OrderRequest): Promise<SubmitResult & { method: 'edit' | 'cancel-replace' }>;
   /** keep polling an order the engine cares about (one whose send had an unknown outcome) */
   track?(order: Order): void;
 }
@@ -75,7 +75,9 @@ export type JournalEntry =
   | { type: 'intent'; time: number; order: OrderRequest }
   | { type: 'sent'; time: number; clientOrderId: string; exchangeId: string; status: OrderStatus }
   | { type: 'fill'; time: number; fill: Fill }
-  | { type: 'status'; time: number; clientOrderId: string; status: OrderStatus; reason?: string };
+  | { type: 'status'; time: number; clientOrderId: string; status: OrderStatus; reason?: string }
+  /** money that entered (+) or left (−) the ledger outside its fills, accepted by an operator (reconcile --apply, live --adopt) */
+  | { type: 'transfer'; time: number; currency: string; amount: Decimal; reason: string };
 
 export interface Store {
   /** durably record an order intent or outcome before acting on it */

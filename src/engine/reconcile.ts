@@ -5,6 +5,12 @@ import { isTerminal, type Order } from '../core/orders.js';
  * Reconciliation: the bot's own view (ledger balances, open orders) against the exchange's.
  * Pure: the caller fetches, this decides, the caller applies. Orders tradebot did not create
  * (another client order id prefix) are reported as external and never touched.
+ *
+ * The bot's ledger holds its budget and what its own fills moved; the account may hold more
+ * (coins it had before, other people's or other bots' money): that excess is external, shown and
+ * never adopted. Only a shortfall (the account holds less than the bot's ledger: something spent
+ * or sold the bot's money behind its back) is drift. A later account shared by several bots
+ * compares the sum of their ledgers the same way.
  */
 export interface ReconcileInput {
   /** client order ids of this bot start with it */
@@ -29,7 +35,10 @@ export type ReconcileAction =
   | { kind: 'mark-lost'; clientOrderId: string; symbol: string; side: string; amount: string }
   | { kind: 'adopt-order'; clientOrderId: string; symbol: string; side: string; amount: string; order: Order }
   | { kind: 'external'; clientOrderId: string; symbol: string; side: string; amount: string }
-  | { kind: 'adopt-balance'; currency: string; local: string; exchange: string; difference: string };
+  /** the account holds less than the bot's ledger: accepting it journals a transfer out of the ledger */
+  | { kind: 'adopt-balance'; currency: string; local: string; exchange: string; difference: string }
+  /** the account holds more than the bot's ledger: the rest is not the bot's */
+  | { kind: 'external-balance'; currency: string; local: string; exchange: string; amount: string };
 
 export interface ReconcilePlan {
   actions: ReconcileAction[];
@@ -37,6 +46,8 @@ export interface ReconcilePlan {
   drift: ReconcileAction[];
   /** safe corrections: the exchange answered for orders the bot sent */
   safe: ReconcileAction[];
+  /** orders and holdings on the account that are not the bot's: listed, never touched */
+  external: ReconcileAction[];
 }
 
 export function reconcile(i: ReconcileInput): ReconcilePlan {
@@ -71,14 +82,17 @@ export function reconcile(i: ReconcileInput): ReconcilePlan {
   for (const c of i.currencies) {
     const local = i.ledger[c] ?? new Dec(0);
     const ex = i.exchangeTotals[c] ?? new Dec(0);
-    if (local.minus(ex).abs().gt(dust)) {
+    if (local.minus(ex).gt(dust)) {
       actions.push({ kind: 'adopt-balance', currency: c, local: local.toFixed(), exchange: ex.toFixed(), difference: ex.minus(local).toFixed() });
+    } else if (ex.minus(local).gt(dust)) {
+      actions.push({ kind: 'external-balance', currency: c, local: local.toFixed(), exchange: ex.toFixed(), amount: ex.minus(local).toFixed() });
     }
   }
 
   const safe = actions.filter((a) => a.kind === 'update-order' || a.kind === 'not-placed');
   const drift = actions.filter((a) => a.kind === 'mark-lost' || a.kind === 'adopt-order' || a.kind === 'adopt-balance');
-  return { actions, drift, safe };
+  const external = actions.filter((a) => a.kind === 'external' || a.kind === 'external-balance');
+  return { actions, drift, safe, external };
 }
 
 /** Terraform-style lines: `~` change, `-` remove, `+` adopt, `!` attention, `=` left alone. */
@@ -97,7 +111,9 @@ export function renderPlan(plan: ReconcilePlan): string {
       case 'external':
         return `= order ${a.clientOrderId} ${a.side} ${a.amount} ${a.symbol}: external (not created by this bot) [never touched]`;
       case 'adopt-balance':
-        return `~ balance ${a.currency}: bot ${a.local}, exchange ${a.exchange} (${a.difference.startsWith('-') ? '' : '+'}${a.difference}) [adopt the exchange's]`;
+        return `~ balance ${a.currency}: bot ${a.local}, exchange ${a.exchange} (${a.difference}) [accept: journaled as a transfer out of the bot's ledger]`;
+      case 'external-balance':
+        return `= balance ${a.currency}: ${a.amount} external (the account holds ${a.exchange}, the bot ${a.local}) [not the bot's: never traded or counted]`;
     }
   });
   const n = plan.safe.length + plan.drift.length;

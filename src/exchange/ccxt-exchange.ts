@@ -6,6 +6,7 @@ import { ExchangeError, OrderRejectedError } from '../core/errors.js';
 import type { Fill, Order, OrderRequest, OrderStatus } from '../core/orders.js';
 import type { BalanceEntry, ExchangeEvent, ExchangePort, SubmitResult } from '../engine/ports.js';
 import { classifyCcxtError, ClockSkewError, type CcxtOperation } from './ccxt-errors.js';
+import { withReadRetries, type ReadRetry } from './read-retry.js';
 
 // ccxt's precisionMode values
 const DECIMAL_PLACES = 2;
@@ -39,14 +40,19 @@ export class CcxtExchange implements ExchangePort {
   private events: ExchangeEvent[] = [];
   /** filled entries whose protective exit still has to be placed */
   private protect: Tracked[] = [];
+  private readRetry: ReadRetry | null = null;
 
   private constructor(readonly ex: Exchange) {}
 
-  /** Loads markets (and, with syncTime, the exchange's clock offset) and returns the adapter. */
-  static async connect(ex: Exchange, opts: { syncTime?: boolean } = {}): Promise<CcxtExchange> {
+  /**
+   * Loads markets (and, with syncTime, the exchange's clock offset) and returns the adapter. With
+   * retryReads, reads that fail for a passing reason are asked again (see retryReads).
+   */
+  static async connect(ex: Exchange, opts: { syncTime?: boolean; retryReads?: ReadRetry } = {}): Promise<CcxtExchange> {
     const port = new CcxtExchange(ex);
+    port.readRetry = opts.retryReads ?? null;
     if (opts.syncTime) await port.syncTime();
-    await port.call('read', () => ex.loadMarkets());
+    await port.loadMarkets(false);
     for (const m of Object.values((ex.markets ?? {}) as Record<string, NonNullable<CcxtMarket>>)) {
       if (m && m.spot !== false) port.markets.set(m.symbol, marketInfoFromCcxt(ex, m));
     }
@@ -59,7 +65,7 @@ export class CcxtExchange implements ExchangePort {
    * rules on its next order. Returns the symbols whose rules changed.
    */
   async refreshMarkets(): Promise<string[]> {
-    await this.call('read', () => this.ex.loadMarkets(true));
+    await this.loadMarkets(true);
     const changed: string[] = [];
     for (const m of Object.values((this.ex.markets ?? {}) as Record<string, NonNullable<CcxtMarket>>)) {
       if (!m || m.spot === false) continue;
@@ -70,7 +76,7 @@ export class CcxtExchange implements ExchangePort {
         continue;
       }
       let diff = false;
-      for (const k of ['amountStep', 'priceTick', 'minAmount', 'minNotional'] as const) {
+      for (const k of ['amountStep', 'priceTick', 'minAmount', 'minNotional', 'maxAmount', 'maxMarketAmount', 'maxNotional', 'maxPrice'] as const) {
         const a = held[k];
         const b = fresh[k];
         if ((a === undefined) !== (b === undefined) || (a && b && !a.eq(b))) diff = true;
@@ -82,6 +88,22 @@ export class CcxtExchange implements ExchangePort {
     return changed;
   }
 
+  /**
+   * ccxt keeps the promise of its last market load, and every call awaits it: a load that failed
+   * once would fail every later call. Forgotten on failure, the next call uses the markets already
+   * loaded (or loads them, when there are none yet).
+   */
+  private loadMarkets(reload: boolean): Promise<unknown> {
+    return this.call('read', async () => {
+      try {
+        return await this.ex.loadMarkets(reload);
+      } catch (err) {
+        (this.ex as unknown as { marketsLoading?: unknown }).marketsLoading = undefined;
+        throw err;
+      }
+    });
+  }
+
   /** Measures the exchange clock's offset so that signed requests carry its time. */
   async syncTime(): Promise<void> {
     await this.call('read', () => this.ex.loadTimeDifference());
@@ -91,8 +113,21 @@ export class CcxtExchange implements ExchangePort {
     return this.markets.get(symbol);
   }
 
+  /**
+   * Reads that fail for a passing reason are asked again with back-off (a starting bot, a
+   * one-shot command), or not at all (null: a running bot asks again on its next poll).
+   */
+  retryReads(policy: ReadRetry | null): void {
+    this.readRetry = policy;
+  }
+
+  private call<T>(op: CcxtOperation, fn: () => Promise<T>): Promise<T> {
+    const retry = this.readRetry;
+    return op === 'read' && retry ? withReadRetries(() => this.callOnce(op, fn), retry) : this.callOnce(op, fn);
+  }
+
   /** Runs a ccxt call; classifies its errors. A refused timestamp is re-synced and retried once: the exchange did not act on it. */
-  private async call<T>(op: CcxtOperation, fn: () => Promise<T>): Promise<T> {
+  private async callOnce<T>(op: CcxtOperation, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
@@ -142,17 +177,25 @@ export class CcxtExchange implements ExchangePort {
     const m = this.markets.get(req.symbol);
     if (!m) throw new OrderRejectedError('unknown-symbol', `unknown symbol ${req.symbol}`);
     checkPrecision(m, req);
-    if (!this.ex.has.editOrder) {
+    const cancelThenPlace = async () => {
       await this.cancel(oldClientOrderId, req.symbol);
-      return { ...(await this.submit(req)), method: 'cancel-replace' };
-    }
+      return { ...(await this.submit(req)), method: 'cancel-replace' as const };
+    };
+    if (!this.ex.has.editOrder) return cancelThenPlace();
     const old = this.tracked.get(oldClientOrderId);
     const oldId = old?.exchangeId || (await this.fetchOrder(oldClientOrderId, req.symbol))?.exchangeId;
     if (!oldId) throw new OrderRejectedError('order-not-found', `order ${oldClientOrderId} is not on the exchange`);
     const type = req.type === 'market' ? 'market' : 'limit';
     const params: Record<string, unknown> = { clientOrderId: req.clientOrderId };
     if (req.type === 'stop') params.stopLossPrice = num(req.stopPrice!);
-    const o = await this.call('submit', () => this.ex.editOrder(oldId, req.symbol, type, req.side, num(req.amount), req.price ? num(req.price) : undefined, params));
+    let o: CcxtOrder;
+    try {
+      o = await this.call('submit', () => this.ex.editOrder(oldId, req.symbol, type, req.side, num(req.amount), req.price ? num(req.price) : undefined, params));
+    } catch (err) {
+      // the exchange does not offer the edit here (Binance -1020): it did nothing, so cancel, then place
+      if (err instanceof OrderRejectedError && err.code === 'not-supported') return cancelThenPlace();
+      throw err;
+    }
     if (old && !isDone(old.status)) {
       old.status = 'canceled';
       this.events.push({ kind: 'status', clientOrderId: oldClientOrderId, status: 'canceled', time: o.timestamp ?? Date.now(), exchangeId: oldId, reason: `replaced by ${req.clientOrderId}` });

@@ -24,6 +24,19 @@ export function marketInfoFromCcxt(ex: Exchange, m: NonNullable<CcxtMarket>): Ma
   if (priceTick) info.priceTick = priceTick;
   if (minAmount) info.minAmount = minAmount;
   if (minNotional) info.minNotional = minNotional;
+  // maxima: what the exchange publishes (Binance: LOT_SIZE, MARKET_LOT_SIZE, NOTIONAL, PRICE_FILTER); 0 means none
+  const max = (x: number | undefined): Decimal | undefined => {
+    const d = num(x);
+    return d && d.gt(0) ? d : undefined;
+  };
+  const maxAmount = max(m.limits?.amount?.max);
+  const maxMarketAmount = max((m.limits as { market?: { max?: number } } | undefined)?.market?.max);
+  const maxNotional = max(m.limits?.cost?.max);
+  const maxPrice = max(m.limits?.price?.max);
+  if (maxAmount) info.maxAmount = maxAmount;
+  if (maxMarketAmount) info.maxMarketAmount = maxMarketAmount;
+  if (maxNotional) info.maxNotional = maxNotional;
+  if (maxPrice) info.maxPrice = maxPrice;
   return info;
 }
 

@@ -1,6 +1,6 @@
 import { parseDecimal, type Dec as Decimal } from '../core/money.js';
 import { OrderRejectedError, UsageError } from '../core/errors.js';
-import { checkMinimums, roundAmount, roundPrice, type MarketInfo } from '../core/market.js';
+import { checkMaximums, checkMinimums, roundAmount, roundPrice, type MarketInfo } from '../core/market.js';
 import type { OrderRequest } from '../core/orders.js';
 
 export interface ManualOrderInput {
@@ -15,7 +15,7 @@ export interface ManualOrderInput {
 /**
  * An operator's order, checked as the engine checks its own: numbers rejected where they enter,
  * the amount rounded down to the step, prices to the tick (in the order's favour), then the
- * exchange minimums. `notes` says what was rounded, for the confirmation.
+ * exchange minimums and maximums (amount, notional, price, where the exchange publishes them). `notes` says what was rounded, for the confirmation.
  */
 export function manualRequest(
   input: ManualOrderInput,
@@ -41,8 +41,10 @@ export function manualRequest(
   };
   const price = tick(input.price, '--price', side);
   const stopPrice = tick(input.stop, '--stop');
+  const type = stopPrice ? 'stop' : input.type;
   try {
     checkMinimums(m, amount, price ?? stopPrice ?? marketPrice);
+    checkMaximums(m, amount, price ?? stopPrice ?? marketPrice, type);
   } catch (err) {
     // refused here, before anything is sent: bad input (exit 2), naming what was typed
     if (err instanceof OrderRejectedError) {
@@ -55,7 +57,7 @@ export function manualRequest(
     req: {
       symbol: m.symbol,
       side,
-      type: stopPrice ? 'stop' : input.type,
+      type,
       amount,
       ...(price ? { price } : {}),
       ...(stopPrice ? { stopPrice } : {}),

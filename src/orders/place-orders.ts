@@ -5,7 +5,9 @@ import type { CcxtExchange } from '../exchange/ccxt-exchange.js';
 import { loadCredentials } from '../bot/credentials.js';
 import { connectExchange } from '../bot/live-exchange.js';
 import { openLiveBot, type OpenBot } from '../bot/open-bot.js';
-import { journalManual, manualIntents, nextManualId } from './manual-book.js';
+import { journalManual, MANUAL_PREFIX, manualIntents, manualPaths, nextManualId } from './manual-book.js';
+import { orderRow, ownerOf } from './list-orders.js';
+import { botNames } from '../bot/status.js';
 import { describeRequest, manualRequest, type ManualOrderInput } from './manual-request.js';
 
 /** Asked with what is about to be sent; throws (nothing sent) when the operator says no. */
@@ -20,9 +22,10 @@ export interface OrdersContext {
   confirm: Confirm;
 }
 
+/** What a command did: lines for a person, and the `--json` document (without its schemaVersion). */
 export interface PlaceOutcome {
   lines: string[];
-  order: Order | null;
+  json: Record<string, unknown>;
 }
 
 /** The account with the operator's keys (no bot). */
@@ -55,15 +58,21 @@ function raiseIfFailed(o: Order): void {
   if (o.status === 'unknown') throw new ExchangeError(`order ${o.clientOrderId}: ${o.reason ?? 'no answer'}; its outcome is unknown: it is never re-sent; check it with tradebot orders show ${o.clientOrderId}`, 'unknown-outcome');
 }
 
+const owner = (c: OrdersContext) => (c.bot ? `bot ${c.bot}` : 'manual');
+const row = (c: OrdersContext, o: Order | null | undefined) => (o ? orderRow(o, owner(c)) : null);
+
 /** `orders create`: checked, confirmed, journaled, then sent. */
 export async function createOrder(c: OrdersContext, input: ManualOrderInput): Promise<PlaceOutcome> {
+  let notes: string[] = [];
   const build = async (port: CcxtExchange) => {
     const m = port.market(input.pair);
     if (!m) throw new UsageError(`${c.cfg.exchange.id ?? 'the exchange'} has no market ${input.pair}`);
     const built = manualRequest(input, m, await port.lastPrice(input.pair));
+    notes = built.notes;
     await c.confirm([`${c.bot ? `bot ${c.bot}: ` : ''}${describeRequest(built.req)}`, ...built.notes]);
     return built.req;
   };
+  const done = (o: Order | null | undefined): PlaceOutcome => ({ lines: [outcomeLine(o ?? undefined, 'order')], json: { bot: c.bot ?? null, order: row(c, o), notes } });
   if (c.bot) {
     return withBot(c, `tradebot orders create --bot ${c.bot}`, async (bot) => {
       if (!bot.pairs.includes(input.pair)) throw new UsageError(`bot ${c.bot} trades ${bot.pairs.join(', ')}, not ${input.pair}`);
@@ -71,7 +80,7 @@ export async function createOrder(c: OrdersContext, input: ManualOrderInput): Pr
       const o = await bot.engine.manualOrder(req);
       await bot.store.checkpoint(() => bot.engine.snapshot());
       raiseIfFailed(o);
-      return { lines: [outcomeLine(o, 'order')], order: o };
+      return done(o);
     });
   }
   const port = await openAccount(c.cfg, c.env);
@@ -81,8 +90,7 @@ export async function createOrder(c: OrdersContext, input: ManualOrderInput): Pr
   try {
     const ack = await port.submit(req);
     await journalManual(c.home, { type: 'sent', time: Date.now(), clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
-    const o = (await port.fetchOrder(req.clientOrderId, req.symbol)) ?? undefined;
-    return { lines: [outcomeLine(o, 'order')], order: o ?? null };
+    return done(await port.fetchOrder(req.clientOrderId, req.symbol));
   } catch (err) {
     const unknown = err instanceof ExchangeError && err.failure === 'unknown-outcome';
     await journalManual(c.home, { type: 'status', time: Date.now(), clientOrderId: req.clientOrderId, status: unknown ? 'unknown' : 'rejected', reason: (err as Error).message });
@@ -91,17 +99,24 @@ export async function createOrder(c: OrdersContext, input: ManualOrderInput): Pr
   }
 }
 
-/** The symbol of an order given by client id: --pair, else the manual journal, else the config's single pair. */
-async function symbolOf(c: OrdersContext, id: string, pair: string | undefined): Promise<string> {
-  if (pair) return pair;
+/**
+ * Without --bot, tradebot changes only this home's manual orders: a bot's order goes through the
+ * bot (its journal and ledger must know), and an order tradebot did not create is never touched.
+ */
+async function requireManual(c: OrdersContext, id: string, what: string, pair: string | undefined): Promise<OrderRequest> {
   const journaled = (await manualIntents(c.home)).get(id);
-  if (journaled) return journaled.symbol;
-  if (c.cfg.pair && !c.cfg.pair.includes(',')) return c.cfg.pair;
-  throw new UsageError(`which market is order ${id} on? give --pair`);
+  if (journaled) {
+    if (pair && pair !== journaled.symbol) throw new UsageError(`order ${id} is on ${journaled.symbol}, not ${pair}`);
+    return journaled;
+  }
+  const who = ownerOf(id, await botNames(c.home));
+  if (who.startsWith('bot ')) throw new UsageError(`order ${id} belongs to ${who}: ${what} it with --bot ${who.slice(4)} (the bot stopped), so that its journal and ledger know`);
+  throw new UsageError(`order ${id} is not one of this home's manual orders (${manualPaths(c.home).journal}): tradebot ${what}s only orders it created`);
 }
 
 /** `orders cancel ID` / `orders cancel --all --pair P`: this home's manual orders, or a stopped bot's. */
 export async function cancelOrders(c: OrdersContext, o: { id?: string; all: boolean; pair?: string }): Promise<PlaceOutcome> {
+  const done = (lines: string[], orders: (Order | null | undefined)[]): PlaceOutcome => ({ lines, json: { bot: c.bot ?? null, orders: orders.flatMap((x) => (x ? [row(c, x)] : [])) } });
   if (c.bot) {
     return withBot(c, `tradebot orders cancel --bot ${c.bot}`, async (bot) => {
       if (o.id) {
@@ -109,26 +124,27 @@ export async function cancelOrders(c: OrdersContext, o: { id?: string; all: bool
         if (!x) throw new UsageError(`order ${o.id} is not one of bot ${c.bot}'s orders`);
         await c.confirm([`bot ${c.bot}: cancel ${o.id} (${describeRequest(x)}, ${x.status})`]);
         await bot.engine.cancelOrder(o.id);
-        return { lines: [outcomeLine(bot.engine.orders.get(o.id), 'order')], order: bot.engine.orders.get(o.id) ?? null };
+        return done([outcomeLine(bot.engine.orders.get(o.id), 'order')], [bot.engine.orders.get(o.id)]);
       }
       const open = bot.engine.openOrders().filter((x) => x.symbol === o.pair && x.status !== 'pending' && x.status !== 'unknown');
-      if (open.length === 0) return { lines: [`bot ${c.bot} has no open order on ${o.pair}`], order: null };
+      if (open.length === 0) return done([`bot ${c.bot} has no open order on ${o.pair}`], []);
       await c.confirm([`bot ${c.bot}: cancel ${open.length} open order(s) on ${o.pair}: ${open.map((x) => x.clientOrderId).join(', ')}`]);
       const n = await bot.engine.cancelAll(o.pair);
-      return { lines: [`cancelled ${n} of ${open.length}`, ...open.map((x) => outcomeLine(bot.engine.orders.get(x.clientOrderId), 'order'))], order: null };
+      const after = open.map((x) => bot.engine.orders.get(x.clientOrderId));
+      return done([`cancelled ${n} of ${open.length}`, ...after.map((x) => outcomeLine(x, 'order'))], after);
     });
   }
-  const port = await openAccount(c.cfg, c.env);
   const ids: { id: string; symbol: string }[] = [];
-  if (o.id) ids.push({ id: o.id, symbol: await symbolOf(c, o.id, o.pair) });
-  else {
-    const mine = (await port.fetchOpenOrders([o.pair!])).filter((x) => x.clientOrderId.startsWith('tbm-'));
-    if (mine.length === 0) return { lines: [`no open manual order on ${o.pair} (orders of bots and external ones are never cancelled by --all)`], order: null };
+  if (o.id) ids.push({ id: o.id, symbol: (await requireManual(c, o.id, 'cancel', o.pair)).symbol });
+  const port = await openAccount(c.cfg, c.env);
+  if (!o.id) {
+    const mine = (await port.fetchOpenOrders([o.pair!])).filter((x) => x.clientOrderId.startsWith(`${MANUAL_PREFIX}-`));
+    if (mine.length === 0) return done([`no open manual order on ${o.pair} (orders of bots and external ones are never cancelled by --all)`], []);
     ids.push(...mine.map((x) => ({ id: x.clientOrderId, symbol: x.symbol })));
   }
-  await c.confirm(ids.map((x) => `cancel ${x.id} on ${x.symbol}${x.id.startsWith('tbm-') ? '' : ' (not a manual order of this home)'}`));
+  await c.confirm(ids.map((x) => `cancel ${x.id} on ${x.symbol}`));
   const lines: string[] = [];
-  let last: Order | null = null;
+  const after: (Order | null)[] = [];
   for (const x of ids) {
     try {
       await port.cancel(x.id, x.symbol);
@@ -136,11 +152,12 @@ export async function cancelOrders(c: OrdersContext, o: { id?: string; all: bool
       // not found or already filled: say what the exchange has rather than assume
       if (!(err instanceof OrderRejectedError)) throw err;
     }
-    last = await port.fetchOrder(x.id, x.symbol);
-    if (x.id.startsWith('tbm-') && last) await journalManual(c.home, { type: 'status', time: Date.now(), clientOrderId: x.id, status: last.status });
-    lines.push(last ? outcomeLine(last, 'order') : `order ${x.id}: not found on ${x.symbol}`);
+    const now = await port.fetchOrder(x.id, x.symbol);
+    if (now) await journalManual(c.home, { type: 'status', time: Date.now(), clientOrderId: x.id, status: now.status });
+    lines.push(now ? outcomeLine(now, 'order') : `order ${x.id}: not found on ${x.symbol}`);
+    after.push(now);
   }
-  return { lines, order: last };
+  return done(lines, after);
 }
 
 /** `orders amend ID --price P [--amount A]`: the exchange's edit where it has one, else cancel then place. */
@@ -159,28 +176,34 @@ export async function amendOrder(c: OrdersContext, o: { id: string; price: strin
     await c.confirm([`amend ${old.clientOrderId} (${describeRequest(old)}) to ${describeRequest(built.req)}`, `by ${how}`, ...built.notes]);
     return built.req;
   };
-  const how = (port: CcxtExchange) => (port.ex.has.editOrder ? 'edited on the exchange (editOrder)' : 'cancelled and replaced');
+  const how = (method: 'edit' | 'cancel-replace') => (method === 'edit' ? "edited on the exchange (the exchange's edit, ccxt editOrder)" : 'cancelled, then replaced by a new order');
+  const done = (method: 'edit' | 'cancel-replace', was: Order | null | undefined, now: Order | null | undefined): PlaceOutcome => ({
+    lines: [`${o.id} ${how(method)}:`, outcomeLine(was ?? undefined, 'old'), outcomeLine(now ?? undefined, 'new')],
+    json: { bot: c.bot ?? null, method, old: row(c, was), new: row(c, now) },
+  });
   if (c.bot) {
     return withBot(c, `tradebot orders amend --bot ${c.bot}`, async (bot) => {
       const old = bot.engine.orders.get(o.id);
       if (!old) throw new UsageError(`order ${o.id} is not one of bot ${c.bot}'s orders`);
       const req = { ...(await plan(bot.port, old)), purpose: old.purpose, clientOrderId: bot.engine.settings.ids.next(), createdAt: Date.now() } as OrderRequest;
-      const n = await bot.engine.amendOrder(o.id, req);
+      const { order: n, method } = await bot.engine.amendOrder(o.id, req);
       await bot.store.checkpoint(() => bot.engine.snapshot());
       raiseIfFailed(n);
-      return { lines: [`${o.id} ${how(bot.port)}:`, outcomeLine(bot.engine.orders.get(o.id), 'old'), outcomeLine(n, 'new')], order: n };
+      return done(method, bot.engine.orders.get(o.id), n);
     });
   }
+  const { symbol } = await requireManual(c, o.id, 'amend', o.pair);
   const port = await openAccount(c.cfg, c.env);
-  const symbol = await symbolOf(c, o.id, o.pair);
   const old = await port.fetchOrder(o.id, symbol);
   if (!old) throw new UsageError(`order ${o.id} is not on the exchange (${symbol})`);
   if (old.status !== 'open') throw new UsageError(`order ${o.id} is ${old.status}: only an open order can be amended`);
   port.track(old);
   const req = { ...(await plan(port, old)), clientOrderId: await nextManualId(c.home), createdAt: Date.now() } as OrderRequest;
   await journalManual(c.home, { type: 'intent', time: req.createdAt, order: req });
+  let method: 'edit' | 'cancel-replace';
   try {
     const ack = await port.replace(o.id, req);
+    method = ack.method;
     await journalManual(c.home, { type: 'sent', time: Date.now(), clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
   } catch (err) {
     const unknown = err instanceof ExchangeError && err.failure === 'unknown-outcome';
@@ -188,5 +211,6 @@ export async function amendOrder(c: OrdersContext, o: { id: string; price: strin
     throw err;
   }
   const [was, now] = [await port.fetchOrder(o.id, symbol), await port.fetchOrder(req.clientOrderId, symbol)];
-  return { lines: [`${o.id} ${how(port)}:`, outcomeLine(was ?? undefined, 'old'), outcomeLine(now ?? undefined, 'new')], order: now };
+  if (was) await journalManual(c.home, { type: 'status', time: Date.now(), clientOrderId: o.id, status: was.status });
+  return done(method, was, now);
 }

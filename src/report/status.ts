@@ -149,6 +149,10 @@ export function renderDetail(v: BotStatusView, o: StatusRenderOptions = {}): str
       out.push(`    ${p.symbol}  qty ${p.qty}  entry ${p.entryPrice}  last ${p.lastPrice ?? '–'}  unrealized ${paintSigned(c, p.unrealizedPnl, fmtMoney(p.unrealizedPnl, 2, true))}`);
     }
   }
+  if (v.external) {
+    const held = Object.entries(v.external.balances).map(([c, a]) => `${a} ${c}`);
+    row('external', `${held.length > 0 ? held.join(', ') : 'none'} on the account beyond the bot's ledger (not its money: not in its equity, never sold; at ${new Date(v.external.time).toISOString()})`);
+  }
   if (v.openOrders.length === 0) row('open orders', 'none');
   else {
     row('open orders', '');

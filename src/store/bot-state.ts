@@ -58,6 +58,12 @@ export interface BotRuntime {
   degraded: { since: number; message: string } | null;
   /** orders held back by the exchange (429 back-off, 418 ban) or by the circuit breaker */
   health?: { blockedUntil: number | null; reason: string | null; failures: number; breakerOpenUntil: number | null };
+  /**
+   * live: what the account held beyond the bot's ledger in the currencies it trades, when it was
+   * last compared (start, reconcile --apply): coins it did not buy, other people's money. Never
+   * the bot's: not in its equity or PnL, never sold.
+   */
+  external?: { time: number; balances: Record<string, string> } | null;
 }
 
 export interface BotStateDoc {

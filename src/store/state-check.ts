@@ -58,9 +58,10 @@ const fmt = (d: Decimal) => d.toFixed();
 const dec = (v: string | undefined) => (v === undefined ? ZERO : new Dec(v));
 
 /**
- * The books add up. Balances are starting cash plus what the round trips moved: quote by
- * proceeds − cost − fees, base by the quantity still held. A paper bot's simulated exchange holds
- * exactly the portfolio's balances (free + locked). Every trade id is applied once.
+ * The books add up. Balances are starting cash plus what the round trips moved (quote by
+ * proceeds − cost − fees, base by the quantity still held) plus the transfers an operator
+ * accepted (reconcile --apply, live --adopt). A paper bot's simulated exchange holds exactly the
+ * portfolio's balances (free + locked). Every trade id is applied once.
  * The quote rule assumes fees charged in quote, as the simulated exchange charges them.
  */
 export function ledgerChecks(doc: BotStateDoc): Omit<CheckLine, 'bot'>[] {
@@ -72,24 +73,26 @@ export function ledgerChecks(doc: BotStateDoc): Omit<CheckLine, 'bot'>[] {
   const quote = p.quote;
   let moved = ZERO;
   for (const rt of trips) moved = moved.plus(dec(rt.exitProceeds)).minus(dec(rt.entryCost)).minus(dec(rt.fees));
-  const qWant = dec(cash[quote]).plus(moved);
+  const transfers = p.transfers ?? {};
+  const tr = (c: string) => (transfers[c] === undefined ? '' : ` + transfers ${transfers[c]}`);
+  const qWant = dec(cash[quote]).plus(moved).plus(dec(transfers[quote]));
   const qHave = dec(p.balances[quote]);
   out.push(
     qHave.eq(qWant)
-      ? { check: 'quote-balance', status: 'ok', message: `${quote} ${fmt(qHave)} = start ${fmt(dec(cash[quote]))} + round trips ${fmt(moved)} (${trips.length})` }
-      : { check: 'quote-balance', status: 'fail', message: `${quote} balance ${fmt(qHave)} but start ${fmt(dec(cash[quote]))} + round trips ${fmt(moved)} = ${fmt(qWant)} (off by ${fmt(qHave.minus(qWant))})` },
+      ? { check: 'quote-balance', status: 'ok', message: `${quote} ${fmt(qHave)} = start ${fmt(dec(cash[quote]))} + round trips ${fmt(moved)} (${trips.length})${tr(quote)}` }
+      : { check: 'quote-balance', status: 'fail', message: `${quote} balance ${fmt(qHave)} but start ${fmt(dec(cash[quote]))} + round trips ${fmt(moved)}${tr(quote)} = ${fmt(qWant)} (off by ${fmt(qHave.minus(qWant))})` },
   );
 
   const bases = [...new Set(doc.bot.pairs.map((s) => s.split('/')[0]!))];
   for (const base of bases) {
     let held = ZERO;
     for (const rt of trips) if (rt.symbol.split('/')[0] === base) held = held.plus(dec(rt.qty));
-    const want = dec(cash[base]).plus(held);
+    const want = dec(cash[base]).plus(held).plus(dec(transfers[base]));
     const have = dec(p.balances[base]);
     out.push(
       have.eq(want)
-        ? { check: `base-balance ${base}`, status: 'ok', message: `${base} ${fmt(have)} = start ${fmt(dec(cash[base]))} + held ${fmt(held)}` }
-        : { check: `base-balance ${base}`, status: 'fail', message: `${base} balance ${fmt(have)} but start ${fmt(dec(cash[base]))} + held by round trips ${fmt(held)} = ${fmt(want)} (off by ${fmt(have.minus(want))})` },
+        ? { check: `base-balance ${base}`, status: 'ok', message: `${base} ${fmt(have)} = start ${fmt(dec(cash[base]))} + held ${fmt(held)}${tr(base)}` }
+        : { check: `base-balance ${base}`, status: 'fail', message: `${base} balance ${fmt(have)} but start ${fmt(dec(cash[base]))} + held by round trips ${fmt(held)}${tr(base)} = ${fmt(want)} (off by ${fmt(have.minus(want))})` },
     );
   }
 

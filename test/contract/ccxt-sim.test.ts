@@ -159,6 +159,43 @@ describe('ccxt adapter: control-plane faults map to our error classes', () => {
     expect(e).not.toBeInstanceOf(UnknownOutcomeError);
   });
 
+  it('connects when the first market load fails once (ccxt would keep the failed load), with retryReads', async () => {
+    const { makeCcxt } = await import('../../src/exchange/make-ccxt.js');
+    h.sim.control.clearRequests();
+    fault({ kind: 'drop' }, 'GET', '/api/v3/exchangeInfo');
+    const port = await CcxtExchange.connect(await makeCcxt({ id: 'binance', apiUrl: h.sim.url, env: SIM_ENV }), { retryReads: { attempts: 2, baseMs: 10, maxWaitMs: 1000 } });
+    expect(port.market(SYMBOL)).toBeDefined();
+    expect(h.sim.control.requests().filter((r) => r.path === '/api/v3/exchangeInfo').map((r) => r.fault ?? 'ok')).toEqual(['drop', 'ok']);
+    // a reload that fails does not spoil the markets already loaded
+    fault({ kind: 'status', status: 503 }, 'GET', '/api/v3/exchangeInfo', 2);
+    expect(await caught(port.refreshMarkets())).toBeInstanceOf(ExchangeUnavailableError);
+    expect(await port.fetchOpenOrders([SYMBOL])).toBeInstanceOf(Array);
+  });
+
+  it('with retryReads, a read that fails for a passing reason is asked again; a ban or an order never is', async () => {
+    const waits: number[] = [];
+    h.port.retryReads({ attempts: 3, baseMs: 10, maxWaitMs: 1000, onRetry: (_e, _n, ms) => waits.push(ms) });
+    try {
+      fault({ kind: 'drop' }, 'GET', '/api/v3/account');
+      fault({ kind: 'html', status: 502 }, 'GET', '/api/v3/account');
+      expect((await h.port.fetchBalances()).USDT).toBeDefined();
+      expect(waits).toHaveLength(2);
+      expect(waits[1]!).toBeGreaterThanOrEqual(10); // the second wait is up to twice the first
+      fault({ kind: 'status', status: 503 }, 'GET', '/api/v3/account', 3);
+      expect(await caught(h.port.fetchBalances())).toBeInstanceOf(ExchangeUnavailableError);
+      h.sim.control.clearRequests();
+      fault({ kind: 'ban', retryAfter: 120 }, 'GET', '/api/v3/account');
+      expect(await caught(h.port.fetchBalances())).toBeInstanceOf(BannedError);
+      expect(h.sim.control.requests().filter((r) => r.path === '/api/v3/account')).toHaveLength(1);
+      fault({ kind: 'html', status: 502 }, 'POST', '/api/v3/order');
+      expect(await caught(h.port.submit(order()))).toBeInstanceOf(ExchangeUnavailableError);
+      expect(h.sim.control.requests().filter((r) => r.method === 'POST' && r.path === '/api/v3/order')).toHaveLength(1);
+    } finally {
+      h.port.retryReads(null);
+      h.sim.control.clearFaults();
+    }
+  });
+
   it('-1021 is retried once after re-syncing the clock, and ClockSkewError when it persists', async () => {
     fault({ kind: 'error', code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' }, 'GET', '/api/v3/account');
     expect((await h.port.fetchBalances()).USDT).toBeDefined();

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCliAsync } from '../support/cli-async.js';
 import { readState, waitFor } from '../support/paper.js';
-import { LIVE_KEYS, liveSim, orderPosts, sameDecimal, simTotals, spawnLive } from '../support/live.js';
+import { LIVE_KEYS, liveSim, orderPosts, readJournal, sameDecimal, simTotals, spawnLive, type JournalLine } from '../support/live.js';
+import { Dec } from '../../src/core/money.js';
 import { signedFetch } from '../integration/sim/helpers.js';
 import { idPrefixFor } from '../../src/core/ids.js';
 
@@ -42,11 +43,20 @@ describe('reconcile, manual orders and panic on a live bot', () => {
     const rows = JSON.parse(listed.stdout).orders as { clientOrderId: string; owner: string }[];
     expect(rows.find((r) => r.clientOrderId === 'someone-else-1')?.owner).toBe('external');
 
+    // the manual buy spent quote of the bot's budget (drift); the coins it bought are not the bot's (external)
     const plan = await cli(['reconcile', 'r', ...X]);
     expect(plan.code, plan.stderr).toBe(5);
     expect(plan.stdout).toMatch(/~ balance USDT/);
-    expect(plan.stdout).toMatch(/~ balance BTC/);
+    expect(plan.stdout).toMatch(/= balance BTC: 0\.001 external/);
     expect(plan.stdout).toMatch(/= order someone-else-1 .*external/);
+    const planJson = await cli(['reconcile', 'r', ...X, '--json']);
+    expect(planJson.code).toBe(5);
+    const pj = JSON.parse(planJson.stdout) as { schemaVersion: number; ok: boolean; drift: { kind: string; currency?: string }[]; external: { kind: string; currency?: string; amount?: string; clientOrderId?: string }[] };
+    expect(pj.schemaVersion).toBe(1);
+    expect(pj.ok).toBe(false);
+    expect(pj.drift.map((a) => `${a.kind} ${a.currency}`)).toEqual(['adopt-balance USDT']);
+    expect(pj.external.find((a) => a.kind === 'external-balance')).toMatchObject({ currency: 'BTC', amount: '0.001' });
+    expect(pj.external.find((a) => a.kind === 'external')?.clientOrderId).toBe('someone-else-1');
 
     s.control.clearRequests();
     const refused = spawnLive({ home: h, bot: 'r', url: s.url });
@@ -54,14 +64,41 @@ describe('reconcile, manual orders and panic on a live bot', () => {
     expect(refused.stderr()).toMatch(/differs from the exchange/);
     expect(orderPosts(s).size).toBe(0);
 
+    const capital = readState(h, 'r')!.settings.cash;
+    const startMark = readState(h, 'r')!.runtime.equity!.start;
     const applied = await cli(['reconcile', 'r', ...X, '--apply']);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/No drift left/);
     const doc = readState(h, 'r')!;
     const totals = simTotals(s);
-    for (const c of ['USDT', 'BTC']) expect(sameDecimal(doc.engine!.portfolio.balances[c], totals[c])).toBe(true);
+    expect(sameDecimal(doc.engine!.portfolio.balances.USDT, totals.USDT)).toBe(true);
+    expect(sameDecimal(new Dec(doc.engine!.portfolio.balances.BTC ?? 0).plus('0.001'), totals.BTC)).toBe(true);
+    expect(doc.settings.cash).toEqual(capital);
+    expect(doc.runtime.external?.balances).toEqual({ BTC: '0.001' });
+    const transfers = () => readJournal(h, 'r').filter((e) => e.type === 'transfer') as (JournalLine & { currency: string; amount: string })[];
+    expect(transfers().map((t) => t.currency)).toEqual(['USDT']);
+    expect(new Dec(transfers()[0]!.amount).lt(0)).toBe(true);
+    // what left the ledger is not a trading loss: the equity mark PnL is measured from moves with it
+    expect(doc.runtime.equity!.start).toBe(new Dec(startMark).plus(transfers()[0]!.amount).toFixed());
+    // the books add up: the shortfall is a transfer, not a round trip
+    const checked = await cli(['state', 'check', 'r']);
+    expect(checked.code, checked.stdout).toBe(0);
     const again = await cli(['reconcile', 'r', ...X, '--plan']);
     expect(again.code, again.stdout).toBe(0);
+
+    // drift again (another manual buy), accepted by live --adopt: the books still add up
+    const manual2 = await cli(['orders', 'create', ...X, '--pair', 'BTC/USDT', '--side', 'buy', '--type', 'market', '--amount', '0.001', '--yes', '--json']);
+    expect(manual2.code, manual2.stderr).toBe(0);
+    expect((JSON.parse(manual2.stdout) as { order: { clientOrderId: string; status: string } }).order).toMatchObject({ clientOrderId: 'tbm-2', status: 'filled' });
+    const adopting = spawnLive({ home: h, bot: 'r', url: s.url, extra: ['--adopt'] });
+    cleanups.push(() => void adopting.child.kill('SIGKILL'));
+    await waitFor('running after --adopt', () => readState(h, 'r')?.runtime.status === 'running' && readState(h, 'r')!.runtime.pid === adopting.child.pid, 30_000);
+    adopting.child.kill('SIGTERM');
+    expect((await adopting.exited).code, adopting.stderr()).toBe(0);
+    expect(transfers().map((t) => t.currency)).toEqual(['USDT', 'USDT']);
+    expect(readState(h, 'r')!.runtime.external?.balances).toEqual({ BTC: '0.002' });
+    const checked2 = await cli(['state', 'check', 'r']);
+    expect(checked2.code, checked2.stdout).toBe(0);
 
     // the bot runs again; a second writer (orders --bot) is refused naming it; panic stops it
     const second = spawnLive({ home: h, bot: 'r', url: s.url });
@@ -82,5 +119,9 @@ describe('reconcile, manual orders and panic on a live bot', () => {
     const open = s.control.state().orders.filter((o) => o.status === 'NEW');
     expect(open.filter((o) => String(o.clientOrderId).startsWith(idPrefixFor('r')))).toEqual([]);
     expect(open.map((o) => o.clientOrderId)).toContain('someone-else-1'); // never touched
-  }, 120_000);
+    // panic sold the bot's position, not the coins bought behind its back
+    expect(sameDecimal(new Dec(after.engine!.portfolio.balances.BTC ?? 0).plus('0.002'), simTotals(s).BTC)).toBe(true);
+    const checked3 = await cli(['state', 'check', 'r']);
+    expect(checked3.code, checked3.stdout).toBe(0);
+  }, 180_000);
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { runCliAsync } from '../support/cli-async.js';
 import { nonEmptyLines } from '../support/cli.js';
 import { readState, spawnPaper, waitFor } from '../support/paper.js';
-import { journalFills, LIVE_KEYS, liveSim, orderPosts, readJournal, sameDecimal, simTotals, spawnLive, type LiveChild } from '../support/live.js';
+import { journalFills, LIVE_KEYS, liveSim, orderPosts, readJournal, sameDecimal, simTotals, spawnLive, writeHoldStrategy, type LiveChild } from '../support/live.js';
 import { idPrefixFor } from '../../src/core/ids.js';
 import { maskKey } from '../../src/secrets.js';
 import { signedRoutes } from '../../src/exchange/sim-server/binance-routes.js';
@@ -149,12 +149,14 @@ describe('row 6: an exchange outage (5xx and HTML answers on reads for a while)'
     const s = await sim();
     const h = home();
     const bot = 'outage';
-    // a take-profit far away keeps an order resting on the exchange while the position is open
-    const p = live({ home: h, bot, url: s.url, extra: ['--take-profit', '0.5'] });
-    const restingTp = () => readState(h, bot)?.engine?.orders.find((o) => o.purpose === 'take-profit' && o.status === 'open');
-    const tp = await waitFor('a resting take-profit', restingTp, 60_000);
-    expect(s.control.state().orders.find((o) => o.clientOrderId === tp.clientOrderId)?.status).toBe('NEW');
+    // buy and hold, with a take-profit far away: an order rests on the exchange until the test moves the price
+    const p = live({ home: h, bot, url: s.url, extra: ['--strategy', writeHoldStrategy(h), '--take-profit', '0.5'] });
+    const tp = await waitFor('a resting take-profit', () => readState(h, bot)?.engine?.orders.find((o) => o.purpose === 'take-profit' && o.status === 'open'), 60_000);
+    const tpOnExchange = () => s.control.state().orders.find((o) => o.clientOrderId === tp.clientOrderId)?.status;
+    const tpInState = () => readState(h, bot)?.engine?.orders.find((o) => o.clientOrderId === tp.clientOrderId)?.status;
+    expect(tpOnExchange()).toBe('NEW');
 
+    // checked at every poll of the conditions below: an order the exchange still has open is never finished in the bot's state
     const violations: string[] = [];
     const check = () => {
       const doc = readState(h, bot);
@@ -165,48 +167,52 @@ describe('row 6: an exchange outage (5xx and HTML answers on reads for a while)'
         if ((ex === 'NEW' || ex === 'PARTIALLY_FILLED') && ['canceled', 'lost', 'expired', 'not-placed', 'rejected'].includes(o.status)) violations.push(`${o.clientOrderId}: ${o.status} while the exchange has it ${ex}`);
       }
     };
-    const intentsBefore = readJournal(h, bot).filter((e) => e.type === 'intent').length;
+    const watch = <T>(what: string, fn: () => T | null | undefined | false) =>
+      waitFor(
+        what,
+        () => {
+          check();
+          return fn();
+        },
+        60_000,
+      );
 
-    // phase 1: order queries fail (503) while candles still come: polls of the resting order fail
+    // phase 1: order queries fail (503) while candles still come: the resting order's polls fail
     s.control.addFault({ action: { kind: 'status', status: 503, body: 'Service Unavailable' }, method: 'GET', path: '/api/v3/order', count: 1_000_000 });
-    const t1 = Date.now();
-    while (Date.now() - t1 < 2500) {
-      check();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const failedPolls = s.control.requests().filter((r) => r.path === '/api/v3/order' && r.method === 'GET' && r.fault);
-    expect(failedPolls.length, 'the resting order was polled during the outage').toBeGreaterThan(0);
+    const failedPolls = () => s.control.requests().filter((r) => r.method === 'GET' && r.path === '/api/v3/order' && r.fault && r.params.origClientOrderId === tp.clientOrderId);
+    await watch('three failed polls of the resting take-profit', () => failedPolls().length >= 3);
+    const barAfter = readState(h, bot)!.engine!.lastBarTime[0]!;
+    await watch('a candle handled (and the state written) after those failures', () => (readState(h, bot)?.engine?.lastBarTime[0] ?? 0) > barAfter);
+    expect(tpOnExchange()).toBe('NEW');
+    expect(tpInState()).toBe('open');
 
     // phase 2: every read answers an HTML error page (a CDN in front of a dead exchange)
     s.control.addFault({ action: { kind: 'html', status: 502 }, method: 'GET', count: 1_000_000 });
-    let sawDegraded = false;
-    const t2 = Date.now();
-    while (Date.now() - t2 < 4000) {
-      check();
+    const degraded = await watch('the bot showing degraded', () => {
       const doc = readState(h, bot);
-      if (doc?.runtime.degraded) {
-        sawDegraded = true;
-        expect(doc.runtime.status).toBe('running');
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(sawDegraded).toBe(true);
+      return doc?.runtime.degraded ? doc : null;
+    });
+    expect(degraded.runtime.status).toBe('running');
     expect(p.child.exitCode, p.stderr()).toBeNull();
-    // the state kept through the outage: the take-profit still open while the exchange has it
-    const during = readState(h, bot)!.engine!.orders.find((o) => o.clientOrderId === tp.clientOrderId)!;
-    const onExDuring = s.control.state().orders.find((o) => o.clientOrderId === tp.clientOrderId)!;
-    if (onExDuring.status === 'NEW') expect(during.status).toBe('open');
+    expect(tpOnExchange()).toBe('NEW');
+    expect(degraded.engine!.orders.find((o) => o.clientOrderId === tp.clientOrderId)?.status).toBe('open');
 
-    // the exchange comes back: degraded clears, the bot trades again
+    // the exchange comes back: degraded clears
     s.control.clearFaults();
-    const intentsAtRecovery = readJournal(h, bot).filter((e) => e.type === 'intent').length;
-    await waitFor('recovered', () => readState(h, bot)?.runtime.degraded === null, 60_000);
-    await waitFor('two orders sent after the outage', () => {
-      check();
-      const sent = new Set(readJournal(h, bot).filter((e) => e.type === 'sent').map((e) => e.clientOrderId));
-      return readJournal(h, bot).filter((e) => e.type === 'intent').slice(intentsAtRecovery).filter((e) => sent.has(e.order!.clientOrderId)).length >= 2;
-    }, 60_000);
-    expect(intentsAtRecovery).toBeGreaterThanOrEqual(intentsBefore);
+    await watch('degraded cleared', () => readState(h, bot)?.runtime.degraded === null);
+    expect(tpInState()).toBe('open');
+
+    // the price reaches the take-profit: the bot learns of the fill by polling, and trades again (a new entry)
+    const sentBefore = new Set(readJournal(h, bot).filter((e) => e.type === 'intent').map((e) => e.order!.clientOrderId));
+    s.control.setPrice(Number(tp.price) * 1.01);
+    expect(tpOnExchange()).toBe('FILLED');
+    await watch('the take-profit filled in the state', () => tpInState() === 'filled');
+    const fresh = await watch('a new entry sent after the outage, on the exchange and in the state', () => {
+      const doc = readState(h, bot);
+      const onEx = new Map(s.control.state().orders.map((o) => [String(o.clientOrderId), String(o.status)]));
+      return doc?.engine?.orders.find((o) => !sentBefore.has(o.clientOrderId) && o.purpose === 'entry' && onEx.has(o.clientOrderId) && SIM_STATUS[onEx.get(o.clientOrderId)!]!.includes(o.status));
+    });
+    expect(orderPosts(s).get(fresh.clientOrderId)).toBe(1);
     await stop(p, p.stderr);
 
     expect(violations).toEqual([]);

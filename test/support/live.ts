@@ -4,7 +4,7 @@
  * journal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, childEnv } from './cli.js';
 import { startSim, SIM_API_KEY, SIM_API_SECRET, type SimOptions, type SimServer } from '../../src/exchange/sim-server/server.js';
@@ -12,6 +12,17 @@ import { SAMPLE_DATA } from './cli.js';
 import { Dec } from '../../src/core/money.js';
 
 export const LIVE_KEYS = { TRADEBOT_API_KEY: SIM_API_KEY, TRADEBOT_API_SECRET: SIM_API_SECRET };
+
+/**
+ * A strategy that buys whenever it is flat and never sells: a test decides when a position ends
+ * (its protective exit, stop, panic), not the market. Written as `hold.mjs` into `dir`; pass
+ * `--strategy ./hold.mjs` with that directory as the working directory.
+ */
+export function writeHoldStrategy(dir: string): string {
+  const file = path.join(dir, 'hold.mjs');
+  writeFileSync(file, "export default { name: 'hold', params: {}, create() { return { onCandle(ctx) { if (!ctx.inPosition) ctx.buy(); } }; } };\n");
+  return './hold.mjs';
+}
 
 export interface LiveChild {
   child: ChildProcess;
@@ -42,13 +53,16 @@ export function spawnLive(o: { home: string; bot: string; url: string; extra?: s
 }
 
 export interface JournalLine {
-  type: 'intent' | 'sent' | 'fill' | 'status';
+  type: 'intent' | 'sent' | 'fill' | 'status' | 'transfer';
   time: number;
   order?: { clientOrderId: string; symbol: string; side: string; amount: string; purpose: string };
   clientOrderId?: string;
   status?: string;
   reason?: string;
   fill?: { tradeId: string; clientOrderId: string; qty: string; price: string; fee: string; side: string };
+  /** a transfer: money accepted as gone from (or added to) the ledger */
+  currency?: string;
+  amount?: string;
 }
 
 export function readJournal(home: string, bot: string): JournalLine[] {

@@ -56,7 +56,14 @@ export function fromRejection(err: OrderRejectedError, op: 'new' | 'cancel' | 'q
     case 'below-min-amount':
       return binanceErrors.filter('LOT_SIZE');
     case 'below-min-notional':
+    case 'above-max-notional':
       return binanceErrors.filter('NOTIONAL');
+    case 'above-max-amount':
+      return binanceErrors.filter('LOT_SIZE');
+    case 'above-max-price':
+      return binanceErrors.filter('PRICE_FILTER');
+    case 'not-supported':
+      return new BinanceError(400, -1020, 'This operation is not supported.');
     case 'unknown-symbol':
       return binanceErrors.badSymbol();
     case 'order-not-found':

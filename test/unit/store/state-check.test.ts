@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkBotState, ledgerChecks } from '../../../src/store/state-check.js';
+import { Dec } from '../../../src/core/money.js';
 import { validateStateDoc, readStateDoc } from '../../../src/store/read-state.js';
 import { botDir, botDoc, writeBot } from '../../support/bot-fixture.js';
 
@@ -27,6 +28,17 @@ describe('ledger checks', () => {
     expect(q.message).toContain('off by 1000');
     // the exchange still holds the old figure
     expect(lines.find((l) => l.check === 'exchange-balances')!.status).toBe('fail');
+  });
+
+  it('count the transfers an operator accepted (reconcile --apply, live --adopt) into the balances', () => {
+    const doc = botDoc('a');
+    const p = doc.engine!.portfolio;
+    p.balances.USDT = new Dec(p.balances.USDT!).minus('49.5').toFixed();
+    expect(statuses(ledgerChecks(doc))['quote-balance']).toBe('fail');
+    p.transfers = { USDT: '-49.5' };
+    const q = ledgerChecks(doc).find((l) => l.check === 'quote-balance')!;
+    expect(q.status).toBe('ok');
+    expect(q.message).toContain('transfers -49.5');
   });
 
   it('fail on a base balance that the round trips do not explain, and on a trade id applied twice', () => {
