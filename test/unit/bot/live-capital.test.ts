@@ -3,13 +3,16 @@ import { Dec } from '../../../src/core/money.js';
 import { UsageError } from '../../../src/core/errors.js';
 import { liveBudget, shiftEquityMarks } from '../../../src/bot/live-capital.js';
 
+/** balances as decimal strings: a Dec's value, not its internal scale */
+const text = (b: Record<string, Dec>) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v.toFixed()]));
+
 const free = (v: string) => async () => new Dec(v);
 
 describe('a live bot\'s budget', () => {
   it('is --cash, or the account\'s free quote balance, for a new bot', async () => {
-    expect((await liveBudget({ bot: 'b', quote: 'USDT', stored: null, requested: '1000', freeQuote: free('9000') })).balances).toEqual({ USDT: new Dec(1000) });
-    expect((await liveBudget({ bot: 'b', quote: 'USDT', stored: null, requested: 'USDT=250.5', freeQuote: free('9000') })).balances).toEqual({ USDT: new Dec('250.5') });
-    expect((await liveBudget({ bot: 'b', quote: 'USDT', stored: null, freeQuote: free('9000') })).balances).toEqual({ USDT: new Dec(9000) });
+    expect(text((await liveBudget({ bot: 'b', quote: 'USDT', stored: null, requested: '1000', freeQuote: free('9000') })).balances)).toEqual({ USDT: '1000' });
+    expect(text((await liveBudget({ bot: 'b', quote: 'USDT', stored: null, requested: 'USDT=250.5', freeQuote: free('9000') })).balances)).toEqual({ USDT: '250.5' });
+    expect(text((await liveBudget({ bot: 'b', quote: 'USDT', stored: null, freeQuote: free('9000') })).balances)).toEqual({ USDT: '9000' });
   });
 
   it('refuses more than the account holds free, coins instead of quote, and an empty account', async () => {
@@ -22,8 +25,8 @@ describe('a live bot\'s budget', () => {
     const never = async () => {
       throw new Error('the account is not asked on resume');
     };
-    expect((await liveBudget({ bot: 'b', quote: 'USDT', stored: { USDT: '1000' }, freeQuote: never })).balances).toEqual({ USDT: new Dec(1000) });
-    expect((await liveBudget({ bot: 'b', quote: 'USDT', stored: { USDT: '1000' }, requested: '1000.0', freeQuote: never })).balances).toEqual({ USDT: new Dec(1000) });
+    expect(text((await liveBudget({ bot: 'b', quote: 'USDT', stored: { USDT: '1000' }, freeQuote: never })).balances)).toEqual({ USDT: '1000' });
+    expect(text((await liveBudget({ bot: 'b', quote: 'USDT', stored: { USDT: '1000' }, requested: '1000.0', freeQuote: never })).balances)).toEqual({ USDT: '1000' });
     await expect(liveBudget({ bot: 'b', quote: 'USDT', stored: { USDT: '1000' }, requested: '500', freeQuote: never })).rejects.toBeInstanceOf(UsageError);
   });
 
