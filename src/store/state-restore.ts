@@ -33,7 +33,7 @@ export async function restoreFromBackup(home: string, name: string, now: number)
     try {
       await readStateDoc(bak);
     } catch (err) {
-      throw new StateError(`the backup is unusable too: ${(err as Error).message.replace(/; the last good snapshot is .*$/, '')}; nothing was changed`, { cause: err });
+      throw new StateError(`the backup is unusable too: ${(err as Error).message}; nothing was changed`, { cause: err });
     }
     const text = await readFile(bak);
     let keptAs: string | null = `${paths.state}.broken-${now}`;
