@@ -8,6 +8,7 @@ import { openStateFile } from '../store/state-file.js';
 import type { BotStateDoc } from '../store/bot-state.js';
 import { BotStateFile, journalSize, lineageOf, readBackupLineage, successorProblem } from '../store/bot-state-file.js';
 import { Journal } from '../store/journal.js';
+import { readStateDoc } from '../store/read-state.js';
 import { CrashPoints } from '../store/crash-points.js';
 import { BotLog } from './bot-log.js';
 
@@ -77,6 +78,9 @@ export class BotSession {
  */
 async function checkNotReset(paths: BotPaths, doc: BotStateDoc | null): Promise<void> {
   const bak = await readBackupLineage(paths.state);
+  if (doc === null && bak !== null && !(await readStateDoc(`${paths.state}.bak`).then(Boolean, () => false))) {
+    throw new StateError(`state file ${paths.state} is missing and its backup ${paths.state}.bak is damaged; nothing was started: to start this bot afresh, move ${paths.dir} away`);
+  }
   const problem = successorProblem(paths.state, doc ? lineageOf(doc) : null, bak);
   if (problem) throw new StateError(`${problem}; nothing was started`);
   if (doc === null && (await journalSize(paths.journal)) > 0) {

@@ -82,6 +82,16 @@ describe('recovery hints name files that exist', () => {
     expect(existsSync(path.join(dir, 'state.json'))).toBe(false);
     expect(existsSync(path.join(dir, 'lock.json'))).toBe(false); // the lock was let go
   });
+  it('a missing state file beside a damaged backup: no restore is suggested, the files stay', async () => {
+    const home = freshHome();
+    const dir = writeBot(home, 'alpha', botDoc('alpha'), { bak: '{"schemaVersion":3,' });
+    rmSync(path.join(dir, 'state.json'));
+    const msg = await messageOf(BotSession.open({ home, name: 'alpha', command: 'test', now: Date.now() }));
+    expect(msg).toContain('damaged');
+    expect(msg).not.toContain('state restore');
+    expectOnlyRealFiles(msg);
+    expect(readFileSync(path.join(dir, 'state.json.bak'), 'utf8')).toBe('{"schemaVersion":3,');
+  });
 });
 
 describe('a backup is only replaced by a successor of it', () => {
