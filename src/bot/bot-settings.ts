@@ -10,9 +10,9 @@ import type { BotMode, BotStateDoc } from '../store/bot-state.js';
 /**
  * A bot is what it was created as. On resume every setting it stored is used again: a setting the
  * start does not give (on the command line or in the config file) is the stored one, never a
- * default; one given with another value is refused, naming both values, unless the start says
- * --reconfigure. Exchange, pairs and timeframe never change: the bot's positions, orders and
- * candles belong to them. (RELIABILITY row 27: a bot restarted without --exchange-url must not go
+ * default; one given with another value is refused (exit 2), naming both values, unless the
+ * start says --reconfigure. Exchange, pairs and timeframe never change (exit 5, like another mode
+ * or account): the bot's positions, orders and candles belong to them. (RELIABILITY row 27: a bot restarted without --exchange-url must not go
  * to the exchange's production URL.)
  */
 
@@ -90,6 +90,7 @@ const KEPT: Kept[] = [
  * loaded. A resumed one: the stored settings, checked against `given` (only what the command line
  * and the config file say, no defaults). A difference is a UsageError naming each setting with
  * the stored and the asked value; with `reconfigure`, the asked values win (and are listed).
+ * Another exchange, pair or timeframe is a StateError, reconfigure or not.
  */
 export async function settleSettings(
   prev: BotStateDoc | null,
@@ -154,7 +155,8 @@ export async function settleSettings(
   out.strategy = { name: source, params };
 
   if (fixed.length > 0) {
-    throw new UsageError(
+    // as a mode or an account (checkSameOwner): the state file belongs to something else (exit 5)
+    throw new StateError(
       `bot ${name} cannot change ${fixed.map((c) => `${c.key} (it trades ${c.stored}, not ${c.asked})`).join(', ')}, not even with --reconfigure: its positions, orders and candles belong to them; use another bot name`,
     );
   }

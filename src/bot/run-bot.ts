@@ -75,7 +75,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
   try {
     session = await BotSession.open({ home, name: o.bot, command: o.command, now: now(), ...(env.env.TRADEBOT_CRASH_AT ? { crashSpec: env.env.TRADEBOT_CRASH_AT } : {}) });
   } catch (err) {
-    await recordRefusedStart({ paths, session: null, err, command: o.command, time: now() });
+    await recordRefusedStart({ paths, err, command: o.command, time: now() });
     throw err;
   }
   if (session.lock.tookOverFrom) {
@@ -369,7 +369,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       if (session.created) {
         released = true;
         await session.discard();
-      } else await recordRefusedStart({ paths, session, err, command: o.command, time: now() });
+      } else await recordRefusedStart({ paths, err, command: o.command, time: now(), log: session.log });
     }
     throw err;
   } finally {

@@ -136,7 +136,6 @@ describe('a state file that cannot be true is refused, naming the field', { time
     const r = await startBot(['paper', '--bot', 'f'], { home }).done;
     expect(r.code, r.stderr).toBe(5);
     expect(r.stderr).toContain('engine.lastBarTime[0]');
-    const after = JSON.parse(readFileSync(path.join(dir, 'state.json'), 'utf8')) as BotStateDoc;
-    expect(after.engine).toEqual((JSON.parse(before) as BotStateDoc).engine);
+    expect(readFileSync(path.join(dir, 'state.json'), 'utf8')).toBe(before);
   });
 });
