@@ -19,9 +19,14 @@ what it is about to trade and asks (default No); without a terminal it refuses u
 Every order is journaled before it is sent; at start, anything unresolved is looked up on the
 exchange by client order id, never re-sent. Differences with the exchange stop the bot until
 you review them (tradebot reconcile NAME --plan) or start it with --adopt.
+A bot keeps the settings it was created with, its exchange URL included: tradebot live --bot NAME
+resumes with them; a different value is refused (exit 2) unless --reconfigure, which shows the
+change in the summary and asks like a first start. A start that fails or is declined leaves no
+new bot behind.
 
-Exit codes: 0 stopped, 130 interrupted, 2 usage error or not confirmed, 4 exchange error,
-5 state, lock or reconciliation problem.`,
+Exit codes: 0 stopped, 130 interrupted, 2 usage error, not confirmed or a setting that differs
+from the stored one, 4 exchange error, 5 state, lock or reconciliation problem (also another
+exchange, pair or timeframe than the bot's; a missing state file beside a backup or journal).`,
     )
     .action(async (_opts, cmd: Command) => {
       const { liveAction } = await import('./live-action.js');

@@ -40,13 +40,18 @@ export function paperCommand(env: CommandEnv): Command {
 The bot's state (balances, positions, orders) survives restarts, kill -9 included: run
 tradebot paper --bot NAME again to resume. A bot keeps the settings it was created with (exchange,
 URL, pairs, timeframe, strategy and parameters, cash, stake, fee, slippage, warm-up, risk): a flag
-left out means the stored value, a different one is refused (exit 2) unless --reconfigure.
+left out means the stored value (the defaults above are for a new bot), a different one is refused
+(exit 2) unless --reconfigure.
 The start prints the settings it runs with. Watch it with tradebot status, steer it with
 tradebot pause|resume|stop.
 
+A start that fails leaves no new bot behind; a refused start of an existing bot is written to its
+log and shown by tradebot status NAME.
+
 Exit codes: 0 stopped (tradebot stop, SIGTERM), 130 interrupted (Ctrl+C), 2 usage error (also a
 setting that differs from the stored one), 4 exchange error, 5 state file or lock error (the bot is
-already running; its state file is missing while a backup or journal exists, or is damaged).`,
+already running; another exchange, pair or timeframe than the bot's; its state file is damaged, or
+missing while a backup or journal exists).`,
     )
     .action(async (_opts, cmd: Command) => {
       const { paperAction } = await import('./paper-action.js');

@@ -128,6 +128,13 @@ describe('a live bot keeps its exchange URL', { timeout: 240_000 }, () => {
     expect(kept(again)).toEqual(kept({ ...first, settings: { ...first.settings, cash: again.settings.cash } }));
     expect(s.control.requests().length).toBeGreaterThan(asked);
 
+    // reconcile (and orders --bot) act on the bot's own exchange URL too
+    const rec = await startBot(['reconcile', 'lv'], { home, keys: true }).done;
+    expect(rec.code, rec.stderr).toBe(0);
+    const recElsewhere = await startBot(['reconcile', 'lv', '--exchange-url', 'http://127.0.0.1:9'], { home, keys: true }).done;
+    expect(recElsewhere.code, recElsewhere.stderr).toBe(2);
+    expect(recElsewhere.stderr).toContain(s.url);
+
     const other = await startBot(['live', '--bot', 'lv', '--yes', '--exchange-url', 'http://127.0.0.1:9'], { home, keys: true }).done;
     expect(other.code).toBe(2);
     expect(other.stderr).toContain(s.url);
