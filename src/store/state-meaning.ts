@@ -17,6 +17,12 @@ const MAX_INTEGER_DIGITS = 20;
 /** Division results carry up to 24 significant digits; tiny prices push them far right of the point. */
 const MAX_FRACTION_DIGITS = 40;
 const DECIMAL_RE = /^(-?)(\d+)(?:\.(\d+))?$/;
+/** The common case, checked without allocating: a non-negative decimal of sane length. */
+const PLAIN_AMOUNT_RE = /^\d{1,20}(?:\.\d{1,40})?$/;
+const isPlainAmount = (v: unknown): boolean => typeof v === 'string' && PLAIN_AMOUNT_RE.test(v);
+const NOT_NEGATIVE = { negative: false } as const;
+const TRIP_AMOUNTS = ['entryQty', 'entryCost', 'exitQty', 'exitProceeds', 'fees', 'qty', 'entryPrice'] as const;
+const ORDER_AMOUNTS = ['amount', 'filled', 'cost', 'fee'] as const;
 
 const ORDER_STATUSES = new Set(Object.keys(ORDER_TRANSITIONS));
 const SIDES = new Set(['buy', 'sell']);
@@ -93,25 +99,28 @@ function check(doc: BotStateDoc): void {
   }
   decimal(p.feesPaid, 'engine.portfolio.feesPaid', { negative: false });
   integer(p.appliedTradeIds, 'engine.portfolio.appliedTradeIds');
-  const trips = [...Object.entries(p.open).map(([k, rt]) => [`engine.portfolio.open.${k}`, rt] as const), ...p.closed.map((rt, i) => [`engine.portfolio.closed[${i}]`, rt] as const)];
-  for (const [field, rt] of trips) {
-    if (!pairs.includes(rt.symbol)) fail(`${field}.symbol`, `${String(rt.symbol)} is not a pair of bot ${bot.name}`);
-    for (const k of ['entryQty', 'entryCost', 'exitQty', 'exitProceeds', 'fees', 'qty', 'entryPrice'] as const) decimal(rt[k], `${field}.${k}`, { negative: false });
-    if (rt.exitPrice !== null) decimal(rt.exitPrice, `${field}.exitPrice`, { negative: false });
-  }
+  const trip = (rt: (typeof p.closed)[number], where: () => string) => {
+    if (!pairs.includes(rt.symbol)) fail(`${where()}.symbol`, `${String(rt.symbol)} is not a pair of bot ${bot.name}`);
+    for (const k of TRIP_AMOUNTS) if (!isPlainAmount(rt[k])) decimal(rt[k], where(), NOT_NEGATIVE, k);
+    if (rt.exitPrice !== null && !isPlainAmount(rt.exitPrice)) decimal(rt.exitPrice, where(), NOT_NEGATIVE, 'exitPrice');
+  };
+  for (const [k, rt] of Object.entries(p.open)) trip(rt, () => `engine.portfolio.open.${k}`);
+  for (let i = 0; i < p.closed.length; i++) trip(p.closed[i]!, () => `engine.portfolio.closed[${i}]`);
 
-  e.orders.forEach((o, i) => {
-    const field = `engine.orders[${i}]`;
-    if (typeof o.clientOrderId !== 'string' || o.clientOrderId === '') fail(`${field}.clientOrderId`, 'is missing');
-    if (!ORDER_STATUSES.has(o.status)) fail(`${field}.status`, `${JSON.stringify(o.status)} is not an order status (${[...ORDER_STATUSES].join(', ')})`);
-    if (!SIDES.has(o.side)) fail(`${field}.side`, `${JSON.stringify(o.side)} is not buy or sell`);
-    if (!ORDER_TYPES.has(o.type)) fail(`${field}.type`, `${JSON.stringify(o.type)} is not market, limit or stop`);
-    for (const k of ['amount', 'filled', 'cost', 'fee'] as const) decimal(o[k], `${field}.${k}`, { negative: false });
-    if (o.price !== undefined) decimal(o.price, `${field}.price`, { negative: false });
-    if (o.stopPrice !== undefined) decimal(o.stopPrice, `${field}.stopPrice`, { negative: false });
-    if (new Dec(o.filled).gt(o.amount)) fail(`${field}.filled`, `${o.filled} is more than the order's amount ${o.amount}`);
-    if (!Array.isArray(o.tradeIds) || !o.tradeIds.every((t) => typeof t === 'string')) fail(`${field}.tradeIds`, 'is not a list of trade ids');
-  });
+  for (let i = 0; i < e.orders.length; i++) {
+    const o = e.orders[i]!;
+    const field = () => `engine.orders[${i}]`;
+    if (typeof o.clientOrderId !== 'string' || o.clientOrderId === '') fail(`${field()}.clientOrderId`, 'is missing');
+    if (!ORDER_STATUSES.has(o.status)) fail(`${field()}.status`, `${JSON.stringify(o.status)} is not an order status (${[...ORDER_STATUSES].join(', ')})`);
+    if (!SIDES.has(o.side)) fail(`${field()}.side`, `${JSON.stringify(o.side)} is not buy or sell`);
+    if (!ORDER_TYPES.has(o.type)) fail(`${field()}.type`, `${JSON.stringify(o.type)} is not market, limit or stop`);
+    for (const k of ORDER_AMOUNTS) if (!isPlainAmount(o[k])) decimal(o[k], field(), NOT_NEGATIVE, k);
+    if (o.price !== undefined && !isPlainAmount(o.price)) decimal(o.price, field(), NOT_NEGATIVE, 'price');
+    if (o.stopPrice !== undefined && !isPlainAmount(o.stopPrice)) decimal(o.stopPrice, field(), NOT_NEGATIVE, 'stopPrice');
+    // most orders are filled entirely or not at all: no Decimal needed to tell
+    if (o.filled !== o.amount && o.filled !== '0' && new Dec(o.filled).gt(o.amount)) fail(`${field()}.filled`, `${o.filled} is more than the order's amount ${o.amount}`);
+    if (!Array.isArray(o.tradeIds) || !o.tradeIds.every((t) => typeof t === 'string')) fail(`${field()}.tradeIds`, 'is not a list of trade ids');
+  }
 
   const x = doc.exchange;
   if (!x) return;
@@ -127,25 +136,40 @@ function check(doc: BotStateDoc): void {
 
 /** JSON has no Infinity, but 1e309 parses to it: no number anywhere in the document may be infinite. */
 function finiteEverywhere(v: unknown, field: string): void {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) fail(field, `${String(v)} is not a finite number`);
-  } else if (Array.isArray(v)) {
+  // the path is built only to name a culprit: status reads every bot's state on each call
+  if (allFinite(v)) return;
+  if (typeof v === 'number') fail(field, `${String(v)} is not a finite number`);
+  if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) finiteEverywhere(v[i], `${field}[${i}]`);
   } else if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) finiteEverywhere(x, field ? `${field}.${k}` : k);
+    for (const k in v) finiteEverywhere((v as Record<string, unknown>)[k], field ? `${field}.${k}` : k);
   }
+}
+
+function allFinite(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (v === null || typeof v !== 'object') return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!allFinite(v[i])) return false;
+    return true;
+  }
+  for (const k in v) if (!allFinite((v as Record<string, unknown>)[k])) return false;
+  return true;
 }
 
 function integer(v: unknown, field: string, min = 0): void {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) fail(field, `${JSON.stringify(v)} is not an integer >= ${min}`);
 }
 
-function decimal(v: unknown, field: string, o: { negative: boolean }): void {
+function decimal(v: unknown, where: string, o: { negative: boolean }, key?: string): void {
   const m = typeof v === 'string' ? DECIMAL_RE.exec(v) : null;
-  if (!m) fail(field, `${JSON.stringify(v)} is not a decimal string`);
+  const field = () => (key === undefined ? where : `${where}.${key}`);
+  if (!m) fail(field(), `${JSON.stringify(v)} is not a decimal string`);
   const [, sign, int, frac] = m;
-  const digits = int!.replace(/^0+(?=\d)/, '').length;
-  if (digits > MAX_INTEGER_DIGITS) fail(field, `has ${digits} digits before the point (at most ${MAX_INTEGER_DIGITS})`);
-  if ((frac?.length ?? 0) > MAX_FRACTION_DIGITS) fail(field, `has ${frac!.length} digits after the point (at most ${MAX_FRACTION_DIGITS})`);
-  if (sign === '-' && !o.negative && /[1-9]/.test(`${int}${frac ?? ''}`)) fail(field, `${v as string} is negative`);
+  if (int!.length > MAX_INTEGER_DIGITS) {
+    const digits = int!.replace(/^0+(?=\d)/, '').length;
+    if (digits > MAX_INTEGER_DIGITS) fail(field(), `has ${digits} digits before the point (at most ${MAX_INTEGER_DIGITS})`);
+  }
+  if (frac !== undefined && frac.length > MAX_FRACTION_DIGITS) fail(field(), `has ${frac.length} digits after the point (at most ${MAX_FRACTION_DIGITS})`);
+  if (sign === '-' && !o.negative && /[1-9]/.test(`${int}${frac ?? ''}`)) fail(field(), `${v as string} is negative`);
 }
