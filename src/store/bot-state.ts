@@ -1,6 +1,5 @@
 import { copyFile } from 'node:fs/promises';
 import { StateError } from '../core/errors.js';
-import { timeframeToMs } from '../core/timeframe.js';
 import type { EngineSnapshot, Decision } from '../engine/engine.js';
 import type { SimExchangeSnapshot } from '../exchange/sim-exchange.js';
 import { meaningProblem } from './state-meaning.js';
@@ -112,27 +111,14 @@ const MIGRATIONS: Record<number, Migration> = {
       generation: 0,
       // deterministic, so that a migrated state file and its (unmigrated) backup agree
       bot: { ...bot, id: `v2-${String(bot.createdAt)}`, sandbox: null, strategy: { ...strategy, source: name !== null && BUILT_IN_NAMES.has(name) ? name : null } },
-      settings: { ...doc.settings, warmup: warmupBarsOf(bot) },
+      // schema 2 kept the warm-up window, not the length asked for (an exchange may have had fewer candles)
+      settings: { ...doc.settings, warmup: null },
     };
   },
 };
 
 /** The built-in strategies' names (src/strategies/registry.ts), without loading them here. */
 const BUILT_IN_NAMES = new Set(['ema-cross', 'rsi', 'bollinger', 'macd']);
-
-/** Schema 2 kept the warm-up window (open times), not its length: the timeframe gives the length. */
-function warmupBarsOf(bot: Record<string, unknown>): number | null {
-  const w = bot.warmup;
-  if (!isObject(w) || typeof w.from !== 'number' || typeof w.until !== 'number' || typeof bot.timeframe !== 'string') return null;
-  let tf: number;
-  try {
-    tf = timeframeToMs(bot.timeframe);
-  } catch {
-    return null;
-  }
-  const bars = (w.until - w.from) / tf + 1;
-  return Number.isSafeInteger(bars) && bars >= 1 ? bars : null;
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
