@@ -145,9 +145,9 @@ function botState(name, trips, now, pid) {
   });
   const usdt = (10_000 + trips * 1.99 - 4004).toFixed(2);
   return {
-    schemaVersion: STATE_SCHEMA_VERSION, writtenBy: '0.1.0',
-    bot: { name, mode: 'paper', exchange: 'binance', apiUrl: null, account: 'paper', strategy: { name: 'ema-cross', params: { fast: 12, slow: 26 } }, pairs: ['BTC/USDT'], timeframe: '5m', quote: 'USDT', createdAt: now - 86_400_000, warmup: null },
-    settings: { cash: { USDT: '10000' }, stake: '99%', fee: '0.001', slippageBps: 0, risk: {} },
+    schemaVersion: STATE_SCHEMA_VERSION, writtenBy: '0.1.0', generation: 1,
+    bot: { id: `bench-${name}`, name, mode: 'paper', exchange: 'binance', apiUrl: null, sandbox: false, account: 'paper', strategy: { name: 'ema-cross', source: 'ema-cross', params: { fast: 12, slow: 26 } }, pairs: ['BTC/USDT'], timeframe: '5m', quote: 'USDT', createdAt: now - 86_400_000, warmup: null },
+    settings: { cash: { USDT: '10000' }, stake: '99%', fee: '0.001', slippageBps: 0, risk: {}, warmup: 500 },
     engine: {
       portfolio: { quote: 'USDT', balances: { USDT: usdt, BTC: '0.1' }, open: { 'BTC/USDT': rt(trips, true) }, closed: Array.from({ length: trips }, (_, i) => rt(i, false)), feesPaid: '0', appliedTradeIds: 0 },
       orders: Array.from({ length: trips }, (_, i) => [order(i, 'buy'), order(i, 'sell')]).flat(),

@@ -6,13 +6,14 @@ import { flagsToConfig, type FlagMap } from './options.js';
 import { runBot } from '../src/bot/run-bot.js';
 
 export async function liveAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<number> {
-  const opts = cmd.opts<{ config?: string; bot: string; yes: boolean; adopt: boolean; cash?: string }>();
+  const opts = cmd.opts<{ config?: string; bot: string; yes: boolean; adopt: boolean; reconfigure: boolean; cash?: string }>();
   const interactive = Boolean(process.stdin.isTTY && env.stdout.isTTY);
   if (!interactive && !opts.yes) {
     throw new UsageError('refusing to trade real money without a terminal to confirm on: pass --yes to confirm non-interactively');
   }
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
-  const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
+  const given = mergeConfig(file.config, flagsToConfig(cmd, flags));
+  const cfg = resolveConfig(given);
   const confirm = async (summary: string[]): Promise<boolean> => {
     env.stderr.write(`LIVE TRADING\n${summary.map((l) => `  ${l}`).join('\n')}\n`);
     if (opts.yes) return true;
@@ -21,7 +22,7 @@ export async function liveAction(cmd: Command, flags: FlagMap, env: CommandEnv):
   };
   return runBot(
     cfg,
-    { bot: opts.bot, mode: 'live', command: `tradebot live --bot ${opts.bot}`, adopt: opts.adopt, confirm, ...(opts.cash !== undefined ? { budget: opts.cash } : {}) },
+    { bot: opts.bot, mode: 'live', command: `tradebot live --bot ${opts.bot}`, adopt: opts.adopt, confirm, given, reconfigure: opts.reconfigure, ...(opts.cash !== undefined ? { budget: opts.cash } : {}) },
     { cwd: env.cwd, env: env.env, say: (l: string) => env.stderr.write(`${l}\n`) },
   );
 }

@@ -25,10 +25,15 @@ Every order is journaled before it is sent; at start, anything unresolved is loo
 exchange by client order id, never re-sent; a read that fails for a passing reason (5xx,
 dropped connection) is asked again with back-off before exit 4. Differences with the exchange
 stop the bot until you review them (tradebot reconcile NAME --plan) or start it with --adopt.
+A bot keeps the settings it was created with, its exchange URL included: tradebot live --bot NAME
+resumes with them; a different value is refused (exit 2) unless --reconfigure, which shows the
+change in the summary and asks like a first start. A start that fails or is declined leaves no
+new bot behind.
 
-Exit codes: 0 stopped, 130 interrupted, 2 usage error, not confirmed, or a --cash the account
-cannot cover or that differs from the bot's budget, 4 exchange error, 5 state, lock or
-reconciliation problem.`,
+Exit codes: 0 stopped, 130 interrupted, 2 usage error, not confirmed, a setting that differs
+from the stored one, or a --cash the account cannot cover or that differs from the bot's budget,
+4 exchange error, 5 state, lock or reconciliation problem (also another exchange, pair or
+timeframe than the bot's; a missing state file beside a backup or journal).`,
     )
     .action(async (_opts, cmd: Command) => {
       const { liveAction } = await import('./live-action.js');

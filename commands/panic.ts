@@ -4,25 +4,27 @@ import type { CommandEnv } from '../src/io.js';
 import { addHomeOptions, homeFrom, type HomeOpts } from './home-options.js';
 import { confirmOrRefuse, requireConfirmable } from './guard.js';
 
-const WAIT_MS = 30_000;
 
 export function panicCommand(env: CommandEnv): Command {
   return addHomeOptions(new Command('panic').description('Emergency stop of a running bot: cancel its orders, sell its positions at market, stop').argument('<name>', 'the bot'))
     .option('--yes', 'confirm without a prompt (required when not on a terminal)', false)
+    .option('--timeout <seconds>', 'how long to wait for the bot to stop', '30')
     .addHelpText(
       'after',
       `
 Writes a 'panic' request into the bot's control.json; the running bot cancels every open order it
 placed, sells every position it holds at market (never other orders or holdings of the account),
-writes its state and exits. The command waits until the bot says stopped (up to 30 s).
+writes its state and exits. The command waits until the bot says stopped (--timeout, 30 s).
 On a terminal it asks first (default No); without one it refuses unless --yes.
 For a bot that is not running, use tradebot orders cancel --all --pair P --bot NAME and
 tradebot orders create ... --bot NAME.
 
 Exit codes: 0 the bot stopped, 2 usage error (no such bot, not running, not confirmed),
-5 the bot did not stop within 30 s (the request stays in control.json).`,
+5 the bot did not stop within --timeout (the request stays in control.json).`,
     )
-    .action(async (name: string, opts: HomeOpts & { yes: boolean }) => {
+    .action(async (name: string, opts: HomeOpts & { yes: boolean; timeout: string }) => {
+      const seconds = Number(opts.timeout);
+      if (!/^\s*\d+(\.\d+)?\s*$/.test(opts.timeout) || !(seconds > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, got ${JSON.stringify(opts.timeout)}`);
       requireConfirmable(env, opts.yes, `panic bot ${name}`);
       const home = await homeFrom(opts, env);
       const { readBotStatus, requireBot, isLive } = await import('../src/bot/status.js');
@@ -36,7 +38,7 @@ Exit codes: 0 the bot stopped, 2 usage error (no such bot, not running, not conf
         'Cancel everything and sell at market?',
       );
       const { sendControl, requester } = await import('../src/bot/send-control.js');
-      const out = await sendControl({ home, name, command: 'stop', as: 'panic', timeoutMs: WAIT_MS, pollMs: 200, by: requester('panic', env.env) });
+      const out = await sendControl({ home, name, command: 'stop', as: 'panic', timeoutMs: seconds * 1000, pollMs: 200, by: requester('panic', env.env) });
       const after = await readBotStatus(home, name, Date.now());
       if (out.result === 'not-running') {
         env.stdout.write(`bot ${name} stopped before the request reached it (${out.state})\n`);

@@ -5,9 +5,14 @@ import { flagsToConfig, type FlagMap } from './options.js';
 import { runBot } from '../src/bot/run-bot.js';
 
 export async function paperAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<number> {
-  const opts = cmd.opts<{ config?: string; bot: string; cash?: string }>();
+  const opts = cmd.opts<{ config?: string; bot: string; cash?: string; reconfigure: boolean }>();
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
-  const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
-  if (opts.cash !== undefined) cfg.paper.balances = opts.cash;
-  return runBot(cfg, { bot: opts.bot, mode: 'paper', command: `tradebot paper --bot ${opts.bot}` }, { cwd: env.cwd, env: env.env, say: (l: string) => env.stderr.write(`${l}\n`) });
+  const given = mergeConfig(file.config, flagsToConfig(cmd, flags));
+  if (opts.cash !== undefined) given.paper = { ...given.paper, balances: opts.cash };
+  const cfg = resolveConfig(given);
+  return runBot(
+    cfg,
+    { bot: opts.bot, mode: 'paper', command: `tradebot paper --bot ${opts.bot}`, given, reconfigure: opts.reconfigure },
+    { cwd: env.cwd, env: env.env, say: (l: string) => env.stderr.write(`${l}\n`) },
+  );
 }

@@ -27,7 +27,8 @@ export function addBotOptions(cmd: Command): Command {
   )
     .option('--warmup <n>', 'candles of history that warm the indicators before the first decision', String(D.paper.warmup))
     .option('--poll <ms>', 'milliseconds between polls for new candles', String(D.paper.poll))
-    .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)');
+    .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
+    .option('--reconfigure', "resume an existing bot with settings that differ from its stored ones (not its exchange, pairs or timeframe)", false);
 }
 
 export function paperCommand(env: CommandEnv): Command {
@@ -36,11 +37,21 @@ export function paperCommand(env: CommandEnv): Command {
     .addHelpText(
       'after',
       `
-The bot's state (balances, positions, orders) survives restarts, kill -9 included: run the same
-command again to resume. Watch it with tradebot status, steer it with tradebot pause|resume|stop.
+The bot's state (balances, positions, orders) survives restarts, kill -9 included: run
+tradebot paper --bot NAME again to resume. A bot keeps the settings it was created with (exchange,
+URL, pairs, timeframe, strategy and parameters, cash, stake, fee, slippage, warm-up, risk): a flag
+left out means the stored value (the defaults above are for a new bot), a different one is refused
+(exit 2) unless --reconfigure.
+The start prints the settings it runs with. Watch it with tradebot status, steer it with
+tradebot pause|resume|stop.
 
-Exit codes: 0 stopped (tradebot stop, SIGTERM), 130 interrupted (Ctrl+C), 2 usage error,
-4 exchange error, 5 state file or lock error (e.g. the bot is already running).`,
+A start that fails leaves no new bot behind; a refused start of an existing bot is written to its
+log and shown by tradebot status NAME.
+
+Exit codes: 0 stopped (tradebot stop, SIGTERM), 130 interrupted (Ctrl+C), 2 usage error (also a
+setting that differs from the stored one), 4 exchange error, 5 state file or lock error (the bot is
+already running; another exchange, pair or timeframe than the bot's; its state file is damaged, or
+missing while a backup or journal exists).`,
     )
     .action(async (_opts, cmd: Command) => {
       const { paperAction } = await import('./paper-action.js');

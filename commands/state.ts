@@ -11,9 +11,12 @@ export function stateCommand(env: CommandEnv): Command {
       .addHelpText(
         'after',
         `
-Checks: the state file and its .bak load and validate as the bot would load them; the journal
-reads (a torn last line is a warning); quote and base balances equal the starting cash plus the
-round trips; a paper bot's simulated exchange holds the same balances; no trade id is applied twice.
+Checks: the state file and its .bak load and validate as the bot would load them (shape and
+meaning: no negative, oversized or infinite amount, no order filled beyond its amount, no unknown
+status, no currency the bot does not trade); the journal reads (a torn last line is a warning);
+the state file descends from its backup (lineage: it is not missing beside a backup or a journal,
+not another bot's, not older); quote and base balances equal the starting cash plus the round
+trips; a paper bot's simulated exchange holds the same balances; no trade id is applied twice.
 
 Exit codes: 0 every check passed (warnings allowed), 2 usage error (no such bot), 5 a check failed.`,
       )

@@ -55,8 +55,13 @@ export async function openLiveBot(cfg: TradebotConfig, o: { home: string; name: 
     const creds = await loadCredentials({ env: o.env, secretsFile: cfg.secretsFile });
     const account = maskKey(creds.apiKey);
     if (account !== doc.bot.account) throw new StateError(`bot ${o.name} trades account ${doc.bot.account}, but the keys given are for ${account} (${session.paths.state})`);
-    const exchange = { ...cfg.exchange, id: cfg.exchange.id ?? doc.bot.exchange, apiUrl: cfg.exchange.apiUrl ?? doc.bot.apiUrl };
+    // the bot's own exchange, URL and sandbox: never a default, never the production URL of a bot re-pointed elsewhere
+    const exchange = { id: cfg.exchange.id ?? doc.bot.exchange, apiUrl: cfg.exchange.apiUrl ?? doc.bot.apiUrl, sandbox: doc.bot.sandbox ?? cfg.exchange.sandbox };
     if (exchange.id !== doc.bot.exchange) throw new StateError(`bot ${o.name} trades on ${doc.bot.exchange}, not ${exchange.id} (${session.paths.state})`);
+    if ((exchange.apiUrl ?? '').replace(/\/+$/, '') !== (doc.bot.apiUrl ?? '').replace(/\/+$/, '')) {
+      throw new UsageError(`bot ${o.name} trades at ${doc.bot.apiUrl ?? `${doc.bot.exchange}'s own URL`}, not ${exchange.apiUrl}: leave out --exchange-url`);
+    }
+    if (cfg.exchange.sandbox && doc.bot.sandbox === false) throw new UsageError(`bot ${o.name} does not trade on ${doc.bot.exchange}'s sandbox: leave out exchange.sandbox`);
     const { port } = await connectExchange({ exchange }, creds);
     const pairs = doc.bot.pairs;
     const markets: MarketInfo[] = pairs.map((p) => {

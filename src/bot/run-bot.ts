@@ -1,17 +1,16 @@
 import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { Dec, parseDecimal, type Dec as Decimal } from '../core/money.js';
+import { type Dec as Decimal } from '../core/money.js';
 import { UsageError, StateError } from '../core/errors.js';
 import { formatStake } from '../core/sizing.js';
 import { tradingSettings } from '../engine-settings.js';
 import { OrderIds, idPrefixFor } from '../core/ids.js';
 import { timeframeToMs } from '../core/timeframe.js';
 import type { MarketInfo } from '../core/market.js';
-import type { TradebotConfig } from '../config/schema.js';
+import type { ConfigInput, TradebotConfig } from '../config/schema.js';
 import { resolveHome } from '../config/home.js';
 import { didYouMean, editDistance } from '../config/did-you-mean.js';
-import { loadStrategy } from '../strategies/registry.js';
-import { resolveParams } from '../strategies/params.js';
 import { indicators } from '../indicators/index.js';
 import type { SimExchange } from '../exchange/sim-exchange.js';
 import { composeBot } from '../compose.js';
@@ -19,6 +18,8 @@ import { CcxtCandleFeed } from '../data/ccxt-feed.js';
 import type { Engine, EngineSnapshot } from '../engine/engine.js';
 import { FileStore } from '../store/file-store.js';
 import { STATE_SCHEMA_VERSION, type BotIdentity, type BotMode, type BotRuntime, type BotStateDoc } from '../store/bot-state.js';
+import { botPaths } from '../store/bot-paths.js';
+import { futureBarProblem } from '../store/state-meaning.js';
 import { loadCredentials } from './credentials.js';
 import { maskKey } from '../secrets.js';
 import { externalHoldings, intentsAfterSnapshot, journalFillsOnce, recoverLive } from './recover-live.js';
@@ -26,6 +27,8 @@ import { liveBudget, shiftEquityMarks } from './live-capital.js';
 import { START_RETRY, withReadRetries, type ReadRetry } from '../exchange/read-retry.js';
 import { connectExchange } from './live-exchange.js';
 import { BotSession } from './session.js';
+import { checkSameOwner, describeSettings, parseBalances, settleSettings } from './bot-settings.js';
+import { recordRefusedStart } from './refused-start.js';
 import { readControl } from './control.js';
 import { VERSION } from '../version.js';
 
@@ -50,20 +53,13 @@ export interface BotRunOptions {
   budget?: string;
   /** live: asked with the summary of what is about to trade real money; false refuses */
   confirm?: (summary: string[]) => Promise<boolean>;
-}
-
-/** `USDT=10000,BTC=0.5`, or a bare amount of the quote currency. */
-export function parseBalances(spec: string | number, quote: string): Record<string, Decimal> {
-  const text = String(spec).trim();
-  if (!text.includes('=')) return { [quote]: parseDecimal(text, { name: '--cash' }) };
-  const out: Record<string, Decimal> = {};
-  for (const part of text.split(',')) {
-    const [cur, amount] = part.split('=').map((s) => s.trim());
-    if (!cur || amount === undefined || !/^[A-Za-z0-9]+$/.test(cur)) throw new UsageError(`--cash ${JSON.stringify(part)} must look like USDT=10000`);
-    out[cur.toUpperCase()] = parseDecimal(amount, { name: `--cash ${cur}`, allowZero: true });
-  }
-  if (!(quote in out)) out[quote] = new Dec(0);
-  return out;
+  /**
+   * The settings this start was given (command line and config file, without defaults). A resumed
+   * bot keeps its stored settings: these are checked against them (src/bot/bot-settings.ts).
+   */
+  given: ConfigInput;
+  /** accept given settings that differ from the stored ones */
+  reconfigure?: boolean;
 }
 
 /**
@@ -72,33 +68,20 @@ export function parseBalances(spec: string | number, quote: string): Record<stri
  * exchange through ccxt, journaled first, reconciled at start. Runs until stopped (signal or
  * `tradebot stop`); returns the exit code.
  */
-export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv): Promise<number> {
+export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: BotEnv): Promise<number> {
   const mode = o.mode;
-  // ---- validate everything before touching the network or the state
-  if (!cfg.exchange.id) throw new UsageError(`${mode} trading needs an exchange: --exchange ID (or exchange.id in the config)`);
-  if (!cfg.pair) throw new UsageError(`${mode} trading needs --pair (e.g. BTC/USDT, or several: BTC/USDT,ETH/USDT)`);
-  if (!cfg.timeframe) throw new UsageError(`${mode} trading needs --timeframe (e.g. 1m)`);
-  const pairs = cfg.pair.split(',').map((p) => p.trim());
-  const tfMs = timeframeToMs(cfg.timeframe);
-  const trading = tradingSettings(cfg);
-  const { stake, feeRate: fee } = trading;
-  const def = await loadStrategy(cfg.strategy.name, env.cwd);
-  const params = resolveParams(def, cfg.strategy.params);
-  const quotes = new Set(pairs.map((p) => p.split('/')[1]));
-  if (quotes.size !== 1) throw new UsageError(`all pairs of a bot must share one quote currency, got ${[...quotes].join(', ')}`);
-  const quote = [...quotes][0]!;
-  const paperBalances = mode === 'paper' ? parseBalances(cfg.paper.balances ?? cfg.cash, quote) : {};
-  if (mode === 'live' && trading.protection && (trading.protection.trailingStop !== undefined || (trading.protection.stopLoss !== undefined && trading.protection.takeProfit !== undefined))) {
-    throw new UsageError('live trading places one protective exit per entry on the exchange: use a stop-loss or a take-profit, not both, and no trailing stop');
-  }
-  // keys are read in live mode only, and before anything else touches the exchange
-  const creds = mode === 'live' ? await loadCredentials({ env: env.env, secretsFile: cfg.secretsFile }) : null;
-  const account = creds ? maskKey(creds.apiKey) : 'paper';
-  const home = resolveHome({ configHome: cfg.home, env: env.env, cwd: env.cwd });
+  const home = resolveHome({ configHome: cfgAsked.home, env: env.env, cwd: env.cwd });
+  const paths = botPaths(home, o.bot);
   const now = () => Date.now();
 
-  // ---- take the bot's state
-  const session = await BotSession.open({ home, name: o.bot, command: o.command, now: now(), ...(env.env.TRADEBOT_CRASH_AT ? { crashSpec: env.env.TRADEBOT_CRASH_AT } : {}) });
+  // ---- take the bot's state: the lock, then the state file (an existing bot's settings decide)
+  let session: BotSession;
+  try {
+    session = await BotSession.open({ home, name: o.bot, command: o.command, now: now(), ...(env.env.TRADEBOT_CRASH_AT ? { crashSpec: env.env.TRADEBOT_CRASH_AT } : {}) });
+  } catch (err) {
+    await recordRefusedStart({ paths, err, command: o.command, time: now() });
+    throw err;
+  }
   if (session.lock.tookOverFrom) {
     const t = session.lock.tookOverFrom;
     env.say?.(`took over the lock of pid ${t.pid} (${t.command}), which is no longer running`);
@@ -119,26 +102,61 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   removers.push(() => process.off('SIGINT', onInt), () => process.off('SIGTERM', onTerm));
+  // set once the bot's state is first written: before that, a failed start leaves nothing behind
+  let committed = false;
+  let released = false;
   try {
     const prev = session.existing;
+    // ---- the settings: a resumed bot's stored ones, checked against what this start gives
+    const settled = await settleSettings(prev, cfgAsked, o.given, { mode, reconfigure: o.reconfigure === true, cwd: env.cwd });
+    const cfg = settled.cfg;
+    const def = settled.strategy;
+    const params = settled.params;
+    // ---- validate everything before touching the network
+    if (!cfg.exchange.id) throw new UsageError(`${mode} trading needs an exchange: --exchange ID (or exchange.id in the config)`);
+    if (!cfg.pair) throw new UsageError(`${mode} trading needs --pair (e.g. BTC/USDT, or several: BTC/USDT,ETH/USDT)`);
+    if (!cfg.timeframe) throw new UsageError(`${mode} trading needs --timeframe (e.g. 1m)`);
+    const pairs = cfg.pair.split(',').map((p) => p.trim());
+    const tfMs = timeframeToMs(cfg.timeframe);
+    const trading = tradingSettings(cfg);
+    const { stake, feeRate: fee } = trading;
+    const quotes = new Set(pairs.map((p) => p.split('/')[1]));
+    if (quotes.size !== 1) throw new UsageError(`all pairs of a bot must share one quote currency, got ${[...quotes].join(', ')}`);
+    const quote = [...quotes][0]!;
+    const paperBalances = mode === 'paper' ? parseBalances(cfg.paper.balances ?? cfg.cash, quote) : {};
+    const traded = [quote, ...pairs.map((p) => p.split('/')[0]!)];
+    for (const cur of Object.keys(paperBalances)) {
+      if (!traded.includes(cur)) throw new UsageError(`--cash ${cur}: bot ${o.bot} trades only ${traded.join(', ')}`);
+    }
+    if (mode === 'live' && trading.protection && (trading.protection.trailingStop !== undefined || (trading.protection.stopLoss !== undefined && trading.protection.takeProfit !== undefined))) {
+      throw new UsageError('live trading places one protective exit per entry on the exchange: use a stop-loss or a take-profit, not both, and no trailing stop');
+    }
+    // keys are read in live mode only, and before anything else touches the exchange
+    const creds = mode === 'live' ? await loadCredentials({ env: env.env, secretsFile: cfg.secretsFile }) : null;
+    const account = creds ? maskKey(creds.apiKey) : 'paper';
+    if (prev) checkSameOwner(prev, { mode, account }, session.paths.state);
+    const described = describeSettings(settled, { mode, name: o.bot, resumed: prev !== null, ...(creds ? { account } : {}) });
+    // live shows them with its confirmation
+    if (mode === 'paper') for (const line of described) env.say?.(line);
+
     const journal = await intentsAfterSnapshot(session.paths.journal, idPrefixFor(o.bot), prev?.engine?.idSequence ?? 0);
     const journaledSeq = journal.maxSeq;
     if (journal.torn) void session.log.write(now(), 'warn', 'journal-torn-tail', { path: session.paths.journal });
-    const identity: BotIdentity = prev?.bot ?? {
+    const identity: BotIdentity = {
+      id: prev?.bot.id ?? randomBytes(8).toString('hex'),
       name: o.bot,
       mode,
       exchange: cfg.exchange.id,
       apiUrl: cfg.exchange.apiUrl,
+      sandbox: cfg.exchange.sandbox,
       account,
-      strategy: { name: def.name, params },
+      strategy: { name: def.name, source: settled.source, params },
       pairs,
       timeframe: cfg.timeframe,
       quote,
-      createdAt: now(),
-      warmup: null,
+      createdAt: prev?.bot.createdAt ?? now(),
+      warmup: prev?.bot.warmup ?? null,
     };
-    if (prev) checkSameBot(prev, { mode, exchange: cfg.exchange.id, account, pairs, timeframe: cfg.timeframe, strategy: def.name }, session.paths.state);
-    identity.apiUrl = cfg.exchange.apiUrl;
 
     // ---- the exchange (paper: public data only, no keys); a passing failure at start is asked again
     const retry: ReadRetry = {
@@ -152,6 +170,10 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
     const markets: MarketInfo[] = pairs.map((p) => port.market(p) ?? unknownPair(p, ex.symbols ?? [], cfg.exchange.id!));
     const tfs = Object.keys(ex.timeframes ?? {});
     if (tfs.length > 0 && !tfs.includes(cfg.timeframe)) throw new UsageError(`${cfg.exchange.id} has no ${cfg.timeframe} candles; supported: ${tfs.join(', ')}`);
+    if (prev) {
+      const future = futureBarProblem(prev, await exchangeTime(ex));
+      if (future) throw new StateError(`state file ${session.paths.state} is invalid: ${future}`);
+    }
 
     // live: the bot's ledger is its budget (fixed at creation) and its own fills; the rest of the account is external
     const currencies = [quote, ...markets.map((m) => m.base)];
@@ -162,13 +184,8 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
     const balances: Record<string, Decimal> = budget ? budget.balances : paperBalances;
 
     if (mode === 'live') {
-      const summary = [
-        `exchange ${cfg.exchange.id}${cfg.exchange.apiUrl ? ` at ${cfg.exchange.apiUrl}` : ''}${cfg.exchange.sandbox ? ' (sandbox)' : ''}, account ${account}`,
-        `bot ${o.bot}: ${def.name}(${Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(', ')}) on ${pairs.join(', ')} ${cfg.timeframe}`,
-        budget!.summary,
-        `stake ${formatStake(stake)}, fee ${fee.toFixed()}, max open positions ${trading.limits.maxOpenPositions}`,
-        `risk: ${describeRisk(cfg)}`,
-      ];
+      // the settings as stored or asked, with the budget the bot's ledger starts from
+      const summary = [...described.slice(0, 4), budget!.summary, ...described.slice(4)];
       if (!o.confirm || !(await o.confirm(summary))) throw new UsageError('live trading not confirmed: nothing was sent');
     }
 
@@ -258,6 +275,8 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
       return {
         schemaVersion: STATE_SCHEMA_VERSION,
         writtenBy: VERSION,
+        // counted by the state file itself (src/store/bot-state-file.ts)
+        generation: 0,
         bot: identity,
         settings: {
           cash: Object.fromEntries(Object.entries(balances).map(([k, v]) => [k, v.toFixed()])),
@@ -265,6 +284,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
           fee: fee.toFixed(),
           slippageBps: cfg.slippage,
           risk: Object.fromEntries(Object.entries(cfg.risk).filter(([, v]) => v !== null)),
+          warmup: cfg.paper.warmup,
         },
         engine: snap as EngineSnapshot,
         exchange: sim ? sim.snapshot() : null,
@@ -281,6 +301,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
       runtime.external = { time: now(), balances: externalHoldings(r.plan) };
       runtime.equity = shiftEquityMarks(runtime.equity, r.transferred);
       await store.checkpoint(() => engine.snapshot());
+      committed = true;
     }
     // running: a failed read is asked again on the next poll, with the feed's own back-off
     port.retryReads(null);
@@ -343,6 +364,7 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
       runtime.status = 'paused';
     } else runtime.status = 'running';
     await store.checkpoint(() => engine.snapshot());
+    committed = true;
     await session.log.write(now(), 'info', 'started', { mode, pairs, timeframe: cfg.timeframe, strategy: def.name, resumed: Boolean(prev?.engine) });
     env.say?.(`${mode} bot ${o.bot} running: ${def.name} on ${pairs.join(', ')} ${cfg.timeframe} (state: ${session.paths.dir})`);
 
@@ -366,29 +388,28 @@ export async function runBot(cfg: TradebotConfig, o: BotRunOptions, env: BotEnv)
     await store.checkpoint(() => engine.snapshot());
     await session.log.write(now(), 'info', 'stopped', {});
     return exitCode;
+  } catch (err) {
+    if (!committed) {
+      // a new bot that never ran leaves nothing behind; an existing one keeps a trace of the refusal
+      if (session.created) {
+        released = true;
+        await session.discard();
+      } else await recordRefusedStart({ paths, err, command: o.command, time: now(), log: session.log });
+    }
+    throw err;
   } finally {
     for (const r of removers) r();
-    await session.close();
+    if (!released) await session.close();
   }
 }
 
-function describeRisk(cfg: TradebotConfig): string {
-  const parts = Object.entries(cfg.risk)
-    .filter(([, v]) => v !== null)
-    .map(([k, v]) => `${k} ${String(v)}`);
-  return parts.join(', ');
-}
-
-function checkSameBot(prev: BotStateDoc, want: { mode: string; exchange: string; account: string; pairs: string[]; timeframe: string; strategy: string }, path: string): void {
-  const b = prev.bot;
-  const diffs: string[] = [];
-  if (b.mode !== want.mode) diffs.push(`mode ${b.mode} (not ${want.mode})`);
-  if (b.exchange !== want.exchange) diffs.push(`exchange ${b.exchange} (not ${want.exchange})`);
-  if (b.account !== want.account) diffs.push(`account ${b.account} (not ${want.account})`);
-  if (b.pairs.join(',') !== want.pairs.join(',')) diffs.push(`pairs ${b.pairs.join(',')} (not ${want.pairs.join(',')})`);
-  if (b.timeframe !== want.timeframe) diffs.push(`timeframe ${b.timeframe} (not ${want.timeframe})`);
-  if (b.strategy.name !== want.strategy) diffs.push(`strategy ${b.strategy.name} (not ${want.strategy})`);
-  if (diffs.length > 0) throw new StateError(`bot ${b.name} was created with ${diffs.join(', ')} (${path}); use another bot name, or remove it with tradebot bots rm`);
+/** The exchange's clock (a simulator's may run anywhere); this machine's when it cannot be asked. */
+async function exchangeTime(ex: { fetchTime(): Promise<number | undefined> }): Promise<number> {
+  try {
+    return (await ex.fetchTime()) ?? Date.now();
+  } catch {
+    return Date.now();
+  }
 }
 
 function unknownPair(pair: string, symbols: string[], exchange: string): never {

@@ -9,6 +9,7 @@ import type { BotMode, BotStateDoc } from '../store/bot-state.js';
 import { botPaths, botsDir, checkBotName } from '../store/bot-paths.js';
 import { readStateDoc } from '../store/read-state.js';
 import { pidAlive, readLockOwner, type LockOwner } from '../store/state-lock.js';
+import { readRefusedStart, type RefusedStart } from './refused-start.js';
 
 /**
  * What `status` and `bots` show of a bot, read from its files only: state.json, lock.json and
@@ -140,8 +141,8 @@ export async function readBotStatus(home: string, name: string, now: number): Pr
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
-  const [lock, beat] = await Promise.all([readLockOwner(paths.dir), readHeartbeat(paths.heartbeat)]);
-  return statusView({ name, dir: paths.dir, doc, error, lock, heartbeat: beat, now, host: hostname(), isAlive: pidAlive });
+  const [lock, beat, refused] = await Promise.all([readLockOwner(paths.dir), readHeartbeat(paths.heartbeat), readRefusedStart(paths)]);
+  return statusView({ name, dir: paths.dir, doc, error, lock, heartbeat: beat, refused, now, host: hostname(), isAlive: pidAlive });
 }
 
 async function readHeartbeat(path: string): Promise<{ time: number; pid: number | null } | null> {
@@ -160,6 +161,8 @@ export interface StatusInputs {
   error: string | null;
   lock: LockOwner | null;
   heartbeat: { time: number; pid: number | null } | null;
+  /** the last refused start, if any (refused.json) */
+  refused?: RefusedStart | null;
   now: number;
   /** this host's name */
   host: string;
@@ -212,7 +215,7 @@ export function statusView(i: StatusInputs): BotStatusView {
     openOrders: [],
     external: doc?.runtime.external ?? null,
     lastDecision: rt?.lastDecision ? { ...rt.lastDecision, ageMs: Math.max(0, now - rt.lastDecision.time) } : null,
-    lastError: rt?.lastError ?? null,
+    lastError: lastError(rt, i.refused ?? null),
     degraded: rt?.degraded ?? null,
     riskHalt: doc?.engine?.risk?.halt ?? null,
     paused: rt?.status === 'paused',
@@ -241,6 +244,13 @@ export function statusView(i: StatusInputs): BotStatusView {
       }));
   }
   return base;
+}
+
+/** A refused start counts until the bot next starts; otherwise the last error the bot wrote. */
+function lastError(rt: BotStateDoc['runtime'] | null, refused: RefusedStart | null): { time: number; message: string } | null {
+  const own = rt?.lastError ?? null;
+  if (!refused || refused.time <= (rt?.startedAt ?? 0) || (own && own.time >= refused.time)) return own;
+  return { time: refused.time, message: `start refused: ${refused.message}` };
 }
 
 /**

@@ -9,6 +9,8 @@ export interface BotPaths {
   log: string;
   control: string;
   heartbeat: string;
+  /** the last refused start (src/bot/refused-start.ts) */
+  refused: string;
 }
 
 export function checkBotName(name: string): string {
@@ -31,5 +33,6 @@ export function botPaths(home: string, name: string): BotPaths {
     log: join(dir, 'log.jsonl'),
     control: join(dir, 'control.json'),
     heartbeat: join(dir, 'heartbeat.json'),
+    refused: join(dir, 'refused.json'),
   };
 }

@@ -60,7 +60,7 @@ export class Journal {
           torn = true;
           break;
         }
-        throw new StateError(`journal ${path} line ${i + 1} is corrupt; it is never skipped: inspect it, or restore from a backup`, { cause: err });
+        throw new StateError(`journal ${path} line ${i + 1} is corrupt; it is never skipped: repair or remove that line by hand (nothing was changed)`, { cause: err });
       }
     }
     return { entries, torn };

@@ -1,17 +1,17 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { StateError } from '../core/errors.js';
 import { STATE_SCHEMA_VERSION, upgradeStateDoc, type BotStateDoc } from './bot-state.js';
-import { DurableJsonFile } from './state-file.js';
+import { DamagedStateError, DurableJsonFile } from './state-file.js';
 
 /**
  * Read-only access to a bot's state file for `status`, `state check` and `state restore`: the
  * runner's own reading and validation (DurableJsonFile + upgradeStateDoc), without ever writing
- * next to the state. Missing: null. Corrupt: a StateError naming the file and its backup.
+ * next to the state. Missing: null. Damaged: a StateError naming the file and what can be done.
  */
 export async function readStateDoc(path: string): Promise<BotStateDoc | null> {
-  return new DurableJsonFile<BotStateDoc>(path, validateStateDoc).read();
+  return new DurableJsonFile<BotStateDoc>(path, validateStateDoc, recoveryHint).read();
 }
 
 /**
@@ -28,9 +28,29 @@ export async function validateStateDoc(raw: unknown, path: string): Promise<BotS
     await copyFile(path, scratch);
     return await upgradeStateDoc(raw, scratch);
   } catch (err) {
-    if (err instanceof StateError) throw new StateError(err.message.split(scratch).join(path), { cause: err });
+    if (err instanceof StateError) {
+      const Same = err instanceof DamagedStateError ? DamagedStateError : StateError;
+      throw new Same(err.message.split(scratch).join(path), { cause: err });
+    }
     throw err;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What to do about a damaged `<bots>/<name>/state.json`, naming only files that exist: its backup
+ * when that one loads (and the command that puts it back), or that the backup is damaged too.
+ * Nothing for a backup itself, nor for a bot without one.
+ */
+export async function recoveryHint(path: string): Promise<string> {
+  if (basename(path) !== 'state.json') return '';
+  const bak = `${path}.bak`;
+  if (!(await stat(bak).catch(() => null))) return '; it has no backup';
+  try {
+    if (!(await new DurableJsonFile<BotStateDoc>(bak, validateStateDoc).read())) return '; it has no backup';
+  } catch {
+    return `; its backup ${bak} is damaged too`;
+  }
+  return `; its last good snapshot is ${bak}: tradebot state restore ${basename(dirname(path))} --from-backup`;
 }

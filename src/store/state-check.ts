@@ -4,6 +4,7 @@ import type { BotStateDoc } from './bot-state.js';
 import { botPaths } from './bot-paths.js';
 import { Journal } from './journal.js';
 import { readStateDoc } from './read-state.js';
+import { lineageOf, readBackupLineage, successorProblem } from './bot-state-file.js';
 
 /**
  * `tradebot state check`: a bot's files load the way the runner loads them, and its books add up.
@@ -24,10 +25,11 @@ export async function checkBotState(home: string, name: string): Promise<CheckLi
   const add = (check: string, status: CheckStatus, message: string) => out.push({ bot: name, check, status, message });
 
   let doc: BotStateDoc | null = null;
+  let stateRead = false;
   try {
     doc = await readStateDoc(paths.state);
+    stateRead = true;
     if (doc) add('state', 'ok', `${paths.state} is valid (schema ${doc.schemaVersion}, written by tradebot ${doc.writtenBy})`);
-    else add('state', 'warn', `no state file ${paths.state} (the bot never got past its start)`);
   } catch (err) {
     add('state', 'fail', (err as Error).message);
   }
@@ -42,12 +44,22 @@ export async function checkBotState(home: string, name: string): Promise<CheckLi
     }
   }
 
+  let journalEntries = 0;
   try {
     const j = await Journal.read(paths.journal);
+    journalEntries = j.entries.length + (j.torn ? 1 : 0);
     if (j.torn) add('journal', 'warn', `${paths.journal}: ${j.entries.length} entries; the last line is torn (a crash mid-append) and is ignored`);
     else add('journal', 'ok', `${paths.journal}: ${j.entries.length} entries`);
   } catch (err) {
     add('journal', 'fail', (err as Error).message);
+  }
+
+  // the state file is the successor of its backup: not missing, not another bot's, not older
+  if (stateRead) {
+    const problem = successorProblem(paths.state, doc ? lineageOf(doc) : null, await readBackupLineage(paths.state));
+    if (problem) add('lineage', 'fail', problem);
+    else if (!doc && journalEntries > 0) add('lineage', 'fail', `state file ${paths.state} is missing but the journal ${paths.journal} holds ${journalEntries} entries of earlier runs`);
+    else if (!doc) add('state', 'warn', `no state file ${paths.state} (the bot never got past its start)`);
   }
 
   if (doc?.engine) for (const l of ledgerChecks(doc)) add(l.check, l.status, l.message);

@@ -21,6 +21,9 @@ export interface StateLock {
 
 const OWNER_FILE = 'lock.json';
 
+/** Another live process holds the bot: nothing of it may be touched. */
+export class LockedError extends StateError {}
+
 export async function readLockOwner(dir: string): Promise<LockOwner | null> {
   try {
     return JSON.parse(await readFile(join(dir, OWNER_FILE), 'utf8')) as LockOwner;
@@ -61,7 +64,7 @@ export async function acquireStateLock(dir: string, command: string, now: number
       release = await lockfile.lock(dir, { ...opts, onCompromised: () => undefined });
     } else {
       const who = owner ? `pid ${owner.pid} on ${owner.host} (${owner.command}) since ${new Date(owner.since).toISOString()}` : 'another process';
-      throw new StateError(`${dir} is locked by ${who}`);
+      throw new LockedError(`${dir} is locked by ${who}`);
     }
   }
   const owner: LockOwner = { pid: process.pid, host: hostname(), command, since: now };

@@ -29,11 +29,11 @@ export async function restoreFromBackup(home: string, name: string, now: number)
   const lock = await acquireStateLock(paths.dir, `tradebot state restore ${name} --from-backup`, now);
   try {
     const info = await stat(bak).catch(() => null);
-    if (!info) throw new StateError(`bot ${name} has no backup ${bak} to restore`);
+    if (!info) throw new StateError(`bot ${name} has no backup to restore (there is no state.json.bak in ${paths.dir})`);
     try {
       await readStateDoc(bak);
     } catch (err) {
-      throw new StateError(`the backup is unusable too: ${(err as Error).message.replace(/; the last good snapshot is .*$/, '')}; nothing was changed`, { cause: err });
+      throw new StateError(`the backup cannot be restored: ${(err as Error).message}; nothing was changed`, { cause: err });
     }
     const text = await readFile(bak);
     let keptAs: string | null = `${paths.state}.broken-${now}`;

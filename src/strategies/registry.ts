@@ -15,6 +15,11 @@ function isPath(name: string): boolean {
   return name.includes('/') || name.includes('\\') || /\.(m?js|cjs)$/.test(name);
 }
 
+/** What loads a strategy again from anywhere: a built-in's name, or a strategy file's absolute path. */
+export function strategySource(name: string, cwd: string): string {
+  return isPath(name) ? resolve(cwd, name) : name;
+}
+
 /** A built-in by name, or a user strategy file (an ES module exporting a StrategyDefinition). */
 export async function loadStrategy(name: string, cwd: string): Promise<StrategyDefinition> {
   if (!isPath(name)) {

@@ -3,17 +3,29 @@
  * as the runner does, or never answer). test/integration/paper-control.test.ts does the same
  * against a real paper bot.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTmpDirs, makeTmpDir, runCli } from '../support/cli.js';
-import { runCliAsync } from '../support/cli-async.js';
+import { spawnCli } from '../support/cli-async.js';
+import { waitFor } from '../support/paper.js';
 import { botDoc, writeBot } from '../support/bot-fixture.js';
 import { startFakeBot, type FakeBot } from '../support/fake-bot.js';
+import type { BotRuntime, BotStateDoc } from '../../src/store/bot-state.js';
 
 afterAll(cleanupTmpDirs);
 const bots: FakeBot[] = [];
 afterAll(() => bots.forEach((b) => b.child.kill()));
+
+/** The pid lock.json names, null when nobody holds the bot. */
+function lockPid(home: string, name: string): number | null {
+  const f = path.join(home, 'bots', name, 'lock.json');
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as { pid: number }).pid : null;
+}
+
+function runtime(home: string, name: string): BotRuntime {
+  return (JSON.parse(readFileSync(path.join(home, 'bots', name, 'state.json'), 'utf8')) as BotStateDoc).runtime;
+}
 
 function setup() {
   const dir = makeTmpDir();
@@ -45,14 +57,19 @@ describe('tradebot stop / pause / resume', { timeout: 60_000 }, () => {
     expect(r.stdout).toMatch(/^bot alpha resumed \(acknowledged after/);
     expect(t.state('alpha').state).toBe('running');
 
+    // the bot it asks holds the lock; a stop is done when that process acknowledged, wrote its
+    // state as stopped, let go of the lock and exited, in that order
+    expect(lockPid(t.home, 'alpha')).toBe(bot.child.pid);
     const s = t.run(['stop', 'alpha']);
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/^bot alpha stopped \(acknowledged after/);
-    expect(await bot.exited).toBe(0);
-    expect(t.state('alpha').state).toBe('stopped');
+    expect(bot.child.exitCode ?? (await bot.exited)).toBe(0);
+    expect(lockPid(t.home, 'alpha')).toBeNull();
     const req = JSON.parse(readFileSync(path.join(t.home, 'bots', 'alpha', 'control.json'), 'utf8')) as { seq: number; command: string; by: string };
     expect(req).toMatchObject({ seq: 3, command: 'stop' });
     expect(req.by).toMatch(/^tradebot stop \(pid \d+/);
+    expect(runtime(t.home, 'alpha')).toMatchObject({ status: 'stopped', pid: null, ack: { seq: req.seq, command: 'stop' } });
+    expect(t.state('alpha').state).toBe('stopped');
   });
 
   it('a bot that is not running: stop says so (exit 0), pause and resume refuse (exit 2)', () => {
@@ -85,17 +102,24 @@ describe('tradebot stop / pause / resume', { timeout: 60_000 }, () => {
     expect(p.code).toBe(5);
   });
 
-  it('an owner that dies instead of answering ends the wait at once: stop exits 0, saying it crashed', async () => {
+  it('an owner that dies instead of answering ends the wait at once: stop exits 0, and nothing claims it stopped', async () => {
     const t = setup();
     const bot = await t.start('alpha', { deaf: true });
-    const t0 = Date.now();
-    const stopping = runCliAsync(['stop', 'alpha', '--timeout', '20'], { cwd: t.dir, env: { TRADEBOT_HOME: t.home } });
-    await new Promise((r) => setTimeout(r, 800));
+    const stopping = spawnCli(['stop', 'alpha', '--timeout', '20'], { cwd: t.dir, env: { TRADEBOT_HOME: t.home } });
+    // the request is out before the owner dies: the wait ends because the owner is gone, not by timeout
+    await waitFor('the stop request', () => existsSync(path.join(t.home, 'bots', 'alpha', 'control.json')));
     bot.child.kill('SIGKILL');
-    const r = await stopping;
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect((await bot.exited)).toBeNull();
+    const r = await stopping.done;
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/bot alpha is not running \(crashed\)/);
+    // unlike a stop: no acknowledgement, the state file still says running, the dead owner's lock is still there
+    const req = JSON.parse(readFileSync(path.join(t.home, 'bots', 'alpha', 'control.json'), 'utf8')) as { seq: number };
+    const rt = runtime(t.home, 'alpha');
+    expect(rt.status).toBe('running');
+    expect(rt.ack?.seq ?? 0).toBeLessThan(req.seq);
+    expect(lockPid(t.home, 'alpha')).toBe(bot.child.pid);
+    expect(t.state('alpha').state).toBe('crashed');
   });
 
   it('stop --all stops every running bot and leaves stopped ones alone', async () => {

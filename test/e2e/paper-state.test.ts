@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startSim, type SimServer } from '../../src/exchange/sim-server/server.js';
 import { SAMPLE_DATA } from '../support/cli.js';
 import { readState, spawnPaper, waitFor } from '../support/paper.js';
+import { STATE_SCHEMA_VERSION } from '../../src/store/bot-state.js';
 
 /** RELIABILITY rows 13, 14, 16, 17: what a paper bot does with bad, old, new or unwritable state. */
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -72,19 +73,28 @@ describe('paper bot state files', () => {
     const { s, h } = await setup();
     const file = await makeBot(s, h, 'old');
     const doc = JSON.parse(readFileSync(file, 'utf8'));
+    delete doc.generation;
+    delete doc.bot.id;
+    delete doc.bot.sandbox;
+    delete doc.bot.strategy.source;
+    delete doc.settings.warmup;
     delete doc.bot.warmup;
     delete doc.runtime.prices;
     delete doc.runtime.degraded;
     const v1 = JSON.stringify({ ...doc, schemaVersion: 1 });
     writeFileSync(file, v1);
+    writeFileSync(`${file}.bak`, v1); // an older tradebot's backup is of its own schema
     const p = await start(s, h, 'old');
     await waitFor('the migrated bot to run', () => readState(h, 'old')?.runtime.status === 'running');
     p.child.kill('SIGTERM');
     expect((await p.exited).code).toBe(0);
     expect(readFileSync(`${file}.v1.bak`, 'utf8')).toBe(v1);
     const now = readState(h, 'old')!;
-    expect(now.schemaVersion).toBe(2);
+    expect(now.schemaVersion).toBe(STATE_SCHEMA_VERSION);
     expect(now.engine!.portfolio.balances).toBeDefined();
+    // what schema 1 did not record is recorded by the resumed bot
+    expect(now.bot).toMatchObject({ sandbox: false, strategy: { source: 'ema-cross' } });
+    expect(now.settings.warmup).toBe(100);
   }, 60_000);
 
   it('takes over the stale lock of a killed bot, and says so', async () => {

@@ -100,7 +100,7 @@ describe('tradebot state restore', { timeout: 60_000 }, () => {
     const dir = writeBot(t.home, 'alpha', botDoc('alpha'), { bak: `{"schemaVersion":${STATE_SCHEMA_VERSION},"bot":{}}` });
     const r = t.run(['state', 'restore', 'alpha', '--from-backup']);
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/backup is unusable too: .*state\.json\.bak is invalid.*nothing was changed/);
+    expect(r.stderr).toMatch(/backup cannot be restored: .*state\.json\.bak is invalid.*nothing was changed/);
     expect(readdirSync(dir).some((f) => f.includes('broken'))).toBe(false);
     expect(t.run(['state', 'restore', 'alpha']).code).toBe(2);
     expect(t.run(['state', 'restore', 'nope', '--from-backup']).code).toBe(2);

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSim, type SimServer } from '../../src/exchange/sim-server/server.js';
 import { SAMPLE_DATA, hasAnsi, nonEmptyLines } from '../support/cli.js';
 import { runCliAsync } from '../support/cli-async.js';
+import { Dec } from '../../src/core/money.js';
 import { readState, spawnPaper, waitFor, type PaperChild } from '../support/paper.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -72,7 +73,8 @@ describe('status, control, logs and state check on a real paper bot', () => {
     // doctor the quote balance: the books no longer add up
     const file = path.join(home, 'bots', 'p1', 'state.json');
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    doc.engine.portfolio.balances.USDT = String(Number(doc.engine.portfolio.balances.USDT) + 500);
+    // in decimal: a float sum (88.8886826909 + 500 = 588.8886826908999) would be off by 499.9999999999999
+    doc.engine.portfolio.balances.USDT = new Dec(doc.engine.portfolio.balances.USDT).plus(500).toFixed();
     writeFileSync(file, JSON.stringify(doc));
     const bad = await cli(['state', 'check', 'p1']);
     expect(bad.code).toBe(5);

@@ -74,20 +74,23 @@ export function botDoc(name: string, o: FixtureOptions = {}): BotStateDoc {
   return {
     schemaVersion: STATE_SCHEMA_VERSION,
     writtenBy: '0.1.0',
+    generation: 7,
     bot: {
+      id: `fixture-${name}`,
       name,
       mode: 'paper',
       exchange: 'binance',
       apiUrl: null,
+      sandbox: false,
       account: 'paper',
-      strategy: { name: 'ema-cross', params: { fast: 12, slow: 26 } },
+      strategy: { name: 'ema-cross', source: 'ema-cross', params: { fast: 12, slow: 26 } },
       pairs: ['BTC/USDT'],
       timeframe: '5m',
       quote: 'USDT',
       createdAt: now - DAY_MS,
       warmup: null,
     },
-    settings: { cash: { USDT: '10000' }, stake: '99%', fee: '0.001', slippageBps: 0, risk: { maxOpenPositions: 1 } },
+    settings: { cash: { USDT: '10000' }, stake: '99%', fee: '0.001', slippageBps: 0, risk: { maxOpenPositions: 1 }, warmup: 500 },
     engine: {
       portfolio: {
         quote: 'USDT',

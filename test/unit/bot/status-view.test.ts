@@ -84,3 +84,21 @@ describe('status formatting', () => {
     expect(lines[2]).toMatch(/^b\s+paper\s+error\s+state file/);
   });
 });
+
+describe('last error', () => {
+  const withRefusal = (refusedAt: number, o: { lastError?: { time: number; message: string } } = {}) => {
+    const doc = botDoc('a', { now: NOW, status: 'stopped', ...(o.lastError ? { lastError: o.lastError } : {}) });
+    return statusView({ name: 'a', dir: '/h/bots/a', doc, error: null, lock: null, heartbeat: null, refused: { time: refusedAt, command: 'tradebot paper --bot a', message: 'fee is 0.001, not 0.002', exitCode: 2 }, now: NOW, host: HOST, isAlive: () => false }).lastError;
+  };
+  const startedAt = NOW - 3_600_000; // the fixture's last start
+
+  it('a start refused after the last start is the last error', () => {
+    expect(withRefusal(startedAt + 1)).toEqual({ time: startedAt + 1, message: 'start refused: fee is 0.001, not 0.002' });
+  });
+
+  it('a refusal before the last start is over; an error the bot wrote later wins', () => {
+    expect(withRefusal(startedAt - 1)).toBeNull();
+    const later = { time: startedAt + 10, message: 'crashed' };
+    expect(withRefusal(startedAt + 1, { lastError: later })).toEqual(later);
+  });
+});
