@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { type Dec as Decimal } from '../core/money.js';
+import { Dec, type Dec as Decimal } from '../core/money.js';
 import { UsageError, StateError } from '../core/errors.js';
 import { formatStake } from '../core/sizing.js';
 import { tradingSettings } from '../engine-settings.js';
