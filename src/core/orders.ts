@@ -6,7 +6,8 @@ export type Side = 'buy' | 'sell';
 /** `stop` is a stop-market order: it becomes a market order once the price trades through stopPrice. */
 export type OrderType = 'market' | 'limit' | 'stop';
 /** Why an order exists: an entry, or which kind of exit. */
-export type OrderPurpose = 'entry' | 'exit' | 'stop-loss' | 'take-profit' | 'trailing-stop' | 'manual';
+/** `manual`: an operator's order or forced exit; `panic`: the exits of `tradebot panic` (and Telegram /panic). */
+export type OrderPurpose = 'entry' | 'exit' | 'stop-loss' | 'take-profit' | 'trailing-stop' | 'manual' | 'panic';
 
 /**
  * Order lifecycle. `pending` = journaled, not yet acknowledged. `unknown` = the send's outcome is

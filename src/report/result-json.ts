@@ -144,7 +144,7 @@ const METRIC_NULLABLE: { readonly [K in keyof Metrics]-?: null extends Metrics[K
   buyAndHoldReturn: false,
 };
 
-const EXIT_REASONS: readonly ExitReason[] = ['signal', 'stop-loss', 'take-profit', 'trailing-stop', 'manual'];
+const EXIT_REASONS: readonly ExitReason[] = ['signal', 'stop-loss', 'take-profit', 'trailing-stop', 'manual', 'panic'];
 const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**

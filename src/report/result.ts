@@ -7,7 +7,7 @@ import type { Gap } from '../core/candles.js';
  */
 export const RESULT_SCHEMA_VERSION = 1;
 
-export type ExitReason = 'signal' | 'stop-loss' | 'take-profit' | 'trailing-stop' | 'manual';
+export type ExitReason = 'signal' | 'stop-loss' | 'take-profit' | 'trailing-stop' | 'manual' | 'panic';
 
 /** Why a round trip closed, from the purpose of its last exit order: a strategy's exit is a signal. */
 export function exitReasonOf(purpose: string | null): ExitReason | null {
@@ -16,6 +16,7 @@ export function exitReasonOf(purpose: string | null): ExitReason | null {
     case 'take-profit':
     case 'trailing-stop':
     case 'manual':
+    case 'panic':
       return purpose;
     case null:
       return null;
