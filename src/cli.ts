@@ -24,6 +24,7 @@ const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = 
   ['stop', async () => (await import('../commands/control.js')).stopCommand],
   ['pause', async () => (await import('../commands/control.js')).pauseCommand],
   ['resume', async () => (await import('../commands/control.js')).resumeCommand],
+  ['forceexit', async () => (await import('../commands/control.js')).forceexitCommand],
   ['logs', async () => (await import('../commands/logs.js')).logsCommand],
   ['state', async () => (await import('../commands/state.js')).stateCommand],
   ['orders', async () => (await import('../commands/orders.js')).ordersCommand],

@@ -29,7 +29,8 @@ import { connectExchange } from './live-exchange.js';
 import { BotSession } from './session.js';
 import { checkSameOwner, describeSettings, parseBalances, settleSettings } from './bot-settings.js';
 import { recordRefusedStart } from './refused-start.js';
-import { readControl } from './control.js';
+import { readControl, type ControlRequest } from './control.js';
+import { BotEvents } from './bot-events.js';
 import { VERSION } from '../version.js';
 
 /** how often a running bot reloads the exchange's market rules */
@@ -87,6 +88,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     env.say?.(`took over the lock of pid ${t.pid} (${t.command}), which is no longer running`);
   }
   let exitCode = 0;
+  const events = new BotEvents(session.log, now);
   const removers: (() => void)[] = [];
   // a signal during start-up still ends the bot cleanly: state written, lock released
   let stopped: { code: number; why: string } | null = null;
@@ -227,8 +229,10 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       pollMs: cfg.paper.poll,
       sleep,
       onTrouble: (err) => {
+        const was = runtime.degraded;
         runtime.degraded = err ? { since: runtime.degraded?.since ?? now(), message: err.message } : null;
-        if (err) void session.log.write(now(), 'warn', 'feed-degraded', { message: err.message });
+        if (err) events.emit({ kind: 'feed-degraded', time: now(), message: err.message });
+        else if (was) events.emit({ kind: 'feed-recovered', time: now() });
         // no candle arrives while the exchange fails, so no checkpoint either: write it for status
         persistRuntime();
       },
@@ -251,8 +255,14 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, { indicators }) }));
 
     let engine!: Engine;
+    let lastBar = Math.max(...(prev?.engine?.lastBarTime ?? []).map((t) => t ?? -Infinity), -Infinity);
     const build = (snap: unknown): BotStateDoc => {
       runtime.heartbeat = now();
+      const bar = Math.max(...engine.lastBarTime);
+      if (bar > lastBar) {
+        lastBar = bar;
+        runtime.lastCandleAt = now();
+      }
       runtime.lastDecision = engine.decisions.at(-1) ?? runtime.lastDecision;
       pairs.forEach((p, k) => {
         const px = engine.lastPrice(k);
@@ -292,13 +302,18 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       };
     };
     const store = journalFillsOnce(new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash), journal.fills);
-    ({ engine, sim } = composeBot({ mode, instruments, settings, feed, store, exchange: port, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
+    ({ engine, sim } = composeBot({ mode, instruments, settings, feed, store, exchange: port, events, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
     persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);
     if (mode === 'live') {
       const r = await recoverLive({ engine, port, pairs, currencies, prefix: idPrefixFor(o.bot), journalAfterSnapshot: journal.intents, adopt: o.adopt === true, now });
+      const external = externalHoldings(r.plan);
+      const actions = [...r.plan.safe, ...r.plan.drift].map((a) => a.kind);
+      if (actions.length > 0 || r.drift) {
+        await events.write({ kind: 'reconciled', time: now(), corrections: r.plan.safe.length, drift: r.drift ? r.plan.drift.length : 0, actions, external });
+      }
       if (r.drift) throw new StateError(`bot ${o.bot} differs from the exchange (${r.drift}); nothing was traded: review with tradebot reconcile ${o.bot} --plan, then --apply, or start with --adopt`);
-      runtime.external = { time: now(), balances: externalHoldings(r.plan) };
+      runtime.external = { time: now(), balances: external };
       runtime.equity = shiftEquityMarks(runtime.equity, r.transferred);
       await store.checkpoint(() => engine.snapshot());
       committed = true;
@@ -308,7 +323,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
 
     // ---- stop, pause, resume: signals (handled from the start) and the control file
     const halt = () => {
-      void session.log.write(now(), 'info', 'stopping', { why: stopped?.why });
+      events.emit({ kind: 'stopping', time: now(), why: (stopped as { why: string } | null)?.why ?? null });
       engine.stop();
       feed.stop();
       (wake as (() => void) | null)?.();
@@ -336,8 +351,15 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
           engine.setPaused(false);
           runtime.status = 'running';
         }
+        await events.write({ kind: 'control', time: now(), command: req.command, seq: req.seq, by: req.by, ...(req.pair !== undefined ? { pair: req.pair } : {}) });
+        if (req.command === 'forceexit') {
+          const done = await forceExit(engine, pairs, req);
+          runtime.ack = { seq: req.seq, command: req.command, time: now(), detail: done.detail, ok: done.ok };
+          await events.write({ kind: 'control-done', time: now(), command: req.command, seq: req.seq, detail: done.detail, ok: done.ok });
+          await store.checkpoint(() => engine.snapshot());
+          return;
+        }
         runtime.ack = { seq: req.seq, command: req.command, time: now() };
-        await session.log.write(now(), 'info', 'control', { command: req.command, seq: req.seq, by: req.by });
         if (req.command === 'stop' || req.command === 'stop-cancel' || req.command === 'panic') {
           afterStop = req.command === 'stop' ? null : req.command;
           stop(0, `tradebot ${req.command === 'panic' ? 'panic' : 'stop'} (${req.by})`);
@@ -365,7 +387,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     } else runtime.status = 'running';
     await store.checkpoint(() => engine.snapshot());
     committed = true;
-    await session.log.write(now(), 'info', 'started', { mode, pairs, timeframe: cfg.timeframe, strategy: def.name, resumed: Boolean(prev?.engine) });
+    await events.write({ kind: 'started', time: now(), mode, pairs, timeframe: cfg.timeframe!, strategy: def.name, resumed: Boolean(prev?.engine) });
     env.say?.(`${mode} bot ${o.bot} running: ${def.name} on ${pairs.join(', ')} ${cfg.timeframe} (state: ${session.paths.dir})`);
 
     try {
@@ -373,20 +395,20 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     } catch (err) {
       runtime.status = 'crashed';
       runtime.lastError = { time: now(), message: err instanceof Error ? err.message : String(err) };
-      await session.log.write(now(), 'error', 'crashed', { message: runtime.lastError.message });
+      await events.write({ kind: 'crashed', time: now(), message: runtime.lastError.message });
       await store.checkpoint(() => engine.snapshot()).catch(() => undefined);
       throw err;
     }
     if (afterStop) {
       const cancelled = await engine.cancelAll();
-      const closed = afterStop === 'panic' ? await engine.closeAll() : 0;
-      await session.log.write(now(), 'warn', afterStop, { cancelled, closed });
+      const closed = afterStop === 'panic' ? await engine.closeAll('panic') : 0;
+      await events.write({ kind: afterStop, time: now(), cancelled, closed });
     }
     runtime.status = 'stopped';
     runtime.stoppedAt = now();
     runtime.pid = null;
     await store.checkpoint(() => engine.snapshot());
-    await session.log.write(now(), 'info', 'stopped', {});
+    await events.write({ kind: 'stopped', time: now() });
     return exitCode;
   } catch (err) {
     if (!committed) {
@@ -400,6 +422,31 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
   } finally {
     for (const r of removers) r();
     if (!released) await session.close();
+  }
+}
+
+/**
+ * `forceexit PAIR|all` on the running engine, between two batches of candles: the pair's open
+ * orders are cancelled (a resting stop holds the coins), then its position is sold at market.
+ */
+async function forceExit(engine: Engine, pairs: string[], req: ControlRequest): Promise<{ ok: boolean; detail: string }> {
+  const asked = req.pair === 'all' ? pairs : pairs.filter((p) => p === req.pair);
+  if (asked.length === 0) return { ok: false, detail: `this bot trades ${pairs.join(', ')}, not ${req.pair ?? '(no pair)'}` };
+  try {
+    return await engine.operate(async () => {
+      const sold: string[] = [];
+      const failed: string[] = [];
+      for (const p of asked) {
+        if (!engine.portfolio.open.has(p)) continue;
+        await engine.cancelAll(p);
+        if (await engine.closePosition(p, 'manual')) sold.push(p);
+        else if (engine.portfolio.open.has(p)) failed.push(p);
+      }
+      if (failed.length > 0) return { ok: false, detail: `could not sell ${failed.join(', ')} (see tradebot logs)${sold.length > 0 ? `; sold ${sold.join(', ')}` : ''}` };
+      return { ok: true, detail: sold.length > 0 ? `sold ${sold.join(', ')} at market` : `no open position in ${asked.join(', ')}` };
+    });
+  } catch (err) {
+    return { ok: false, detail: err instanceof Error ? err.message : String(err) };
   }
 }
 
