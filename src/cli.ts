@@ -26,6 +26,8 @@ const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = 
   ['resume', async () => (await import('../commands/control.js')).resumeCommand],
   ['forceexit', async () => (await import('../commands/control.js')).forceexitCommand],
   ['logs', async () => (await import('../commands/logs.js')).logsCommand],
+  ['trades', async () => (await import('../commands/history.js')).tradesCommand],
+  ['profit', async () => (await import('../commands/history.js')).profitCommand],
   ['state', async () => (await import('../commands/state.js')).stateCommand],
   ['orders', async () => (await import('../commands/orders.js')).ordersCommand],
   ['reconcile', async () => (await import('../commands/reconcile.js')).reconcileCommand],
