@@ -14,6 +14,7 @@ export const BOT_FLAGS: FlagMap = {
   timeframe: { path: 'timeframe', kind: 'string' },
   warmup: { path: 'paper.warmup', kind: 'number' },
   poll: { path: 'paper.poll', kind: 'number' },
+  metricsPort: { path: 'metrics.port', kind: 'number' },
 };
 
 export function addBotOptions(cmd: Command): Command {
@@ -27,6 +28,7 @@ export function addBotOptions(cmd: Command): Command {
   )
     .option('--warmup <n>', 'candles of history that warm the indicators before the first decision', String(D.paper.warmup))
     .option('--poll <ms>', 'milliseconds between polls for new candles', String(D.paper.poll))
+    .option('--metrics-port <port>', 'serve Prometheus /metrics and /health on this port (127.0.0.1 unless metrics.host; 0: any free port)')
     .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
     .option('--reconfigure', "resume an existing bot with settings that differ from its stored ones (not its exchange, pairs or timeframe)", false);
 }

@@ -32,6 +32,7 @@ const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = 
   ['orders', async () => (await import('../commands/orders.js')).ordersCommand],
   ['reconcile', async () => (await import('../commands/reconcile.js')).reconcileCommand],
   ['panic', async () => (await import('../commands/panic.js')).panicCommand],
+  ['notify', async () => (await import('../commands/notify.js')).notifyCommand],
   ['report', async () => (await import('../commands/report.js')).reportCommand],
 ];
 

@@ -31,6 +31,10 @@ import { checkSameOwner, describeSettings, parseBalances, settleSettings } from 
 import { recordRefusedStart } from './refused-start.js';
 import { readControl, type ControlRequest } from './control.js';
 import { BotEvents } from './bot-events.js';
+import { checkHealth, DEFAULT_MAX_AGE_MS, type Health } from './health-check.js';
+import type { RunningNotify } from '../notify/start-notify.js';
+import type { BotMetrics, BotReadings } from '../metrics/bot-metrics.js';
+import { roundTripPnl } from '../core/portfolio.js';
 import { VERSION } from '../version.js';
 
 /** how often a running bot reloads the exchange's market rules */
@@ -107,6 +111,9 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
   // set once the bot's state is first written: before that, a failed start leaves nothing behind
   let committed = false;
   let released = false;
+  let notify: RunningNotify | null = null;
+  let metrics: BotMetrics | null = null;
+  let closeMetrics: (() => Promise<void>) | null = null;
   try {
     const prev = session.existing;
     // ---- the settings: a resumed bot's stored ones, checked against what this start gives
@@ -159,6 +166,22 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       createdAt: prev?.bot.createdAt ?? now(),
       warmup: prev?.bot.warmup ?? null,
     };
+
+    // ---- notifications and Telegram commands (before anything is told: the start, a reconciliation)
+    if (cfg.notify.telegram.chatIds.length > 0 || cfg.notify.webhook.url !== null) {
+      const { startNotify } = await import('../notify/start-notify.js');
+      notify = await startNotify({
+        cfg: cfg.notify,
+        env: env.env,
+        secretsFile: cfg.secretsFile,
+        home,
+        bot: { name: o.bot, dir: session.paths.dir, mode, quote },
+        events,
+        log: session.log,
+        now,
+        onDelivery: (channel, ok) => metrics?.onDelivery(channel, ok),
+      });
+    }
 
     // ---- the exchange (paper: public data only, no keys); a passing failure at start is asked again
     const retry: ReadRetry = {
@@ -305,6 +328,47 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     ({ engine, sim } = composeBot({ mode, instruments, settings, feed, store, exchange: port, events, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
     persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);
+    let lastBeatAt = now();
+    // ---- Prometheus /metrics and /health
+    if (cfg.metrics.port !== null) {
+      const { BotMetrics } = await import('../metrics/bot-metrics.js');
+      const { startMetricsServer } = await import('../metrics/metrics-server.js');
+      const readings = (): BotReadings => {
+        const prices: Record<string, number> = {};
+        pairs.forEach((p, k) => (prices[p] = engine.lastPrice(k)));
+        const known = Object.values(prices).every(Number.isFinite);
+        let realized = 0;
+        for (const rt of engine.portfolio.closed) realized += roundTripPnl(rt).toNumber();
+        let unrealized = 0;
+        for (const [p, rt] of engine.portfolio.open) if (Number.isFinite(prices[p])) unrealized += roundTripPnl(rt, new Dec(prices[p]!)).toNumber();
+        const orders: Record<string, number> = {};
+        for (const x of engine.orders.values()) orders[x.status] = (orders[x.status] ?? 0) + 1;
+        return {
+          equity: known ? engine.portfolio.equity(prices, markets).toNumber() : null,
+          realizedPnl: realized,
+          unrealizedPnl: unrealized,
+          openPositions: engine.portfolio.open.size,
+          orders,
+          lastCandleAgeSec: runtime.lastCandleAt ? (now() - runtime.lastCandleAt) / 1000 : null,
+          heartbeatAgeSec: (now() - lastBeatAt) / 1000,
+          paused: engine.isPaused,
+          halted: engine.risk.halt !== null,
+          notifyQueued: notify?.notifier.queued() ?? 0,
+        };
+      };
+      const health = (): Health => {
+        const st = runtime.status;
+        if (st !== 'running' && st !== 'paused' && st !== 'halted') return { ok: false, reason: st === 'starting' ? 'starting' : `not running (${st})` };
+        return checkHealth({ state: st, error: null, heartbeatAgeMs: now() - lastBeatAt, lastCandleAt: runtime.lastCandleAt ?? null, startedAt: runtime.startedAt, timeframe: cfg.timeframe!, riskHalt: engine.risk.halt, now: now(), maxAgeMs: DEFAULT_MAX_AGE_MS });
+      };
+      metrics = new BotMetrics({ bot: o.bot, mode, quote }, readings);
+      const m = metrics;
+      events.on((e) => m.onEvent(e));
+      const server = await startMetricsServer({ host: cfg.metrics.host, port: cfg.metrics.port, metrics: m, health });
+      closeMetrics = server.close;
+      env.say?.(`metrics on ${server.url}/metrics, health on ${server.url}/health`);
+      void session.log.write(now(), 'info', 'metrics-listening', { url: server.url });
+    }
     if (mode === 'live') {
       const r = await recoverLive({ engine, port, pairs, currencies, prefix: idPrefixFor(o.bot), journalAfterSnapshot: journal.intents, adopt: o.adopt === true, now });
       const external = externalHoldings(r.plan);
@@ -369,6 +433,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       })().catch((err: unknown) => void session.log.write(now(), 'error', 'control-failed', { message: String(err) }));
     }, 500);
     const heartbeat = setInterval(() => {
+      lastBeatAt = now();
       void writeFile(session.paths.heartbeat, `${JSON.stringify({ time: now(), pid: process.pid })}\n`).catch(() => undefined);
     }, 1000);
     removers.push(() => clearInterval(control), () => clearInterval(heartbeat));
@@ -411,6 +476,10 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     await events.write({ kind: 'stopped', time: now() });
     return exitCode;
   } catch (err) {
+    await closeMetrics?.().catch(() => undefined);
+    closeMetrics = null;
+    await notify?.close().catch(() => undefined);
+    notify = null;
     if (!committed) {
       // a new bot that never ran leaves nothing behind; an existing one keeps a trace of the refusal
       if (session.created) {
@@ -421,6 +490,8 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     throw err;
   } finally {
     for (const r of removers) r();
+    await closeMetrics?.().catch(() => undefined);
+    await notify?.close().catch(() => undefined);
     if (!released) await session.close();
   }
 }

@@ -10,6 +10,8 @@ import { botPaths, botsDir, checkBotName } from '../store/bot-paths.js';
 import { readStateDoc } from '../store/read-state.js';
 import { pidAlive, readLockOwner, type LockOwner } from '../store/state-lock.js';
 import { readRefusedStart, type RefusedStart } from './refused-start.js';
+import { readNotifyFile, type NotifyFileDoc } from '../notify/notify-file.js';
+import { notifyPath } from '../notify/notify-path.js';
 
 /**
  * What `status` and `bots` show of a bot, read from its files only: state.json, lock.json and
@@ -91,8 +93,23 @@ export interface BotStatusView {
   degraded: { since: number; message: string } | null;
   riskHalt: { code: string; since: number; message: string } | null;
   paused: boolean;
+  /** when the bot last handled a new candle (this machine's clock); null: not recorded */
+  lastCandleAt: number | null;
+  /** the notification channels (notify.json): a failing one is degraded; empty without notifications */
+  notify: NotifyChannelView[];
   /** the state file could not be read (corrupt, newer schema): the rest is mostly empty */
   error: string | null;
+}
+
+export interface NotifyChannelView {
+  channel: string;
+  state: 'ok' | 'degraded';
+  since: number | null;
+  lastError: string | null;
+  /** messages waiting for it */
+  queued: number;
+  sent: number;
+  failed: number;
 }
 
 /** The bot's directory must exist; otherwise a usage error listing the bots that do. */
@@ -141,8 +158,8 @@ export async function readBotStatus(home: string, name: string, now: number): Pr
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
-  const [lock, beat, refused] = await Promise.all([readLockOwner(paths.dir), readHeartbeat(paths.heartbeat), readRefusedStart(paths)]);
-  return statusView({ name, dir: paths.dir, doc, error, lock, heartbeat: beat, refused, now, host: hostname(), isAlive: pidAlive });
+  const [lock, beat, refused, notify] = await Promise.all([readLockOwner(paths.dir), readHeartbeat(paths.heartbeat), readRefusedStart(paths), readNotifyFile(notifyPath(paths.dir))]);
+  return statusView({ name, dir: paths.dir, doc, error, lock, heartbeat: beat, refused, notify, now, host: hostname(), isAlive: pidAlive });
 }
 
 async function readHeartbeat(path: string): Promise<{ time: number; pid: number | null } | null> {
@@ -163,6 +180,8 @@ export interface StatusInputs {
   heartbeat: { time: number; pid: number | null } | null;
   /** the last refused start, if any (refused.json) */
   refused?: RefusedStart | null;
+  /** notify.json, if any */
+  notify?: NotifyFileDoc | null;
   now: number;
   /** this host's name */
   host: string;
@@ -219,6 +238,8 @@ export function statusView(i: StatusInputs): BotStatusView {
     degraded: rt?.degraded ?? null,
     riskHalt: doc?.engine?.risk?.halt ?? null,
     paused: rt?.status === 'paused',
+    lastCandleAt: rt?.lastCandleAt ?? null,
+    notify: notifyView(i.notify ?? null),
     error: i.error,
   };
   if (!doc) return base;
@@ -244,6 +265,19 @@ export function statusView(i: StatusInputs): BotStatusView {
       }));
   }
   return base;
+}
+
+function notifyView(doc: NotifyFileDoc | null): NotifyChannelView[] {
+  if (!doc) return [];
+  return Object.entries(doc.channels).map(([channel, h]) => ({
+    channel,
+    state: h.state,
+    since: h.since,
+    lastError: h.lastError,
+    queued: doc.queue.filter((m) => (m.target === 'webhook' ? 'webhook' : 'telegram') === channel).length,
+    sent: h.sent,
+    failed: h.failed,
+  }));
 }
 
 /** A refused start counts until the bot next starts; otherwise the last error the bot wrote. */
