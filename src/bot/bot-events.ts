@@ -9,7 +9,7 @@ export type RunnerEvent =
   | { kind: 'crashed'; time: number; message: string }
   | { kind: 'control'; time: number; command: string; seq: number; by: string; pair?: string }
   /** a control request answered: what it did (forceexit: the positions sold) */
-  | { kind: 'control-done'; time: number; command: string; seq: number; detail: string; ok: boolean }
+  | { kind: 'control-done'; time: number; command: string; seq: number; by: string; detail: string; ok: boolean }
   /** after a stop-cancel or a panic */
   | { kind: 'stop-cancel' | 'panic'; time: number; cancelled: number; closed: number }
   /** live start-up: what the comparison with the exchange found and applied */

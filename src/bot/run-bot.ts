@@ -419,7 +419,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
         if (req.command === 'forceexit') {
           const done = await forceExit(engine, pairs, req);
           runtime.ack = { seq: req.seq, command: req.command, time: now(), detail: done.detail, ok: done.ok };
-          await events.write({ kind: 'control-done', time: now(), command: req.command, seq: req.seq, detail: done.detail, ok: done.ok });
+          await events.write({ kind: 'control-done', time: now(), command: req.command, seq: req.seq, by: req.by, detail: done.detail, ok: done.ok });
           await store.checkpoint(() => engine.snapshot());
           return;
         }

@@ -189,8 +189,9 @@ export class Notifier {
   private async deliver(target: string, due: QueuedMessage[]): Promise<void> {
     this.busy.add(target);
     const channel = target === 'webhook' ? 'webhook' : 'telegram';
-    // Telegram: the burst as one message; a webhook: one request per message, oldest first
-    const batch = channel === 'webhook' ? due.slice(0, 1) : mergeable(due);
+    // Telegram: whatever waits for the chat goes as one message (a burst, a backlog); a webhook:
+    // one request per message, oldest first
+    const batch = channel === 'webhook' ? due.slice(0, 1) : mergeable(this.doc.queue.filter((m) => m.target === target));
     try {
       if (channel === 'webhook') await this.o.webhook!.send({ ...batch[0]!.values, message: batch[0]!.values.message ?? batch[0]!.text });
       else await this.o.telegram!.sendMessage(chatIdOf(target), batch.map((m) => m.text).join('\n\n'), batch.every((m) => m.silent));
