@@ -147,12 +147,7 @@ export class Notifier {
   private readyAt(target: string, now: number): number {
     const times = (this.sentAt.get(target) ?? []).filter((t) => t > now - 60_000);
     this.sentAt.set(target, times);
-    const last = times.at(-1) ?? -Infinity;
-    if (target === 'webhook') return last + WEBHOOK_GAP_MS;
-    const id = target.slice('telegram:'.length);
-    const group = id.startsWith('-') || id.startsWith('@');
-    const perChat = last + CHAT_GAP_MS;
-    return group && times.length >= GROUP_PER_MINUTE ? Math.max(perChat, times[times.length - GROUP_PER_MINUTE]! + 60_000) : perChat;
+    return readyAt(target, times);
   }
 
   private schedule(): void {
@@ -256,6 +251,20 @@ export class Notifier {
     t.unref();
     this.timers.push(t);
   }
+}
+
+/**
+ * When a target may be sent to next, given its sends of the last minute (oldest first): a
+ * Telegram chat a second after its last message, a group or channel also no more than twenty a
+ * minute; a webhook a quarter second after its last request.
+ */
+export function readyAt(target: string, times: readonly number[]): number {
+  const last = times.at(-1) ?? -Infinity;
+  if (target === 'webhook') return last + WEBHOOK_GAP_MS;
+  const id = target.slice('telegram:'.length);
+  const group = id.startsWith('-') || id.startsWith('@');
+  const perChat = last + CHAT_GAP_MS;
+  return group && times.length >= GROUP_PER_MINUTE ? Math.max(perChat, times[times.length - GROUP_PER_MINUTE]! + 60_000) : perChat;
 }
 
 /** The oldest messages of a burst that fit in one Telegram message. */
