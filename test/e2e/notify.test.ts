@@ -189,6 +189,14 @@ describe('notifications and remote control of a real paper bot', () => {
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/^FAIL n1: not running \(stopped\)/);
 
+    // ---- the log holds every decision and outcome as JSON lines; logs filters them
+    const events = new Set(logRecords(home, 'n1').map((r) => r.event));
+    for (const e of ['started', 'signal', 'order-intent', 'order-sent', 'fill', 'trade-closed', 'control', 'control-done', 'telegram-ignored', 'notify-failed', 'notify-recovered', 'stopping', 'stopped', 'panic']) expect(events, e).toContain(e);
+    const fills = (await cli(['logs', 'n1', '--event', 'fill,trade-closed', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; price?: string; qty?: string; fee?: string; pnl?: string });
+    expect(new Set(fills.map((f) => f.event))).toEqual(new Set(['fill', 'trade-closed']));
+    expect(fills.filter((f) => f.event === 'fill').every((f) => /^\d/.test(f.price!) && /^\d/.test(f.qty!) && /^\d/.test(f.fee!))).toBe(true);
+    expect((await cli(['logs', 'n1', '--level', 'warn', '--json'])).stdout.trim().split('\n').every((l) => (JSON.parse(l) as { level: string }).level !== 'info')).toBe(true);
+
     // ---- trades and profit read the files; the exits carry their reasons
     const trades = JSON.parse((await cli(['trades', 'n1', '--closed', '--json'])).stdout) as { trades: { exitReason: string }[] };
     expect(trades.trades.map((t) => t.exitReason)).toEqual(expect.arrayContaining(['manual', 'panic']));
