@@ -107,3 +107,25 @@ describe('messages and templates', () => {
     expect(n.values).toMatchObject({ pnl: '4.9', pair: 'BTC/USDT', side: 'sell', event: 'trade-closed' });
   });
 });
+
+describe('the daily summary', () => {
+  it('goes out at notify.dailyHour (UTC) about the day before, and records the day it told', async () => {
+    const t0 = Date.now();
+    const base = Date.UTC(2024, 0, 2, 0, 0, 0) - 150; // 150 ms before midnight UTC
+    const now = () => base + (Date.now() - t0);
+    const days: string[] = [];
+    const file = new NotifyFile(path.join(tmp, 'd.json'), emptyNotifyDoc());
+    const make = () => {
+      const { api, sent } = fakeApi(() => null);
+      const n = new Notifier({ file, cfg: cfg(), label: { bot: 'b', mode: 'paper', quote: 'USDT' }, telegram: api, webhook: null, log: () => undefined, now, gatherMs: 0, dailyText: async (day) => (days.push(day), `daily ${day}: 2 trade(s) closed`) });
+      n.start();
+      return { n, sent };
+    };
+    const first = make();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(days).toEqual(['2024-01-01']);
+    expect(first.sent.map((m) => m.text)).toEqual(['b: daily 2024-01-01: 2 trade(s) closed']);
+    expect(file.doc.lastDaily).toBe('2024-01-01');
+    await first.n.close(50);
+  });
+});
