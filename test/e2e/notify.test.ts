@@ -165,7 +165,8 @@ describe('notifications and remote control of a real paper bot', () => {
     expect(queue.queue.some((m) => m.target === `telegram:${CHAT}` && m.event === 'stopped')).toBe(true);
     bot = start();
     await waitFor('the restarted bot running', () => readState(home, 'n1')?.runtime.status === 'running' && readState(home, 'n1')!.runtime.pid === bot.child.pid, 60_000);
-    await new Promise((r) => setTimeout(r, 1500)); // the resumed message and the next entry join the backlog
+    const waiting = () => (JSON.parse(readFileSync(path.join(home, 'bots', 'n1', 'notify.json'), 'utf8')) as { queue: { target: string; event: string }[] }).queue;
+    await waitFor('the resumed message in the backlog', () => waiting().some((m) => m.target === `telegram:${CHAT}` && m.event === 'started'), 20_000);
     tg.failSend = null;
     hook.fail = null;
     const merged = await waitFor('one Telegram message with the backlog', () => tg.sent.slice(sentBefore).find((m) => /n1: stopped/.test(m.text) && /n1: resumed/.test(m.text)), 30_000);
