@@ -17,7 +17,8 @@ import { selectRange } from './data/select-range.js';
 import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
 import { resolveParams } from './strategies/params.js';
-import { indicators } from './indicators/index.js';
+import type { StrategyDefinition } from './strategies/types.js';
+import { indicators, type IndicatorFactory } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
 import type { Engine } from './engine/engine.js';
 import { RESULT_SCHEMA_VERSION, type BacktestResult, type ExitReason, type TradeRecord } from './report/result.js';
@@ -33,12 +34,23 @@ export interface BacktestEnv {
   onPhase?: (phase: 'loading data' | 'downloading candles' | 'running', detail?: string) => void;
   /** environment variables (TRADEBOT_HOME for the candle cache); default process.env */
   processEnv?: NodeJS.ProcessEnv;
+  /** candles already loaded by loadBacktestCandles (research runs many backtests on one load) */
+  candles?: BacktestCandles;
+  /** the strategy already loaded */
+  strategy?: StrategyDefinition;
+  /** the indicator factory handed to the strategy; default: fresh incremental indicators */
+  indicators?: IndicatorFactory;
 }
+
+/** The candles of a backtest before --from/--to select from them, with the exchange's market rules when known. */
+export type BacktestCandles = LoadedCandles & { market?: StoredMarketInfo };
 
 export interface BacktestRun {
   result: BacktestResult;
   /** time spent in the engine loop, for benchmarks (not part of the result document) */
   engineMs: number;
+  /** equity after every bar (the last one the ledger's exact value) and the bars' open times */
+  equity: { time: Float64Array; value: Float64Array };
 }
 
 /**
@@ -54,18 +66,18 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   if (from !== undefined && to !== undefined && from > to) {
     throw new UsageError(`--from ${String(cfg.backtest.from)} is after --to ${String(cfg.backtest.to)}`);
   }
-  const def = await loadStrategy(cfg.strategy.name, env.cwd);
+  const def = env.strategy ?? (await loadStrategy(cfg.strategy.name, env.cwd));
   const params = resolveParams(def, cfg.strategy.params);
 
   env.onPhase?.('loading data');
-  const loaded = await loadData(cfg, env, from, to);
+  const loaded = env.candles ?? (await loadData(cfg, env, from, to));
   const data = selectRange(loaded, from, to);
   const symbol = cfg.pair ?? symbolFromFileName(data.source) ?? 'BASE/QUOTE';
   const market = marketFromConfig(symbol, cfg, loaded.market);
 
   let strategy;
   try {
-    strategy = def.create(params, { indicators });
+    strategy = def.create(params, { indicators: env.indicators ?? indicators });
     if (!strategy || typeof strategy.onCandle !== 'function') throw new TypeError('create() must return an object with an onCandle(ctx) function');
   } catch (err) {
     throw new UsageError(`strategy ${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -93,10 +105,16 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   await engine.run();
   const engineMs = performance.now() - t0;
 
-  return {
-    engineMs,
-    result: buildResult({ cfg, engine, data, market, params, name: def.name, cash, stakeText: formatStake(stake), fee }),
-  };
+  const result = buildResult({ cfg, engine, data, market, params, name: def.name, cash, stakeText: formatStake(stake), fee });
+  const eqLen = engine.equityLength;
+  return { engineMs, result, equity: { time: engine.equityTime.subarray(0, eqLen), value: engine.equityValue.subarray(0, eqLen) } };
+}
+
+/** The candles a backtest of `cfg` runs on (before --from/--to select from them): loaded once, they serve many backtests. */
+export async function loadBacktestCandles(cfg: TradebotConfig, env: BacktestEnv): Promise<BacktestCandles> {
+  const from = cfg.backtest.from === null ? undefined : parseDate(String(cfg.backtest.from), '--from');
+  const to = cfg.backtest.to === null ? undefined : parseDate(String(cfg.backtest.to), '--to');
+  return loadData(cfg, env, from, to);
 }
 
 async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles & { market?: StoredMarketInfo }> {

@@ -4,6 +4,8 @@ import { VERSION } from './version.js';
 import { processEnv, type CommandEnv } from './io.js';
 import { redact } from './secrets.js';
 import { backtestCommand } from '../commands/backtest.js';
+import { optimizeCommand } from '../commands/optimize.js';
+import { walkForwardCommand } from '../commands/walk-forward.js';
 import { strategiesCommand } from '../commands/strategies.js';
 import { configCommand } from '../commands/config.js';
 import { paperCommand } from '../commands/paper.js';
@@ -41,6 +43,8 @@ export function buildProgram(env: CommandEnv): Command {
     })
     .exitOverride();
   program.addCommand(backtestCommand(env));
+  program.addCommand(optimizeCommand(env));
+  program.addCommand(walkForwardCommand(env));
   program.addCommand(strategiesCommand(env));
   program.addCommand(configCommand(env));
   program.addCommand(paperCommand(env));
