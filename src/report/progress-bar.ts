@@ -4,7 +4,7 @@
  */
 export class ProgressBar {
   private started: number;
-  private lastDraw = 0;
+  private lastDraw = -Infinity;
   private shown = false;
   private text = '';
   private startDone: number | null = null;

@@ -11,15 +11,35 @@ export function normalPdf(x: number): number {
 }
 
 /**
- * Φ(x). Near the centre a Taylor series (Marsaglia 2004): Φ(x) = ½ + φ(x)·(x + x³/3 + x⁵/15 + …);
- * in the tails φ(x) times Mills' ratio by its continued fraction, which keeps the relative
- * accuracy of tiny tail probabilities that `1 - Φ` would lose.
+ * Φ(x) as φ(x)·R(|x|), R being Mills' ratio (1 − Φ(z)) / φ(z), which keeps the relative accuracy of
+ * tiny tail probabilities that `1 − Φ` would lose. R comes from its Taylor expansion around the
+ * nearest even z, whose coefficients follow from R' = z·R − 1 (Marsaglia 2004, "Evaluating the
+ * Normal Distribution"); the values R(0), R(2), …, R(14) are computed once at load.
  */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;
-  if (x <= -3) return lowerTail(-x);
-  if (x >= 3) return 1 - lowerTail(x);
-  return 0.5 + normalPdf(x) * taylorSum(x);
+  return x <= 0 ? upperTail(-x) : 1 - upperTail(x);
+}
+
+/** 1 − Φ(t) for t ≥ 0. */
+function upperTail(t: number): number {
+  if (t >= 15) return t > 40 ? 0 : normalPdf(t) * millsRatio(t);
+  const j = Math.floor(t / 2 + 0.5);
+  const z = 2 * j;
+  const h = t - z;
+  let a = MILLS_AT_EVEN[j]!;
+  let b = z * a - 1;
+  let pwr = 1;
+  let sum = a + h * b;
+  for (let i = 2; i < 100; i += 2) {
+    a = (a + z * b) / i;
+    b = (b + z * a) / (i + 1);
+    pwr *= h * h;
+    const next = sum + pwr * (a + h * b);
+    if (next === sum) break;
+    sum = next;
+  }
+  return sum * normalPdf(t);
 }
 
 /** 1 − Φ(x), accurate in the upper tail. */
@@ -46,11 +66,13 @@ function taylorSum(x: number): number {
   return sum;
 }
 
-/** Φ(−t) for t ≥ 3. */
-function lowerTail(t: number): number {
-  if (t > 40) return 0;
-  return normalPdf(t) * millsRatio(t);
-}
+/** R(0), R(2), …, R(14): from the Taylor series of Φ at 0 and 2, the continued fraction beyond. */
+const MILLS_AT_EVEN: readonly number[] = Array.from({ length: 8 }, (_, j) => {
+  const z = 2 * j;
+  if (z === 0) return Math.sqrt(Math.PI / 2);
+  if (z === 2) return (0.5 - normalPdf(2) * taylorSum(2)) / normalPdf(2);
+  return millsRatio(z);
+});
 
 /**
  * Mills' ratio R(t) = (1 − Φ(t)) / φ(t) = 1/(t + 1/(t + 2/(t + 3/(t + …)))), by the modified Lentz
@@ -81,6 +103,7 @@ export function normalQuantile(p: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
+  if (p === 0.5) return 0;
   if (p > 0.5) return -normalQuantile(1 - p);
   const t = Math.sqrt(-2 * Math.log(p));
   let x = -(t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t));

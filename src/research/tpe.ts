@@ -128,7 +128,14 @@ function numerical(range: NonNullable<Space['range']>, values: number[]): Estima
   const mus = [...values, prior];
   const sigmas = kernelWidths(values, low, high);
   sigmas.push(high - low);
-  const norm = mus.map((mu, k) => normalMass((low - mu) / sigmas[k]!, (high - mu) / sigmas[k]!));
+  const m = mus.length;
+  // per kernel: log(weight / normalising mass), and for a continuous range also − log(σ√(2π))
+  const base = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    const mass = normalMass((low - mus[k]!) / sigmas[k]!, (high - mus[k]!) / sigmas[k]!);
+    base[k] = Math.log(weights[k]!) - Math.log(mass) - (step === null ? Math.log(sigmas[k]!) + 0.5 * Math.log(2 * Math.PI) : 0);
+  }
+  const terms = new Float64Array(m);
 
   const snap = (x: number): number => {
     if (step === null) return Math.min(max, Math.max(min, x));
@@ -149,19 +156,28 @@ function numerical(range: NonNullable<Space['range']>, values: number[]): Estima
     },
     logPdf(xv) {
       const x = xv as number;
-      const terms = mus.map((mu, k) => {
+      let top = -Infinity;
+      for (let k = 0; k < m; k++) {
+        const mu = mus[k]!;
         const sigma = sigmas[k]!;
         let logp: number;
         if (step === null) {
           const z = (x - mu) / sigma;
-          logp = -0.5 * z * z - Math.log(sigma) - 0.5 * Math.log(2 * Math.PI);
+          logp = -0.5 * z * z;
         } else {
-          const mass = normalMass((x - step / 2 - mu) / sigma, (x + step / 2 - mu) / sigma);
-          logp = mass > 0 ? Math.log(mass) : tailLogMass((x - step / 2 - mu) / sigma, (x + step / 2 - mu) / sigma);
+          const lo = (x - step / 2 - mu) / sigma;
+          const hi = (x + step / 2 - mu) / sigma;
+          const mass = normalMass(lo, hi);
+          logp = mass > 0 ? Math.log(mass) : tailLogMass(lo, hi);
         }
-        return Math.log(weights[k]!) + logp - Math.log(norm[k]!);
-      });
-      return logSumExp(terms);
+        const t = base[k]! + logp;
+        terms[k] = t;
+        if (t > top) top = t;
+      }
+      if (!Number.isFinite(top)) return top;
+      let sum = 0;
+      for (let k = 0; k < m; k++) sum += Math.exp(terms[k]! - top);
+      return top + Math.log(sum);
     },
   };
 }
@@ -195,12 +211,4 @@ function kernelWidths(values: number[], low: number, high: number): number[] {
 function tailLogMass(a: number, b: number): number {
   if (b <= 0) return logNormalCdf(b) + Math.log1p(-Math.exp(logNormalCdf(a) - logNormalCdf(b)));
   return logNormalCdf(-a) + Math.log1p(-Math.exp(logNormalCdf(-b) - logNormalCdf(-a)));
-}
-
-function logSumExp(xs: number[]): number {
-  const m = Math.max(...xs);
-  if (!Number.isFinite(m)) return m;
-  let s = 0;
-  for (const x of xs) s += Math.exp(x - m);
-  return m + Math.log(s);
 }
