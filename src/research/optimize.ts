@@ -92,7 +92,8 @@ export async function runOptimize(req: OptimizeRequest, env: OptimizeEnv): Promi
     range,
   };
   const identity = runIdentity(request);
-  const name = req.run !== null ? checkRunName(req.run) : defaultRunName(config.strategy.name, shortHash(identity), req.shard);
+  // the shards of one search share the hash of their name and differ in its suffix
+  const name = req.run !== null ? checkRunName(req.run) : defaultRunName(config.strategy.name, shortHash(runIdentity({ ...request, shard: null, range: [0, total] })), req.shard);
   const home = resolveHome({ configHome: config.home, env: env.processEnv, cwd: env.cwd });
   const logPath = runLogPath(home, name);
 
