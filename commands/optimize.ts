@@ -46,7 +46,9 @@ other data, strategy code, settings or tradebot version.`,
       .action(async (logs: string[], _opts, c: Command) => {
         const { mergeAction } = await import('./optimize-action.js');
         await mergeAction(logs, c, env);
-      }),
+      })
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) }),
   );
   return cmd;
 }

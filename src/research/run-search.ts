@@ -78,7 +78,7 @@ export async function runSearchTrials(p: {
         if (reason) finish({ type: 'skip', index: pr.index, params: pr.point, reason, hashes: p.hashes });
         else {
           points.set(pr.index, pr.point);
-          jobs.push({ index: pr.index, config });
+          jobs.push({ index: pr.index, config, label: `trial ${pr.index} (${Object.entries(pr.point).map(([k, v]) => `${k}=${v === null ? 'none' : String(v)}`).join(' ')})` });
         }
       }
       if (jobs.length > 0) {

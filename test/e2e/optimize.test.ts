@@ -241,6 +241,25 @@ describe('tradebot optimize refuses bad input before writing anything', { timeou
   }
 });
 
+describe('tradebot optimize: a failing trial and a bad merge flag', { timeout: 60_000 }, () => {
+  it('a strategy that throws in one trial stops the run with exit 2 naming the trial; the finished trials stay in the log', () => {
+    const home = makeTmpDir();
+    const dir = makeTmpDir();
+    const strategy = writeFile(dir, 'throws.mjs', readFileSync(fileURLToPath(new URL('../fixtures/research/throws.mjs', import.meta.url)), 'utf8'));
+    const r = optimize(home, [...RANGE, '--strategy', strategy, '--space', 'n=1:5', '--jobs', '1', '--run', 'broken'], dir);
+    expect(r.code).toBe(2);
+    expect(nonEmptyLines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/trial 2 \(n=3\): strategy threw .*n=3 is broken/);
+    expect(logLines(path.join(home, 'research', 'broken', 'trials.jsonl')).map((l) => l.index)).toEqual([undefined, 0, 1]);
+  });
+
+  it('an unknown flag of optimize merge is a usage error, exit 2', () => {
+    const r = runCli(['optimize', 'merge', '--nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--nope');
+  });
+});
+
 describe('tradebot backtest --monte-carlo', { timeout: 60_000 }, () => {
   it('adds seeded, reproducible bands of final return and drawdown to the result', () => {
     const a = runCli(['backtest', ...RANGE, '--monte-carlo', '200', '--seed', '3', '--json']);
