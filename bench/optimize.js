@@ -37,6 +37,8 @@ for (const jobs of jobsList) {
         `wall ${fmt(wallMs / 1000, 1)} s = ${fmt(n / (wallMs / 1000), 1)} combinations/s; CPU ${fmt((m.userMs + m.systemMs) / 1000, 1)} s ` +
         `(${fmt((m.userMs + m.systemMs) / n, 1)} ms a combination); peak RSS ${fmt(m.maxRssMb)} MB`,
     );
+    const rb = doc.robustness;
+    console.log(`  best ${JSON.stringify(doc.best?.params)} (sharpe ${doc.best?.objective?.toFixed(3)}); dsr ${rb.dsr}, psr ${rb.psr}, pbo ${rb.pbo}, min backtest length ${rb.minBacktestLength}`);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
