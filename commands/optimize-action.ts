@@ -82,7 +82,7 @@ export async function optimizeAction(cmd: Command, flags: FlagMap, env: CommandE
   const req: OptimizeRequest = {
     config,
     spaceFlags: pick('space', () => o.space, (r) => r.spaceFlags),
-    fixedParams: Object.keys(cli.strategy?.params ?? {}),
+    fixedParams: pick('param', () => Object.keys(cli.strategy?.params ?? {}), (r) => r.fixedParams),
     search: { method, trials, seed },
     objective: pick('objective', () => parseObjective(o.objective), (r) => r.objective),
     minTrades: pick('minTrades', () => intFlag(o.minTrades, '--min-trades', 0), (r) => r.minTrades),

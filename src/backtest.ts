@@ -18,7 +18,7 @@ import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
 import { resolveParams } from './strategies/params.js';
 import type { StrategyDefinition } from './strategies/types.js';
-import { indicators, type IndicatorFactory } from './indicators/index.js';
+import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
 import type { Engine } from './engine/engine.js';
 import { RESULT_SCHEMA_VERSION, type BacktestResult, type ExitReason, type TradeRecord } from './report/result.js';
@@ -38,8 +38,6 @@ export interface BacktestEnv {
   candles?: BacktestCandles;
   /** the strategy already loaded */
   strategy?: StrategyDefinition;
-  /** the indicator factory handed to the strategy; default: fresh incremental indicators */
-  indicators?: IndicatorFactory;
 }
 
 /** The candles of a backtest before --from/--to select from them, with the exchange's market rules when known. */
@@ -77,7 +75,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
 
   let strategy;
   try {
-    strategy = def.create(params, { indicators: env.indicators ?? indicators });
+    strategy = def.create(params, { indicators });
     if (!strategy || typeof strategy.onCandle !== 'function') throw new TypeError('create() must return an object with an onCandle(ctx) function');
   } catch (err) {
     throw new UsageError(`strategy ${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

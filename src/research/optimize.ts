@@ -82,6 +82,7 @@ export async function runOptimize(req: OptimizeRequest, env: OptimizeEnv): Promi
   const request: RunRequest = {
     config,
     spaceFlags: req.spaceFlags,
+    fixedParams: req.fixedParams,
     spaces: prep.spaces.map(describeSpace),
     search: req.search,
     objective: req.objective,

@@ -1,7 +1,6 @@
 import { runBacktest, type BacktestCandles } from '../backtest.js';
 import type { TradebotConfig } from '../config/schema.js';
 import type { Metrics } from '../core/metrics.js';
-import type { IndicatorFactory } from '../indicators/index.js';
 import type { StrategyDefinition } from '../strategies/types.js';
 import { perBarReturns, returnStats, type ReturnStats } from './return-stats.js';
 
@@ -22,7 +21,6 @@ export interface TrialInputs {
   cwd: string;
   /** S, the number of CSCV blocks */
   blocks: number;
-  indicators?: IndicatorFactory;
 }
 
 /**
@@ -34,7 +32,6 @@ export async function runTrial(cfg: TradebotConfig, inputs: TrialInputs): Promis
     cwd: inputs.cwd,
     candles: inputs.candles,
     strategy: inputs.strategy,
-    ...(inputs.indicators ? { indicators: inputs.indicators } : {}),
   });
   const m = run.result.metrics;
   const { sharpe, ...returns } = returnStats(perBarReturns(run.equity.value, m.startEquity), inputs.blocks);

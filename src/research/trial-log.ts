@@ -29,6 +29,8 @@ export interface RunRequest {
   config: TradebotConfig;
   /** the --space flags as given (none: the strategy schema's ranges) */
   spaceFlags: string[];
+  /** parameters fixed with --param, left out of the schema's ranges when no --space is given */
+  fixedParams: string[];
   /** the spaces they define */
   spaces: Record<string, unknown>[];
   search: { method: Method; trials: number | null; seed: number };

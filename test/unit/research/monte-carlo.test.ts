@@ -56,6 +56,38 @@ describe('Monte Carlo bands', () => {
     expect(mc.tradeShuffle!.finalReturn.p50).toBeCloseTo(0, 12);
   });
 
+  it('the block bootstrap equals a long-way reference: blocks drawn from the same seeded streams, resampled series built, then measured', () => {
+    const T = returns.length;
+    const L = 7;
+    const sims = 60;
+    const finals: number[] = [];
+    const dds: number[] = [];
+    for (let s = 0; s < sims; s++) {
+      const rng = new Rng(21, 3 /* the bootstrap stream */, s);
+      const series: number[] = [];
+      while (series.length < T) {
+        const start = rng.int(T);
+        for (let k = 0; k < L; k++) series.push(returns[(start + k) % T]!);
+      }
+      series.length = T;
+      const path = series.reduce<number[]>((eq, r) => [...eq, eq[eq.length - 1]! * (1 + r)], [1]);
+      finals.push(path[T]! - 1);
+      let peak = -Infinity;
+      dds.push(Math.max(...path.map((e) => ((peak = Math.max(peak, e)), 1 - e / peak))));
+    }
+    const q = (xs: number[], p: number) => {
+      const v = [...xs].sort((a, b) => a - b);
+      const h = (v.length - 1) * p;
+      return v[Math.floor(h)]! + (h - Math.floor(h)) * (v[Math.ceil(h)]! - v[Math.floor(h)]!);
+    };
+    const mc = monteCarlo({ returns, tradeReturns: [], simulations: sims, seed: 21, blockLength: L }).bootstrap!;
+    for (const p of ['p5', 'p50', 'p95'] as const) {
+      const level = { p5: 0.05, p50: 0.5, p95: 0.95 }[p];
+      expect(mc.finalReturn[p]).toBeCloseTo(q(finals, level), 12);
+      expect(mc.maxDrawdown[p]).toBeCloseTo(q(dds, level), 12);
+    }
+  });
+
   it('percentiles interpolate linearly between order statistics (numpy\'s default)', () => {
     const sorted = [1, 2, 3, 4, 10];
     expect(percentile(sorted, 0.5)).toBe(3);

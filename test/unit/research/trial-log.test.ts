@@ -16,7 +16,7 @@ const header: LogHeader = {
   run: 'r',
   tradebot: '0.1.0',
   hashes,
-  request: { config: configDefaults(), spaceFlags: [], spaces: [], search: { method: 'grid', trials: null, seed: 1 }, objective: 'sharpe', minTrades: 0, shard: null, blocks: 16, total: 10, range: [0, 10] },
+  request: { config: configDefaults(), spaceFlags: [], fixedParams: [], spaces: [], search: { method: 'grid', trials: null, seed: 1 }, objective: 'sharpe', minTrades: 0, shard: null, blocks: 16, total: 10, range: [0, 10] },
   data: { source: 'x.csv', symbol: 'BTC/USDT', timeframe: '5m', candles: 10, from: 0, to: 1 },
 };
 const skip = (index: number): SkipLine => ({ type: 'skip', index, params: { fast: index }, reason: 'no', hashes });
