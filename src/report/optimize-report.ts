@@ -84,11 +84,12 @@ function cut(s: string, w: number): string {
 export function robustnessLines(r: Robustness, c: ChalkInstance): string[] {
   const n = (v: number | null, d = 4) => (v === null ? '–' : v.toFixed(d));
   const count = r.periods.count.toLocaleString('en-US');
+  const row = (label: string, value: string, note: string) => `  ${label.padEnd(22)} ${value.padStart(8)}   ${c.dim(note)}`;
   return [
     c.bold('Robustness'),
-    `  Deflated Sharpe ratio  ${n(r.dsr)}   (the best per-${r.periods.period} Sharpe ${n(r.sharpe, 5)} against ${n(r.expectedMaxSharpe, 5)}, the best expected of ${r.trials.toLocaleString('en-US')} skill-less trials)`,
-    `  Probabilistic Sharpe   ${n(r.psr)}   (against 0; ${count} returns, skew ${n(r.skew, 2)}, kurtosis ${n(r.kurtosis, 2)})`,
-    `  PBO                    ${n(r.pbo)}   (CSCV, ${r.pboBlocks} blocks, ${r.pboCombinations.toLocaleString('en-US')} splits)`,
-    `  Min backtest length    ${r.minBacktestLength === null ? '–' : Math.ceil(r.minBacktestLength).toLocaleString('en-US')} periods   (this backtest: ${count})`,
+    row('Deflated Sharpe ratio', n(r.dsr), `best Sharpe ${n(r.sharpe, 5)} a ${r.periods.period} bar vs ${n(r.expectedMaxSharpe, 5)} expected of ${r.trials.toLocaleString('en-US')} trials`),
+    row('Probabilistic Sharpe', n(r.psr), `vs 0; ${count} returns, skew ${n(r.skew, 2)}, kurtosis ${n(r.kurtosis, 2)}`),
+    row('PBO', n(r.pbo), `CSCV, ${r.pboBlocks} blocks, ${r.pboCombinations.toLocaleString('en-US')} splits`),
+    row('Min backtest length', r.minBacktestLength === null ? '–' : Math.ceil(r.minBacktestLength).toLocaleString('en-US'), `bars (this backtest: ${count})`),
   ];
 }

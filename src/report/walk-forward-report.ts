@@ -46,6 +46,6 @@ export function renderWalkForwardReport(w: WalkForwardOutcome, request: Pick<Run
   out.push(...renderEquityChart(w.outOfSample.equityCurve, { width: Math.max(10, width - 2), height: 8, color: opts.color }).split('\n').map((l) => `  ${l}`));
   out.push('');
   out.push(...robustnessLines(w.robustness, c));
-  out.push(c.dim('  (dsr and psr of the out-of-sample returns, on which nothing was selected; pbo: the mean of the windows\' train searches)'));
+  out.push(c.dim('  dsr, psr: of the out-of-sample returns (nothing was selected on them); pbo: mean of the windows'));
   return out.map((l) => fitLine(l, width)).join('\n') + '\n';
 }
