@@ -97,7 +97,8 @@ describe('tradebot optimize', { timeout: 180_000 }, () => {
     }
     child.child.kill('SIGKILL');
     await child.done;
-    expect(seenAtKill, 'the run was killed before it finished').toBeLessThan(30);
+    expect(seenAtKill).toBeGreaterThanOrEqual(3);
+    expect(logLines(log).length - 1, 'the run was killed before it finished').toBeLessThan(30);
     appendFileSync(log, '{"type":"trial","index":5'); // and the last write torn, as by a power cut
     const resumed = await runCliAsync(args, { timeoutMs: 120_000 });
     expect(resumed.code).toBe(0);
