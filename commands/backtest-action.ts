@@ -38,7 +38,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   }
   const { result } = run;
   if (mc) {
-    const { monteCarloOf } = await import('../src/research/optimize.js');
+    const { monteCarloOf } = await import('../src/research/backtest-monte-carlo.js');
     result.monteCarlo = monteCarloOf(run, mc);
   }
   const json = serializeResult(result);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError, ExitCode, TradebotError } from '../src/core/errors.js';
+import { UsageError, ExitCode } from '../src/core/errors.js';
 import { METRIC_NAMES } from '../src/core/metrics.js';
 import type { CommandEnv } from '../src/io.js';
 import { parseAssertions, type Assertion } from '../src/report/assertions.js';
@@ -51,5 +51,3 @@ export function reportWidth(env: CommandEnv): number {
 export function optionGiven(cmd: Command, name: string): boolean {
   return cmd.getOptionValueSource(name) === 'cli';
 }
-
-export { TradebotError };

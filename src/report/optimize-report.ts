@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Robustness } from '../research/robustness.js';
-import type { Point } from '../research/space.js';
+import { formatPoint } from '../research/space.js';
 import type { SearchSummary } from '../research/summarize.js';
 import type { RunData, RunRequest } from '../research/trial-log.js';
 import type { MonteCarloResult } from '../research/monte-carlo.js';
@@ -69,12 +69,6 @@ function topTable(s: SearchSummary, top: number, width: number, c: ChalkInstance
   for (const r of cells) lines.push(fmt(r));
   if (rows.some((t) => !t.eligible)) lines.push(c.dim('  * below --min-trades or without a defined objective: never selected'));
   return lines;
-}
-
-export function formatPoint(p: Point): string {
-  return Object.entries(p)
-    .map(([k, v]) => `${k}=${v === null ? 'none' : String(v)}`)
-    .join(' ');
 }
 
 function cut(s: string, w: number): string {

@@ -2,7 +2,8 @@ import { Chalk } from 'chalk';
 import type { WalkForwardOutcome } from '../research/walk-forward.js';
 import type { RunRequest } from '../research/trial-log.js';
 import { renderEquityChart } from './equity-chart.js';
-import { formatPoint, robustnessLines } from './optimize-report.js';
+import { robustnessLines } from './optimize-report.js';
+import { formatPoint } from '../research/space.js';
 import { fitLine, formatMetricValue, formatPct, formatUtc } from './text-report.js';
 import type { Metrics } from '../core/metrics.js';
 

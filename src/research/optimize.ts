@@ -1,13 +1,14 @@
-import { runBacktest } from '../backtest.js';
+import { runBacktest, type BacktestCandles } from '../backtest.js';
+import type { StrategyDefinition } from '../strategies/types.js';
 import { resolveHome } from '../config/home.js';
 import type { TradebotConfig } from '../config/schema.js';
 import { UsageError } from '../core/errors.js';
 import { acquireStateLock } from '../store/state-lock.js';
 import { canonicalJson, shortHash, tradingSettingsOf, type TrialHashes } from './hashes.js';
-import { monteCarlo, tradeReturnsOnEquity, type MonteCarloResult } from './monte-carlo.js';
+import type { MonteCarloResult } from './monte-carlo.js';
+import { monteCarloOf } from './backtest-monte-carlo.js';
 import type { Objective } from './objective.js';
 import { anchorConfig, prepareSearch } from './prepare.js';
-import { perBarReturns } from './return-stats.js';
 import { checkRunName, defaultRunName, makeRunDir, runLogPath } from './run-dir.js';
 import { runSearchTrials, type SearchProgress } from './run-search.js';
 import { searchTotal, shardRange, type SearchSpec } from './search.js';
@@ -175,18 +176,7 @@ function refuseToMix(header: LogHeader, request: RunRequest, identity: string, h
 }
 
 /** Monte Carlo bands of the best trial: it is run again (a backtest is deterministic) for its per-bar returns and trades. */
-export async function bestMonteCarlo(cfg: TradebotConfig, prep: { strategy: import('../strategies/types.js').StrategyDefinition; loaded: import('../backtest.js').BacktestCandles }, cwd: string, mc: { simulations: number; seed: number }): Promise<MonteCarloResult> {
+export async function bestMonteCarlo(cfg: TradebotConfig, prep: { strategy: StrategyDefinition; loaded: BacktestCandles }, cwd: string, mc: { simulations: number; seed: number }): Promise<MonteCarloResult> {
   const run = await runBacktest(cfg, { cwd, candles: prep.loaded, strategy: prep.strategy });
   return monteCarloOf(run, mc);
-}
-
-export function monteCarloOf(run: Awaited<ReturnType<typeof runBacktest>>, mc: { simulations: number; seed: number }): MonteCarloResult {
-  const m = run.result.metrics;
-  const pnls = run.result.trades.filter((t) => !t.open).map((t) => Number(t.pnl));
-  return monteCarlo({
-    returns: perBarReturns(run.equity.value, m.startEquity),
-    tradeReturns: tradeReturnsOnEquity(m.startEquity, pnls),
-    simulations: mc.simulations,
-    seed: mc.seed,
-  });
 }

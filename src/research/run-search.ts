@@ -4,7 +4,7 @@ import type { StrategyDefinition } from '../strategies/types.js';
 import type { TrialHashes } from './hashes.js';
 import { rankScore, type Objective } from './objective.js';
 import { walkSearch, type SearchSpec } from './search.js';
-import type { Point, Space } from './space.js';
+import { formatPoint, type Point, type Space } from './space.js';
 import type { Observation } from './tpe.js';
 import { skipReason, trialConfig } from './trial-config.js';
 import type { LogLine } from './trial-log.js';
@@ -78,7 +78,7 @@ export async function runSearchTrials(p: {
         if (reason) finish({ type: 'skip', index: pr.index, params: pr.point, reason, hashes: p.hashes });
         else {
           points.set(pr.index, pr.point);
-          jobs.push({ index: pr.index, config, label: `trial ${pr.index} (${Object.entries(pr.point).map(([k, v]) => `${k}=${v === null ? 'none' : String(v)}`).join(' ')})` });
+          jobs.push({ index: pr.index, config, label: `trial ${pr.index} (${formatPoint(pr.point)})` });
         }
       }
       if (jobs.length > 0) {

@@ -182,6 +182,13 @@ function schemaSpaces(def: StrategyDefinition, fixed: Record<string, unknown>): 
   return spaces;
 }
 
+/** A point as people read it: `fast=12 slow=26 stop-loss=none`. */
+export function formatPoint(p: Point): string {
+  return Object.entries(p)
+    .map(([k, v]) => `${k}=${v === null ? 'none' : String(v)}`)
+    .join(' ');
+}
+
 /** The values of a space on a grid; a continuous range has none (it needs a step). */
 export function gridValues(s: Space): SpaceValue[] {
   if (s.choices) return s.choices;

@@ -68,6 +68,16 @@ describe('tradebot optimize', { timeout: 180_000 }, () => {
     }
   });
 
+  it('--monte-carlo N adds the bands of the best trial, seeded by --seed', () => {
+    const r = optimize(home, [...RANGE, ...GRID, '--jobs', '1', '--run', 'whole', '--monte-carlo', '50', '--seed', '42', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { data: { candles: number }; monteCarlo: { simulations: number; seed: number; bootstrap: { periods: number }; tradeShuffle: { trades: number } } };
+    expect(doc.monteCarlo.simulations).toBe(50);
+    expect(doc.monteCarlo.seed).toBe(42);
+    expect(doc.monteCarlo.bootstrap.periods).toBe(doc.data.candles);
+    expect(doc.monteCarlo.tradeShuffle.trades).toBe(whole.best!.metrics.trades);
+  });
+
   it('gives the same document with any --jobs', () => {
     const r = optimize(home, [...RANGE, ...GRID, '--jobs', '2', '--run', 'two-jobs', '--json']);
     expect(r.code).toBe(0);
