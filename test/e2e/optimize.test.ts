@@ -119,6 +119,24 @@ describe('tradebot optimize', { timeout: 180_000 }, () => {
     expect(withoutRun(JSON.parse(resumed.stdout) as Doc)).toEqual(withoutRun(JSON.parse(straight.stdout) as Doc));
   });
 
+  it('Ctrl+C stops the workers, keeps the finished trials and exits 130; the same command finishes the run', async () => {
+    const args = ['optimize', '--from', '2024-01-01', '--to', '2024-01-25', '--space', 'fast=2:7', '--space', 'slow=14:30:4', '--jobs', '2', '--run', 'interrupted', '--home', home];
+    const log = path.join(home, 'research', 'interrupted', 'trials.jsonl');
+    const child = spawnCli(args, { timeoutMs: 120_000 });
+    for (let i = 0; i < 3000 && !(existsSync(log) && logLines(log).length - 1 >= 2); i++) await new Promise((r) => setTimeout(r, 20));
+    child.child.kill('SIGINT');
+    const r = await child.done;
+    expect(r.code).toBe(130);
+    expect(nonEmptyLines(r.stderr)).toEqual([expect.stringMatching(/interrupted: the finished trials are in the log/)]);
+    const kept = logLines(log).length - 1;
+    expect(kept).toBeGreaterThanOrEqual(2);
+    expect(kept).toBeLessThan(30);
+    const again = await runCliAsync(args, { timeoutMs: 120_000 });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`resumed: ${kept} points were already in the log`));
+    expect(logLines(log)).toHaveLength(31);
+  });
+
   it('--run NAME --resume continues a run from its name alone', () => {
     const log = path.join(home, 'research', 'whole', 'trials.jsonl');
     const text = readFileSync(log, 'utf8').split('\n').filter(Boolean);
