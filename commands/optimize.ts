@@ -9,7 +9,8 @@ export function optimizeCommand(env: CommandEnv): Command {
       .option('--run <name>', 'the run (its log: <home>/research/<name>/trials.jsonl); default: named from the inputs, so the same command resumes')
       .option('--resume', 'continue the run named by --run with its own inputs', false)
       .option('--top <k>', 'rows of the top-trials table', '10')
-      .option('--export-config <file>', 'write the best parameters as a config file (--config reads it)'),
+      .option('--export-config <file>', 'write the best parameters as a config file (--config reads it)')
+      .option('--monte-carlo <n>', 'Monte Carlo bands of the best trial: N block-bootstrap and trade-shuffle simulations (seeded by --seed)'),
   )
     .addHelpText(
       'after',

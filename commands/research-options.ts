@@ -48,7 +48,6 @@ export function addReportOptions(cmd: Command): Command {
     .option('--json', 'print the result document as JSON on stdout', false)
     .option('--out <file>', 'also write the result document (JSON) to this file')
     .option('--assert <conditions>', 'exit 1 unless every condition holds, e.g. "dsr>=0.95,pbo<=0.2,sharpe>=1"')
-    .option('--monte-carlo <n>', 'Monte Carlo bands of the best trial: N block-bootstrap and trade-shuffle simulations (seeded by --seed)')
     .option('--home <dir>', 'tradebot home directory (config home; default: TRADEBOT_HOME or the platform data dir)')
     .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
     .addOption(new Option('--debug', 'print stack traces for errors').default(false));

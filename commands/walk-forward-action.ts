@@ -34,7 +34,6 @@ interface WalkForwardOpts {
   json: boolean;
   out?: string;
   assert?: string;
-  monteCarlo?: string;
 }
 
 export async function walkForwardAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<void> {
@@ -44,7 +43,6 @@ export async function walkForwardAction(cmd: Command, flags: FlagMap, env: Comma
   const config = resolveConfig(mergeConfig(file.config, cli));
   const method = parseMethod(o.search);
   if (method === 'grid' && o.trials !== undefined) throw new UsageError('--trials applies to --search random and tpe: a grid runs every combination');
-  if (o.monteCarlo !== undefined) throw new UsageError('--monte-carlo is for backtest and optimize; walk-forward reports the out-of-sample equity itself');
   const testMs = parseSpan(o.test, '--test');
   const req: WalkForwardRequest = {
     config,
