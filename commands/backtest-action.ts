@@ -9,12 +9,14 @@ import { serializeResult } from '../src/report/result-json.js';
 import { applyGate, prepareGate, throwIfFailed } from '../src/report/gate.js';
 import { UsageError } from '../src/core/errors.js';
 import { flagsToConfig, type FlagMap } from './options.js';
+import { intFlag } from './research-options.js';
 
 export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<void> {
   const opts = cmd.opts<{ config?: string }>();
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
   const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
   const gate = await prepareGate({ assert: cfg.backtest.assert, baseline: cfg.backtest.baseline, tolerance: cfg.backtest.tolerance, cwd: env.cwd });
+  const mc = monteCarloOptions(cmd);
 
   // A spinner only on a terminal: piped output and CI logs stay clean.
   // ora, the text report and the CSV writer load only when they are used (--json needs none).
@@ -33,6 +35,10 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
     spinner?.stop();
   }
   const { result } = run;
+  if (mc) {
+    const { monteCarloOf } = await import('../src/research/backtest-monte-carlo.js');
+    result.monteCarlo = monteCarloOf(run, mc);
+  }
   const json = serializeResult(result);
   if (cfg.backtest.out) await writeOutput(resolve(env.cwd, cfg.backtest.out), json, '--out');
   if (cfg.backtest.tradesCsv) {
@@ -49,7 +55,12 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   if (cfg.backtest.json) env.stdout.write(json);
   else {
     const { renderTextReport } = await import('../src/report/text-report.js');
-    env.stdout.write(renderTextReport(result, { color: useColor(env), width: Math.min(env.stdout.columns ?? 100, 120) }));
+    const width = Math.min(env.stdout.columns ?? 100, 120);
+    env.stdout.write(renderTextReport(result, { color: useColor(env), width }));
+    if (result.monteCarlo) {
+      const { monteCarloLines } = await import('../src/report/monte-carlo-report.js');
+      env.stdout.write(`\n${monteCarloLines(result.monteCarlo, { color: useColor(env), width: Math.max(1, width) }).join('\n')}\n`);
+    }
   }
 
   const outcome = applyGate(result, gate);
@@ -57,6 +68,15 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   if (htmlLine) info.write(`${htmlLine}\n`);
   for (const line of outcome.changes) info.write(`changed: ${line}\n`);
   throwIfFailed(outcome);
+}
+
+function monteCarloOptions(cmd: Command): { simulations: number; seed: number } | null {
+  const o = cmd.opts<{ monteCarlo?: string; seed: string }>();
+  if (o.monteCarlo === undefined) {
+    if (cmd.getOptionValueSource('seed') === 'cli') throw new UsageError('--seed seeds the --monte-carlo simulations: give --monte-carlo N too');
+    return null;
+  }
+  return { simulations: intFlag(o.monteCarlo, '--monte-carlo', 1, 1_000_000), seed: intFlag(o.seed, '--seed', 0) };
 }
 
 async function writeOutput(path: string, text: string, flag: string): Promise<void> {

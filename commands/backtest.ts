@@ -43,6 +43,8 @@ export function backtestCommand(env: CommandEnv): Command {
     .option('--assert <conditions>', 'exit 1 unless every condition holds, e.g. "sharpe>=1.2,maxDrawdown<=0.25,trades>=10"')
     .option('--baseline <file>', 'compare with an earlier --out/--json result; exit 1 on a regression')
     .option('--tolerance <fraction>', 'relative tolerance for --baseline', String(D.backtest.tolerance))
+    .option('--monte-carlo <n>', 'N simulations: 5/50/95 % bands of final return and max drawdown (block bootstrap of per-bar returns, trade-order shuffle)')
+    .option('--seed <n>', 'seed of the --monte-carlo simulations', '42')
     .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
     .addOption(new Option('--debug', 'print stack traces for errors').default(false))
     .addHelpText(

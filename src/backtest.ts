@@ -19,6 +19,7 @@ import { selectRange } from './data/select-range.js';
 import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
 import { resolveParams } from './strategies/params.js';
+import type { StrategyDefinition } from './strategies/types.js';
 import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
 import type { Engine } from './engine/engine.js';
@@ -40,7 +41,14 @@ export interface BacktestEnv {
    * unchanged (the CLI does; a library caller that runs many backtests keeps its own candles).
    */
   cacheParsedFiles?: boolean;
+  /** candles already loaded by loadBacktestCandles (research runs many backtests on one load) */
+  candles?: BacktestCandles;
+  /** the strategy already loaded */
+  strategy?: StrategyDefinition;
 }
+
+/** The candles of a backtest before --from/--to select from them, with the exchange's market rules when known. */
+export type BacktestCandles = LoadedCandles & { market?: StoredMarketInfo; file?: string };
 
 export interface BacktestRun {
   result: BacktestResult;
@@ -66,11 +74,11 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   if (from !== undefined && to !== undefined && from > to) {
     throw new UsageError(`--from ${String(cfg.backtest.from)} is after --to ${String(cfg.backtest.to)}`);
   }
-  const def = await loadStrategy(cfg.strategy.name, env.cwd);
+  const def = env.strategy ?? (await loadStrategy(cfg.strategy.name, env.cwd));
   const params = resolveParams(def, cfg.strategy.params);
 
   env.onPhase?.('loading data');
-  const loaded = await loadData(cfg, env, from, to);
+  const loaded = env.candles ?? (await loadData(cfg, env, from, to));
   const data = selectRange(loaded, from, to);
   const symbol = cfg.pair ?? symbolFromFileName(data.source) ?? 'BASE/QUOTE';
   const market = marketFromConfig(symbol, cfg, loaded.market);
@@ -114,6 +122,13 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
     equity: { time: engine.equityTime.subarray(0, eqLen), value: engine.equityValue.subarray(0, eqLen) },
     dataFile: loaded.file ?? null,
   };
+}
+
+/** The candles a backtest of `cfg` runs on (before --from/--to select from them): loaded once, they serve many backtests. */
+export async function loadBacktestCandles(cfg: TradebotConfig, env: BacktestEnv): Promise<BacktestCandles> {
+  const from = cfg.backtest.from === null ? undefined : parseDate(String(cfg.backtest.from), '--from');
+  const to = cfg.backtest.to === null ? undefined : parseDate(String(cfg.backtest.to), '--to');
+  return loadData(cfg, env, from, to);
 }
 
 async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles & { market?: StoredMarketInfo; file?: string }> {

@@ -13,6 +13,8 @@ type CommandFactory = (env: CommandEnv) => Command;
  */
 const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = [
   ['backtest', async () => (await import('../commands/backtest.js')).backtestCommand],
+  ['optimize', async () => (await import('../commands/optimize.js')).optimizeCommand],
+  ['walk-forward', async () => (await import('../commands/walk-forward.js')).walkForwardCommand],
   ['strategies', async () => (await import('../commands/strategies.js')).strategiesCommand],
   ['config', async () => (await import('../commands/config.js')).configCommand],
   ['paper', async () => (await import('../commands/paper.js')).paperCommand],

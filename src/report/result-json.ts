@@ -5,7 +5,7 @@ import { RESULT_SCHEMA_VERSION, type BacktestResult, type ExitReason, type Trade
 
 // The key order of every object in the document: the order of the type declarations.
 // Adding a field to a type without listing it here is a compile error (see `Exhaustive`).
-const RESULT_KEYS = ['schemaVersion', 'tradebot', 'strategy', 'data', 'settings', 'metrics', 'trades', 'equityCurve'] as const;
+const RESULT_KEYS = ['schemaVersion', 'tradebot', 'strategy', 'data', 'settings', 'metrics', 'trades', 'equityCurve', 'monteCarlo'] as const;
 const STRATEGY_KEYS = ['name', 'params'] as const;
 const DATA_KEYS = ['source', 'symbol', 'candles', 'from', 'to', 'timeframe', 'gaps'] as const;
 const GAP_KEYS = ['after', 'before', 'missing'] as const;

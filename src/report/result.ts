@@ -1,5 +1,6 @@
 import type { Metrics } from '../core/metrics.js';
 import type { Gap } from '../core/candles.js';
+import type { MonteCarloResult } from '../research/monte-carlo.js';
 
 /**
  * The backtest result document (--json, --out). A public interface: bump RESULT_SCHEMA_VERSION
@@ -67,4 +68,6 @@ export interface BacktestResult {
   trades: TradeRecord[];
   /** equity after each bar is too large for the document; a downsampled curve for charts */
   equityCurve: { time: number; equity: number }[];
+  /** `--monte-carlo N`: bands of final return and max drawdown; absent otherwise */
+  monteCarlo?: MonteCarloResult;
 }
