@@ -5,6 +5,7 @@ import ora from 'ora';
 import type { CommandEnv } from '../src/io.js';
 import { useColor } from '../src/io.js';
 import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
+import { searchedStrategyFile, strategyFileNotice } from '../src/config/strategy-file.js';
 import { runBacktest } from '../src/backtest.js';
 import { serializeResult } from '../src/report/result-json.js';
 import { renderTextReport } from '../src/report/text-report.js';
@@ -17,6 +18,8 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   const opts = cmd.opts<{ config?: string }>();
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
   const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
+  const strategyFile = searchedStrategyFile(file, { explicitConfig: Boolean(opts.config), strategyFlag: cmd.getOptionValueSource('strategy') === 'cli' });
+  if (strategyFile) env.stderr.write(strategyFileNotice(strategyFile));
   const gate = await prepareGate({ assert: cfg.backtest.assert, baseline: cfg.backtest.baseline, tolerance: cfg.backtest.tolerance, cwd: env.cwd });
 
   // A spinner only on a terminal: piped output and CI logs stay clean.

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandEnv } from '../src/io.js';
 import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
+import { searchedStrategyFile, strategyFileNotice } from '../src/config/strategy-file.js';
 import { flagsToConfig, type FlagMap } from './options.js';
 import { runBot } from '../src/bot/run-bot.js';
 
@@ -8,6 +9,8 @@ export async function paperAction(cmd: Command, flags: FlagMap, env: CommandEnv)
   const opts = cmd.opts<{ config?: string; bot: string; cash?: string }>();
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
   const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
+  const strategyFile = searchedStrategyFile(file, { explicitConfig: Boolean(opts.config), strategyFlag: cmd.getOptionValueSource('strategy') === 'cli' });
+  if (strategyFile) env.stderr.write(strategyFileNotice(strategyFile));
   if (opts.cash !== undefined) cfg.paper.balances = opts.cash;
   return runBot(cfg, { bot: opts.bot, mode: 'paper', command: `tradebot paper --bot ${opts.bot}` }, { cwd: env.cwd, env: env.env, say: (l: string) => env.stderr.write(`${l}\n`) });
 }

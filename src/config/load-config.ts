@@ -18,6 +18,7 @@ import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, validateConfig } from './validate-config.js';
+import { isStrategyFile } from '../strategies/is-strategy-file.js';
 import { firstLine, parseJsonConfig, parseYamlConfigLazily } from './parse-config-text.js';
 import {
   CONFIG_DEFAULTS,
@@ -199,7 +200,7 @@ function anchorPaths(config: ConfigInput, dir: string): ConfigInput {
     out.backtest = b;
   }
   const name = config.strategy?.name;
-  if (typeof name === 'string' && /[/\\]|\.(m?js|cjs)$/.test(name)) out.strategy = { ...config.strategy, name: abs(name) };
+  if (typeof name === 'string' && isStrategyFile(name)) out.strategy = { ...config.strategy, name: abs(name) };
   if (typeof config.home === 'string') out.home = abs(config.home);
   if (typeof config.secretsFile === 'string') out.secretsFile = abs(config.secretsFile);
   return out;

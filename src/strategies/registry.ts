@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { didYouMean } from '../config/did-you-mean.js';
+import { isStrategyFile } from './is-strategy-file.js';
 import type { StrategyDefinition } from './types.js';
 import { emaCross } from './ema-cross.js';
 import { rsiReversion } from './rsi.js';
@@ -11,13 +12,9 @@ import { macdCross } from './macd.js';
 
 export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [emaCross, rsiReversion, bollingerBreakout, macdCross];
 
-function isPath(name: string): boolean {
-  return name.includes('/') || name.includes('\\') || /\.(m?js|cjs)$/.test(name);
-}
-
 /** A built-in by name, or a user strategy file (an ES module exporting a StrategyDefinition). */
 export async function loadStrategy(name: string, cwd: string): Promise<StrategyDefinition> {
-  if (!isPath(name)) {
+  if (!isStrategyFile(name)) {
     const found = BUILT_IN_STRATEGIES.find((s) => s.name === name);
     if (found) return found;
     const names = BUILT_IN_STRATEGIES.map((s) => s.name);
