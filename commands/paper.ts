@@ -14,6 +14,7 @@ export const BOT_FLAGS: FlagMap = {
   timeframe: { path: 'timeframe', kind: 'string' },
   warmup: { path: 'paper.warmup', kind: 'number' },
   poll: { path: 'paper.poll', kind: 'number' },
+  home: { path: 'home', kind: 'string' },
 };
 
 export function addBotOptions(cmd: Command): Command {
@@ -27,6 +28,7 @@ export function addBotOptions(cmd: Command): Command {
   )
     .option('--warmup <n>', 'candles of history that warm the indicators before the first decision', String(D.paper.warmup))
     .option('--poll <ms>', 'milliseconds between polls for new candles', String(D.paper.poll))
+    .option('--home <dir>', 'tradebot home directory holding bots/ (default: config home, TRADEBOT_HOME, else the platform data dir)')
     .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)');
 }
 

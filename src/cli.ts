@@ -3,6 +3,7 @@ import { ExitCode, TradebotError, AssertionFailedError } from './core/errors.js'
 import { VERSION } from './version.js';
 import { processEnv, type CommandEnv } from './io.js';
 import { redact } from './secrets.js';
+import { environmentError, isEnvironmentError } from './store/environment-error.js';
 import { backtestCommand } from '../commands/backtest.js';
 import { strategiesCommand } from '../commands/strategies.js';
 import { configCommand } from '../commands/config.js';
@@ -95,6 +96,13 @@ export function reportError(err: unknown, env: CommandEnv, debug: boolean): numb
     return err.exitCode;
   }
   if (isPromptExit(err)) return ExitCode.interrupted;
+  if (isEnvironmentError(err)) {
+    // the machine's fault (a home that is a file, a read-only disk): exit 5 naming the path
+    const mapped = environmentError(err);
+    env.stderr.write(`tradebot: ${redact(oneLine(mapped.message))}\n`);
+    if (debug && err.stack) env.stderr.write(`${redact(err.stack)}\n`);
+    return mapped.exitCode;
+  }
   const e = err instanceof Error ? err : new Error(String(err));
   env.stderr.write(`tradebot: internal error: ${redact(oneLine(e.message))}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
   if (debug && e.stack) env.stderr.write(`${redact(e.stack)}\n`);

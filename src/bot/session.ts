@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import type { Low } from 'lowdb';
 import { botPaths, type BotPaths } from '../store/bot-paths.js';
 import { acquireStateLock, type StateLock } from '../store/state-lock.js';
@@ -6,6 +5,7 @@ import { openStateFile, DurableJsonFile } from '../store/state-file.js';
 import { upgradeStateDoc, type BotStateDoc } from '../store/bot-state.js';
 import { Journal } from '../store/journal.js';
 import { CrashPoints } from '../store/crash-points.js';
+import { ensureDir } from '../store/ensure-dir.js';
 import { BotLog } from './bot-log.js';
 
 /**
@@ -25,7 +25,7 @@ export class BotSession {
 
   static async open(o: { home: string; name: string; command: string; now: number; crashSpec?: string }): Promise<BotSession> {
     const paths = botPaths(o.home, o.name);
-    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    await ensureDir(paths.dir, 0o700);
     const lock = await acquireStateLock(paths.dir, o.command, o.now);
     try {
       const db = await openStateFile<BotStateDoc | null>(paths.state, (raw, path) => upgradeStateDoc(raw, path), null);
