@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import ora from 'ora';
 import type { CommandEnv } from '../src/io.js';
-import { useColor } from '../src/io.js';
+import { terminalColumns, useColor } from '../src/io.js';
 import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
 import { searchedStrategyFile, strategyFileNotice } from '../src/config/strategy-file.js';
 import { runBacktest } from '../src/backtest.js';
@@ -22,8 +22,12 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   if (strategyFile) env.stderr.write(strategyFileNotice(strategyFile));
   const gate = await prepareGate({ assert: cfg.backtest.assert, baseline: cfg.backtest.baseline, tolerance: cfg.backtest.tolerance, cwd: env.cwd });
 
-  // A spinner only on a terminal: piped output and CI logs stay clean.
-  const spinner = env.stderr.isTTY && !cfg.backtest.json ? ora({ stream: env.stderr as NodeJS.WriteStream }) : null;
+  // A spinner only on a terminal with a width: piped output and CI logs stay clean. Its colour
+  // follows NO_COLOR like everything else (ora alone would colour it).
+  const spinner =
+    env.stderr.isTTY && terminalColumns(env.stderr) !== undefined && !cfg.backtest.json
+      ? ora({ stream: env.stderr as NodeJS.WriteStream, color: useColor(env, 'stderr') ? 'cyan' : false })
+      : null;
   let run;
   try {
     run = await runBacktest(cfg, {
@@ -42,7 +46,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   if (cfg.backtest.tradesCsv) await writeOutput(resolve(env.cwd, cfg.backtest.tradesCsv), renderTradesCsv(result.trades), '--trades-csv');
 
   if (cfg.backtest.json) env.stdout.write(json);
-  else env.stdout.write(renderTextReport(result, { color: useColor(env), width: Math.min(env.stdout.columns ?? 100, 120) }));
+  else env.stdout.write(renderTextReport(result, { color: useColor(env), width: Math.min(terminalColumns(env.stdout) ?? 100, 120) }));
 
   const outcome = applyGate(result, gate);
   const info = cfg.backtest.json ? env.stderr : env.stdout;
