@@ -16,8 +16,14 @@ import { flagsToConfig, type FlagMap } from './options.js';
 
 export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<void> {
   const opts = cmd.opts<{ config?: string }>();
+  const given = (flag: string) => cmd.getOptionValueSource(flag) === 'cli';
+  if (given('data') && (given('exchange') || given('exchangeUrl'))) {
+    throw new UsageError(`--data and --${given('exchange') ? 'exchange' : 'exchange-url'} both say where the candles come from: pass --data FILE, or --exchange ID --pair P --timeframe TF`);
+  }
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
   const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
+  // --exchange on the command line wins over a config's backtest.data, as every flag wins over the file
+  if (given('exchange')) cfg.backtest.data = null;
   const strategyFile = searchedStrategyFile(file, { explicitConfig: Boolean(opts.config), strategyFlag: cmd.getOptionValueSource('strategy') === 'cli' });
   if (strategyFile) env.stderr.write(strategyFileNotice(strategyFile));
   const gate = await prepareGate({ assert: cfg.backtest.assert, baseline: cfg.backtest.baseline, tolerance: cfg.backtest.tolerance, cwd: env.cwd });
@@ -41,6 +47,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
     spinner?.stop();
   }
   const { result } = run;
+  for (const w of result.warnings) env.stderr.write(`tradebot: warning: ${w}\n`);
   const json = serializeResult(result);
   if (cfg.backtest.out) await writeOutput(resolve(env.cwd, cfg.backtest.out), json, '--out');
   if (cfg.backtest.tradesCsv) await writeOutput(resolve(env.cwd, cfg.backtest.tradesCsv), renderTradesCsv(result.trades), '--trades-csv');

@@ -3,6 +3,8 @@ import { ExitCode, TradebotError, AssertionFailedError } from './core/errors.js'
 import { VERSION } from './version.js';
 import { processEnv, type CommandEnv } from './io.js';
 import { redact } from './secrets.js';
+import { commanderErrorLine } from '../commands/commander-errors.js';
+import { refuseRepeatedOptions } from '../commands/single-value-options.js';
 import { environmentError, isEnvironmentError } from './store/environment-error.js';
 import { backtestCommand } from '../commands/backtest.js';
 import { strategiesCommand } from '../commands/strategies.js';
@@ -34,13 +36,7 @@ export function buildProgram(env: CommandEnv): Command {
     .description('Backtest, paper trade and trade live on any ccxt exchange, with one engine for all three.')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces for errors', false)
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', EXIT_CODES_HELP)
-    .configureOutput({
-      writeOut: (s) => env.stdout.write(s),
-      writeErr: (s) => env.stderr.write(s),
-    })
-    .exitOverride();
+    .addHelpText('after', EXIT_CODES_HELP);
   program.addCommand(backtestCommand(env));
   program.addCommand(strategiesCommand(env));
   program.addCommand(configCommand(env));
@@ -58,8 +54,28 @@ export function buildProgram(env: CommandEnv): Command {
   program.addCommand(ordersCommand(env));
   program.addCommand(reconcileCommand(env));
   program.addCommand(panicCommand(env));
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
+  configureCommands(program, env);
+  refuseRepeatedOptions(program);
   return program;
+}
+
+/**
+ * What every command shares, set once on the whole tree: errors go to the exit-code mapper
+ * (exitOverride), commander's usage errors read as one `tradebot:` line with a suggestion, and
+ * --debug is listed in each command's --help.
+ */
+function configureCommands(cmd: Command, env: CommandEnv): void {
+  cmd
+    .exitOverride()
+    .showHelpAfterError(false)
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => env.stdout.write(s),
+      writeErr: (s) => env.stderr.write(s),
+      outputError: (s) => env.stderr.write(commanderErrorLine(s, cmd)),
+    });
+  if (!cmd.options.some((o) => o.long === '--debug')) cmd.option('--debug', 'print stack traces for errors');
+  for (const sub of cmd.commands) configureCommands(sub, env);
 }
 
 /** Runs the CLI and maps every outcome to an exit code: the one place that does. */

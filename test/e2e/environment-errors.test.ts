@@ -7,7 +7,9 @@ import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type SimServer } from '../../src/exchange/sim-server/server.js';
-import { SAMPLE_DATA, cleanupTmpDirs, makeTmpDir, runCli, sampleCsvHead, stackLines, writeFile, type CliResult } from '../support/cli.js';
+import { SAMPLE_DATA, cleanupTmpDirs, makeTmpDir, sampleCsvHead, stackLines, writeFile, type CliResult } from '../support/cli.js';
+// not spawnSync: this process serves the exchange paper talks to
+import { runCliAsync as runCli } from '../support/cli-async.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const M5 = 5 * 60_000;
@@ -40,32 +42,31 @@ function workDir(): string {
 }
 
 describe('a home that is a file', { timeout: 120_000 }, () => {
-  it('TRADEBOT_HOME naming a file: every command exits 5 naming it', () => {
+  it('TRADEBOT_HOME naming a file: every command exits 5 naming it', async () => {
     const dir = workDir();
     const file = writeFile(dir, 'not-a-dir', 'x');
     for (const args of [['bots'], ['status'], ['data', 'list'], IMPORT, paper()]) {
-      const r = runCli(args, { cwd: dir, env: { TRADEBOT_HOME: file } });
+      const r = await runCli(args, { cwd: dir, env: { TRADEBOT_HOME: file } });
       expectEnvironmentError(r, args.slice(0, 2).join(' '), file);
     }
   });
 
-  it('--home naming a file: the same', () => {
+  it('--home naming a file: the same', async () => {
     const dir = workDir();
     const file = writeFile(dir, 'not-a-dir', 'x');
     for (const args of [['bots', '--home', file], ['status', '--home', file], ['data', 'list', '--home', file], [...IMPORT, '--home', file], [...paper(), '--home', file]]) {
-      const r = runCli(args, { cwd: dir });
+      const r = await runCli(args, { cwd: dir });
       expectEnvironmentError(r, args.slice(0, 2).join(' '), file);
     }
   });
 });
 
 describe.runIf(process.platform === 'linux' && existsSync('/proc/self'))('a home that cannot be created', { timeout: 120_000 }, () => {
-  it('TRADEBOT_HOME under /proc ends at once with exit 5 (it spun at 100 % CPU forever)', () => {
+  it('TRADEBOT_HOME under /proc ends at once with exit 5 (it spun at 100 % CPU forever)', async () => {
     const dir = workDir();
     const home = `/proc/tradebot-${process.pid}/home`;
     for (const args of [IMPORT, paper()]) {
-      const r = runCli(args, { cwd: dir, env: { TRADEBOT_HOME: home }, timeoutMs: 30_000 });
-      expect(r.signal, 'it did not finish').toBeNull();
+      const r = await runCli(args, { cwd: dir, env: { TRADEBOT_HOME: home }, timeoutMs: 30_000 });
       expectEnvironmentError(r, args[0]!, `/proc/tradebot-${process.pid}`);
     }
   });
@@ -74,7 +75,7 @@ describe.runIf(process.platform === 'linux' && existsSync('/proc/self'))('a home
 describe('a home that cannot be written', { timeout: 60_000 }, () => {
   const root = process.getuid?.() === 0;
   // root ignores file modes: use a file system that refuses root too (sysfs)
-  it.runIf(!root || (process.platform === 'linux' && existsSync('/sys/kernel')))('data import and paper exit 5 naming the directory', () => {
+  it.runIf(!root || (process.platform === 'linux' && existsSync('/sys/kernel')))('data import and paper exit 5 naming the directory', async () => {
     const dir = workDir();
     let home: string;
     if (root) {
@@ -87,7 +88,7 @@ describe('a home that cannot be written', { timeout: 60_000 }, () => {
     }
     try {
       for (const args of [IMPORT, paper()]) {
-        const r = runCli(args, { cwd: dir, env: { TRADEBOT_HOME: home } });
+        const r = await runCli(args, { cwd: dir, env: { TRADEBOT_HOME: home } });
         expectEnvironmentError(r, args[0]!, home);
       }
     } finally {
