@@ -42,7 +42,8 @@ The bot's state (balances, positions, orders) survives restarts, kill -9 include
 command again to resume. Watch it with tradebot status, steer it with tradebot pause|resume|stop.
 
 Exit codes: 0 stopped (tradebot stop, SIGTERM), 130 interrupted (Ctrl+C), 2 usage error,
-4 exchange error, 5 state file or lock error (e.g. the bot is already running).`,
+4 exchange error, 5 state file or lock error (e.g. the bot is already running), or a home
+directory that is a file or cannot be written.`,
     )
     .action(async (_opts, cmd: Command) => {
       const { paperAction } = await import('./paper-action.js');

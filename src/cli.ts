@@ -28,7 +28,8 @@ Exit codes:
   2    usage or input error (bad flag, config, data file, strategy parameter)
   3    internal error (a bug: please report it, with --debug output)
   4    exchange error
-  5    state file or lock error
+  5    state file or lock error, or the environment: a home directory that is a file or
+       cannot be created or written, a full or read-only disk (the path is named)
   130  interrupted (Ctrl+C)`;
 
 export function buildProgram(env: CommandEnv): Command {
