@@ -2,8 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandEnv } from '../src/io.js';
-import { useColor } from '../src/io.js';
+import { terminalColumns, useColor } from '../src/io.js';
 import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
+import { searchedStrategyFile, strategyFileNotice } from '../src/config/strategy-file.js';
 import { runBacktest } from '../src/backtest.js';
 import { serializeResult } from '../src/report/result-json.js';
 import { applyGate, prepareGate, throwIfFailed } from '../src/report/gate.js';
@@ -13,14 +14,26 @@ import { intFlag } from './research-options.js';
 
 export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<void> {
   const opts = cmd.opts<{ config?: string }>();
+  const given = (flag: string) => cmd.getOptionValueSource(flag) === 'cli';
+  if (given('data') && (given('exchange') || given('exchangeUrl'))) {
+    throw new UsageError(`--data and --${given('exchange') ? 'exchange' : 'exchange-url'} both say where the candles come from: pass --data FILE, or --exchange ID --pair P --timeframe TF`);
+  }
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
   const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
+  // --exchange on the command line wins over a config's backtest.data, as every flag wins over the file
+  if (given('exchange')) cfg.backtest.data = null;
+  const strategyFile = searchedStrategyFile(file, { explicitConfig: Boolean(opts.config), strategyFlag: cmd.getOptionValueSource('strategy') === 'cli' });
+  if (strategyFile) env.stderr.write(strategyFileNotice(strategyFile));
   const gate = await prepareGate({ assert: cfg.backtest.assert, baseline: cfg.backtest.baseline, tolerance: cfg.backtest.tolerance, cwd: env.cwd });
   const mc = monteCarloOptions(cmd);
 
-  // A spinner only on a terminal: piped output and CI logs stay clean.
-  // ora, the text report and the CSV writer load only when they are used (--json needs none).
-  const spinner = env.stderr.isTTY && !cfg.backtest.json ? (await import('ora')).default({ stream: env.stderr as NodeJS.WriteStream }) : null;
+  // A spinner only on a terminal with a width: piped output and CI logs stay clean. Its colour
+  // follows NO_COLOR like everything else (ora alone would colour it). ora, the text report and
+  // the CSV writer load only when they are used (--json needs none).
+  const spinner =
+    env.stderr.isTTY && terminalColumns(env.stderr) !== undefined && !cfg.backtest.json
+      ? (await import('ora')).default({ stream: env.stderr as NodeJS.WriteStream, color: useColor(env, 'stderr') ? 'cyan' : false })
+      : null;
   let run;
   try {
     run = await runBacktest(cfg, {
@@ -39,6 +52,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
     const { monteCarloOf } = await import('../src/research/backtest-monte-carlo.js');
     result.monteCarlo = monteCarloOf(run, mc);
   }
+  for (const w of result.warnings) env.stderr.write(`tradebot: warning: ${w}\n`);
   const json = serializeResult(result);
   if (cfg.backtest.out) await writeOutput(resolve(env.cwd, cfg.backtest.out), json, '--out');
   if (cfg.backtest.tradesCsv) {
@@ -55,7 +69,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
   if (cfg.backtest.json) env.stdout.write(json);
   else {
     const { renderTextReport } = await import('../src/report/text-report.js');
-    const width = Math.min(env.stdout.columns ?? 100, 120);
+    const width = Math.min(terminalColumns(env.stdout) ?? 100, 120);
     env.stdout.write(renderTextReport(result, { color: useColor(env), width }));
     if (result.monteCarlo) {
       const { monteCarloLines } = await import('../src/report/monte-carlo-report.js');

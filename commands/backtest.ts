@@ -54,7 +54,11 @@ Fill model: a market order decided on a bar's close fills at the next bar's open
 Limit orders fill when a bar trades through their price; stops are checked within the bar and hit
 before targets. Fees are a rate of notional. See README.md.
 
-Exit codes: 0 ok, 1 assertion or regression, 2 usage or input error, 3 internal error.`,
+Warnings (a fixed stake above the cash, entries that expired unfilled) go to stderr and the
+result's "warnings". CAGR, Calmar, Sharpe and Sortino need 30 days of data: n/a (null) below.
+
+Exit codes: 0 ok, 1 assertion or regression, 2 usage or input error, 3 internal error,
+4 exchange error (--exchange), 5 the candle cache or home cannot be written.`,
     )
     .action(async (_opts, cmd: Command) => {
       const { backtestAction } = await import('./backtest-action.js');

@@ -1,4 +1,4 @@
-import type { Metrics } from '../core/metrics.js';
+import type { Metrics, MetricsNotes } from '../core/metrics.js';
 import type { Gap } from '../core/candles.js';
 import type { MonteCarloResult } from '../research/monte-carlo.js';
 
@@ -65,6 +65,10 @@ export interface BacktestResult {
     risk: Record<string, unknown>;
   };
   metrics: Metrics;
+  /** why a metric is null beyond its usual meaning: {cagr: "span under 30 days: not annualised"} */
+  metricsNotes: MetricsNotes;
+  /** what may make the run differ from what was asked (a stake the cash cannot pay, buys that expired) */
+  warnings: string[];
   trades: TradeRecord[];
   /** equity after each bar is too large for the document; a downsampled curve for charts */
   equityCurve: { time: number; equity: number }[];
