@@ -30,7 +30,8 @@ paused, its heartbeat is at most --max-age old, it handled a candle within one t
 
 Exit codes: 0 ok (a bot whose state file is unreadable is shown with its error; --check: healthy),
 1 --check: not healthy (stopped, crashed, stale, halted, heartbeat or candle too old, unreadable
-state), 2 usage error (unknown bot, --watch without a terminal, --check without a bot, bad --max-age).`,
+state), 2 usage error (unknown bot, --watch without a terminal, --check without a bot, bad --max-age),
+5 the home directory cannot be read.`,
     )
     .action(async (name: string | undefined, opts: HomeOpts & { json: boolean; watch: boolean; check: boolean; maxAge: string }) => {
       if (opts.check) {
@@ -79,7 +80,7 @@ state), 2 usage error (unknown bot, --watch without a terminal, --check without 
 export function botsCommand(env: CommandEnv): Command {
   const bots = addHomeOptions(new Command('bots').description('List every bot, stopped ones included; remove one with bots rm'))
     .option('--json', 'print a JSON document (schemaVersion 1)', false)
-    .addHelpText('after', `${STATES_HELP}\n\nExit codes: 0 ok, 2 usage error; bots rm: see tradebot bots rm --help.`)
+    .addHelpText('after', `${STATES_HELP}\n\nExit codes: 0 ok, 2 usage error, 5 the home directory cannot be read; bots rm: see tradebot bots rm --help.`)
     .action(async (opts: HomeOpts & { json: boolean }) => {
       const home = await homeFrom(opts, env);
       const { listBots } = await import('../src/bot/status.js');
