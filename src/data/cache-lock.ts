@@ -9,11 +9,11 @@
  * written beside it (`.<file>.lock.json`) for the message a waiting writer prints.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { ensureDir } from '../store/ensure-dir.js';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { StateError } from '../core/errors.js';
-import { ensureDir } from '../store/ensure-dir.js';
 
 /** A lock not refreshed for this long is stale (its holder refreshes it every 2 s). */
 export const CACHE_LOCK_STALE_MS = 10_000;
@@ -84,7 +84,7 @@ export async function acquireCacheLock(file: string, opts: CacheLockOptions = {}
       compromised = err;
     },
   };
-  // not a recursive mkdir: it spins forever under /proc
+  // not mkdir({ recursive: true }): it spins forever under /proc; ensureDir ends with a StateError
   await ensureDir(path.dirname(file));
   let release: () => Promise<void>;
   let waited = false;

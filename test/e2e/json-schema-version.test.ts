@@ -18,14 +18,14 @@ const NOT_A_DOCUMENT: Record<string, string> = {
   reconcile: 'needs an exchange: checked in the reconcile tests',
   'orders create': 'needs an exchange: checked in the orders tests',
   'orders cancel': 'needs an exchange: checked in the orders tests',
-  optimize: 'runs many backtests: its document is checked in the optimize tests',
-  'walk-forward': 'runs many backtests: its document is checked in the walk-forward tests',
   'orders amend': 'needs an exchange: checked in the orders tests',
 };
 
 /** How to run each command's --json offline; the bot "alpha" exists in the home. */
 const CASES: Record<string, string[]> = {
   backtest: ['backtest', ...TINY_RANGE, '--json'],
+  optimize: ['optimize', ...TINY_RANGE, '--space', 'fast=5,9', '--space', 'slow=21', '--jobs', '1', '--json'],
+  'walk-forward': ['walk-forward', '--from', '2024-01-01', '--to', '2024-01-05', '--space', 'fast=5,9', '--space', 'slow=21', '--train', '2d', '--test', '1d', '--jobs', '1', '--json'],
   strategies: ['strategies', '--json'],
   'config show': ['config', 'show', '--json'],
   'data list': ['data', 'list', '--json'],
@@ -41,8 +41,10 @@ const CASES: Record<string, string[]> = {
   'notify test': ['notify', 'test', '--config', 'notify.yaml', '--json'],
 };
 
-async function jsonCommands(): Promise<string[]> {
-  const env = { cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr };
+
+/** The whole command tree, every lazily loaded command included. */
+const PROGRAM = await buildProgram({ cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr });
+function jsonCommands(): string[] {
   const out: string[] = [];
   const walk = (cmd: Command, prefix: string[]) => {
     for (const sub of cmd.commands) {
@@ -51,11 +53,9 @@ async function jsonCommands(): Promise<string[]> {
       walk(sub, name);
     }
   };
-  walk(await buildProgram(env), []);
+  walk(PROGRAM, []);
   return out;
 }
-// buildProgram loads the command modules lazily, so the list is made once, before the cases are named
-const JSON_COMMANDS = await jsonCommands();
 
 describe('--json documents', { timeout: 120_000 }, () => {
   let cwd: string;
@@ -69,10 +69,10 @@ describe('--json documents', { timeout: 120_000 }, () => {
   });
 
   it('the walk finds the commands with --json', () => {
-    expect(JSON_COMMANDS).toEqual(expect.arrayContaining(['backtest', 'strategies', 'config show', 'status']));
+    expect(jsonCommands()).toEqual(expect.arrayContaining(['backtest', 'strategies', 'config show', 'status']));
   });
 
-  for (const name of JSON_COMMANDS) {
+  for (const name of jsonCommands()) {
     if (NOT_A_DOCUMENT[name]) continue;
     it(`${name} --json prints one document with a schemaVersion`, () => {
       const args = CASES[name];
