@@ -54,6 +54,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
 
   const outcome = applyGate(result, gate);
   const info = cfg.backtest.json ? env.stderr : env.stdout;
+  for (const line of run.signals) info.write(`${line}\n`);
   if (htmlLine) info.write(`${htmlLine}\n`);
   for (const line of outcome.changes) info.write(`changed: ${line}\n`);
   throwIfFailed(outcome);

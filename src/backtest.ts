@@ -18,6 +18,7 @@ import { findGaps, type CandleSeries } from './core/candles.js';
 import { selectRange } from './data/select-range.js';
 import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
+import { checkSignalSettings, openBacktestSignals } from './signals/open-signals.js';
 import { resolveParams } from './strategies/params.js';
 import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
@@ -51,6 +52,8 @@ export interface BacktestRun {
   equity: { time: Float64Array; value: Float64Array };
   /** the candle file read (absolute path); null for exchange data from the cache */
   dataFile: string | null;
+  /** a signal strategy's account of its signals, a line each (not part of the result document) */
+  signals: string[];
 }
 
 /**
@@ -68,6 +71,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   }
   const def = await loadStrategy(cfg.strategy.name, env.cwd);
   const params = resolveParams(def, cfg.strategy.params);
+  checkSignalSettings(def, cfg, null, 'backtest');
 
   env.onPhase?.('loading data');
   const loaded = await loadData(cfg, env, from, to);
@@ -75,14 +79,16 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   const symbol = cfg.pair ?? symbolFromFileName(data.source) ?? 'BASE/QUOTE';
   const market = marketFromConfig(symbol, cfg, loaded.market);
 
+  const signals = await openBacktestSignals({ def, cfg, series: data.series, pair: market.symbol, timeframe: data.timeframe, stake, cwd: env.cwd, env: env.processEnv ?? process.env });
   let strategy;
   try {
-    strategy = def.create(params, { indicators });
+    strategy = def.create(params, { indicators, ...(signals ? { signals: signals.tools } : {}) });
     if (!strategy || typeof strategy.onCandle !== 'function') throw new TypeError('create() must return an object with an onCandle(ctx) function');
   } catch (err) {
     throw new UsageError(`strategy ${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const { engine } = composeBacktest({
+    ...(signals ? { wrapFeed: (f) => signals.wrapFeed(f) } : {}),
     series: data.series,
     market,
     strategy,
@@ -98,12 +104,15 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
     },
   });
 
+  signals?.attach(engine);
+
   env.onPhase?.('running');
   // Benchmarks run with --expose-gc: collect the loader's garbage so it is not billed to the engine loop.
   (globalThis as { gc?: () => void }).gc?.();
   const t0 = performance.now();
   await engine.run();
   const engineMs = performance.now() - t0;
+  signals?.settle();
 
   const result = buildResult({ cfg, engine, data, market, params, name: def.name, cash, stakeText: formatStake(stake), fee });
   const eqLen = engine.equityLength;
@@ -113,6 +122,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
     series: data.series,
     equity: { time: engine.equityTime.subarray(0, eqLen), value: engine.equityValue.subarray(0, eqLen) },
     dataFile: loaded.file ?? null,
+    signals: signals?.summary() ?? [],
   };
 }
 

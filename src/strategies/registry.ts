@@ -8,8 +8,10 @@ import { emaCross } from './ema-cross.js';
 import { rsiReversion } from './rsi.js';
 import { bollingerBreakout } from './bollinger.js';
 import { macdCross } from './macd.js';
+import { webhookStrategy } from '../signals/webhook-strategy.js';
+import { httpSignalStrategy } from '../signals/http-signal-strategy.js';
 
-export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [emaCross, rsiReversion, bollingerBreakout, macdCross];
+export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [emaCross, rsiReversion, bollingerBreakout, macdCross, webhookStrategy, httpSignalStrategy];
 
 function isPath(name: string): boolean {
   return name.includes('/') || name.includes('\\') || /\.(m?js|cjs)$/.test(name);
