@@ -171,6 +171,7 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
       log: (level, event, fields) => void session.log.write(now(), level, event, fields),
       onChange: () => persistSignals(),
       onAccepted: () => session.crash.hit('after-alert'),
+      before: prev?.runtime.signals ?? null,
     });
 
     const journal = await intentsAfterSnapshot(session.paths.journal, idPrefixFor(o.bot), prev?.engine?.idSequence ?? 0);

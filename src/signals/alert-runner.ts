@@ -42,6 +42,8 @@ export interface BotAlertsOptions {
   onChange: () => void;
   /** an alert was accepted and answered */
   onAccepted?: () => void;
+  /** what the bot's earlier runs counted */
+  before: SignalRuntime | null;
 }
 
 /**
@@ -101,6 +103,8 @@ export class AlertRunner implements SignalRunner {
   static async forBot(o: BotAlertsOptions): Promise<AlertRunner> {
     const r = new AlertRunner(o.pairs, o.timeframeMs, o.log, o.onChange);
     r.bot = o;
+    for (const [fate, n] of Object.entries(o.before?.alerts ?? {})) if (fate in r.counts && Number.isSafeInteger(n)) r.counts[fate as AlertFate] = n;
+    r.lastAlert = o.before?.lastAlert ?? null;
     const { log, records, cut } = await AlertLog.open(o.alertsPath);
     r.alertLog = log;
     if (cut) o.log('warn', 'alerts-torn-tail', { path: o.alertsPath });

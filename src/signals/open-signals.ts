@@ -12,6 +12,7 @@ import { AlertRunner } from './alert-runner.js';
 import { ServiceRunner } from './service-runner.js';
 import { loadSignalSecret, requireWebhookSecret } from './signal-secrets.js';
 import type { SignalLog, SignalRunner } from './signal-runner.js';
+import type { SignalRuntime } from './signal-runtime.js';
 import { SIGNAL_STRATEGY_NAMES } from './signal-strategy-names.js';
 import { TickerMap } from './ticker-map.js';
 import { parseListen } from './webhook-server.js';
@@ -94,6 +95,7 @@ export async function openBacktestSignals(o: {
       shadowOf: null,
       log: () => undefined,
       onChange: () => undefined,
+      before: null,
     });
   }
   return null;
@@ -115,6 +117,8 @@ export async function openBotSignals(o: {
   log: SignalLog;
   onChange: () => void;
   onAccepted?: () => void;
+  /** the counts of the bot's earlier runs: status counts over the bot's life */
+  before: SignalRuntime | null;
 }): Promise<SignalRunner | null> {
   const s = o.cfg.signals;
   const shadowOf = o.mode === 'paper' ? s.shadow : null;
@@ -136,6 +140,7 @@ export async function openBotSignals(o: {
       log: o.log,
       onChange: o.onChange,
       ...(o.onAccepted ? { onAccepted: o.onAccepted } : {}),
+      before: o.before,
     });
   }
   if (o.def.name === 'http-signal') {
@@ -153,6 +158,7 @@ export async function openBotSignals(o: {
       shadowOf,
       log: o.log,
       onChange: o.onChange,
+      before: o.before,
     });
   }
   return null;

@@ -7,7 +7,7 @@ import { ServiceRequest } from './service-request.js';
 import { SignalFeed } from './signal-feed.js';
 import type { SignalLog, SignalRunner } from './signal-runner.js';
 import { shownUrl, type SignalRuntime } from './signal-runtime.js';
-import { SignalService } from './signal-service.js';
+import { SignalService, type SignalServiceOptions } from './signal-service.js';
 import type { SignalTools } from './signal-tools.js';
 import { VerdictBoard } from './verdict-board.js';
 
@@ -25,6 +25,11 @@ export interface ServiceRunnerOptions {
   shadowOf: string | null;
   log: SignalLog;
   onChange: () => void;
+  /** what the bot's earlier runs counted */
+  before: SignalRuntime | null;
+  /** tests: answer without a network */
+  ask?: SignalServiceOptions['ask'];
+  backoffMs?: number;
 }
 
 /**
@@ -53,11 +58,15 @@ export class ServiceRunner implements SignalRunner {
       cacheTtlMs: o.cacheTtlMs,
       hasFallback: o.fallback !== null,
       stop: this.abort.signal,
+      ...(o.ask ? { ask: o.ask } : {}),
+      ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
       onFailure: (f) => {
         o.log('warn', 'signal-request-failed', { requestId: f.requestId, attempt: f.attempt, message: f.error, breaker: this.service.breaker.state });
         o.onChange();
       },
     });
+    const b = o.before?.service;
+    if (b) Object.assign(this.service.counts, { ...b.answers, failedRequests: b.failedRequests });
   }
 
   wrapFeed(feed: Feed): Feed {

@@ -16,6 +16,8 @@ export interface SignalServiceOptions {
   /** aborted when the bot stops: a pending request or back-off ends at once */
   stop?: AbortSignal;
   ask?: typeof askService;
+  /** the first wait between attempts (default SIGNAL_BACKOFF_MS) */
+  backoffMs?: number;
   /** each failed attempt, for the bot's log */
   onFailure?: (e: { requestId: string; attempt: number; error: string }) => void;
 }
@@ -36,6 +38,8 @@ export class SignalService {
   degraded: { since: number; message: string } | null = null;
   readonly counts = { service: 0, cache: 0, fallback: 0, none: 0, failedRequests: 0 };
   lastRequestId: string | null = null;
+  /** why the last request failed */
+  private lastError: string | null = null;
   private readonly last = new Map<string, { close: number; answer: ServiceAnswer; requestId: string }>();
   private readonly now: () => number;
 
@@ -47,7 +51,7 @@ export class SignalService {
   async decide(pair: string, close: number, body: string): Promise<Verdict> {
     const id = randomUUID();
     let requestId: string | null = null;
-    let error = 'the circuit breaker is open';
+    let error = '';
     for (let attempt = 1; attempt <= SIGNAL_ATTEMPTS; attempt++) {
       if (this.o.stop?.aborted || !this.breaker.allow(this.now())) break;
       requestId = this.lastRequestId = id;
@@ -63,9 +67,11 @@ export class SignalService {
       this.counts.failedRequests++;
       this.breaker.failure(this.now());
       this.o.onFailure?.({ requestId: id, attempt, error });
-      if (attempt < SIGNAL_ATTEMPTS) await pause(SIGNAL_BACKOFF_MS * 2 ** (attempt - 1), this.o.stop);
+      if (attempt < SIGNAL_ATTEMPTS) await pause((this.o.backoffMs ?? SIGNAL_BACKOFF_MS) * 2 ** (attempt - 1), this.o.stop);
     }
-    this.degraded ??= { since: this.now(), message: `signal service down: ${error}` };
+    if (error !== '') this.lastError = error;
+    else error = `${this.lastError ?? 'no answer'}; circuit breaker open until ${new Date(this.breaker.reopensAt ?? this.now()).toISOString()}`;
+    this.degraded ??= { since: this.now(), message: '' };
     this.degraded.message = `signal service down: ${error}`;
     const cached = this.last.get(pair);
     if (cached && close - cached.close < this.o.cacheTtlMs) {
