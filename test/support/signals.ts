@@ -31,11 +31,11 @@ export function startSignalBot(o: { mode: 'paper' | 'live'; home: string; bot: s
   });
 }
 
-/** The running bot's listener, once it has recorded where it listens. */
-export async function listenUrl(home: string, bot: string, child?: Spawned): Promise<string> {
-  const addr = await waitFor(`bot ${bot} to listen${child ? ` (stderr: ${child.stderr()})` : ''}`, () => {
+/** The listener of the bot `child` runs, once that process has recorded where it listens. */
+export async function listenUrl(home: string, bot: string, child: Spawned): Promise<string> {
+  const addr = await waitFor(`bot ${bot} to listen (stderr: ${child.stderr()})`, () => {
     const doc = readState(home, bot);
-    return doc?.runtime.status === 'running' && doc.runtime.signals?.listen;
+    return doc?.runtime.status === 'running' && doc.runtime.pid === child.child.pid && doc.runtime.signals?.listen;
   }, 60_000);
   return `http://${addr}/webhook`;
 }
