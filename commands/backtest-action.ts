@@ -13,7 +13,8 @@ import { flagsToConfig, type FlagMap } from './options.js';
 export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandEnv): Promise<void> {
   const opts = cmd.opts<{ config?: string }>();
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
-  const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
+  const given = mergeConfig(file.config, flagsToConfig(cmd, flags));
+  const cfg = resolveConfig(given);
   const gate = await prepareGate({ assert: cfg.backtest.assert, baseline: cfg.backtest.baseline, tolerance: cfg.backtest.tolerance, cwd: env.cwd });
 
   // A spinner only on a terminal: piped output and CI logs stay clean.
@@ -25,6 +26,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
       cwd: env.cwd,
       processEnv: env.env,
       cacheParsedFiles: true,
+      given,
       ...(spinner
         ? { onPhase: (phase: string, detail?: string) => (spinner.isSpinning ? (spinner.text = detail ? `${phase}: ${detail}` : phase) : spinner.start(phase)) }
         : {}),

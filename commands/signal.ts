@@ -82,5 +82,6 @@ answer, or could not record the alert.`,
         else env.stdout.write(`bot ${sent.bot} accepted the ${String(a.action)} alert for ${String(a.pair)} (${String(a.key)}); it acts at the first candle that closes after ${String(a.takesEffect)}\n`);
       }),
   );
-  return signal;
+  for (const c of signal.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
+  return signal.exitOverride();
 }

@@ -8,7 +8,7 @@ import { tradingSettings } from './engine-settings.js';
 import { OrderIds } from './core/ids.js';
 import { computeMetrics, type Metrics } from './core/metrics.js';
 import { roundTripPnl } from './core/portfolio.js';
-import type { TradebotConfig } from './config/schema.js';
+import type { ConfigInput, TradebotConfig } from './config/schema.js';
 import { readCandleFile, type LoadedCandles } from './data/read-candles.js';
 import { marketInfoPath } from './data/candle-cache.js';
 import { readCandleFileCached } from './data/file-cache.js';
@@ -41,6 +41,8 @@ export interface BacktestEnv {
    * unchanged (the CLI does; a library caller that runs many backtests keeps its own candles).
    */
   cacheParsedFiles?: boolean;
+  /** what the command line and the config file gave, before defaults: a signal flag for the wrong strategy is refused */
+  given?: ConfigInput;
 }
 
 export interface BacktestRun {
@@ -71,7 +73,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   }
   const def = await loadStrategy(cfg.strategy.name, env.cwd);
   const params = resolveParams(def, cfg.strategy.params);
-  checkSignalSettings(def, cfg, null, 'backtest');
+  checkSignalSettings(def, cfg, env.given ?? null, 'backtest');
 
   env.onPhase?.('loading data');
   const loaded = await loadData(cfg, env, from, to);

@@ -145,14 +145,6 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
       throw new UsageError('live trading places one protective exit per entry on the exchange: use a stop-loss or a take-profit, not both, and no trailing stop');
     }
     checkSignalSettings(def, cfg, given, mode);
-    // keys are read in live mode only, and before anything else touches the exchange
-    const creds = mode === 'live' ? await loadCredentials({ env: env.env, secretsFile: cfg.secretsFile }) : null;
-    const account = creds ? maskKey(creds.apiKey) : 'paper';
-    if (prev) checkSameOwner(prev, { mode, account }, session.paths.state);
-    const described = describeSettings(settled, { mode, name: o.bot, resumed: prev !== null, ...(creds ? { account } : {}) });
-    // live shows them with its confirmation
-    if (mode === 'paper') for (const line of described) env.say?.(line);
-
     // ---- a signal strategy's alerts or service: its secret and its record are checked before the network
     let persistSignals: () => void = () => undefined;
     signals = await openBotSignals({
@@ -173,6 +165,14 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
       onAccepted: () => session.crash.hit('after-alert'),
       before: prev?.runtime.signals ?? null,
     });
+
+    // keys are read in live mode only, and before anything else touches the exchange
+    const creds = mode === 'live' ? await loadCredentials({ env: env.env, secretsFile: cfg.secretsFile }) : null;
+    const account = creds ? maskKey(creds.apiKey) : 'paper';
+    if (prev) checkSameOwner(prev, { mode, account }, session.paths.state);
+    const described = describeSettings(settled, { mode, name: o.bot, resumed: prev !== null, ...(creds ? { account } : {}) });
+    // live shows them with its confirmation
+    if (mode === 'paper') for (const line of described) env.say?.(line);
 
     const journal = await intentsAfterSnapshot(session.paths.journal, idPrefixFor(o.bot), prev?.engine?.idSequence ?? 0);
     const journaledSeq = journal.maxSeq;
