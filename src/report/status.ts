@@ -12,6 +12,8 @@ export { STATUS_JSON_SCHEMA_VERSION, botJson, statusJson } from './status-json.j
 /** Version of the documents printed by `status --json` and `bots --json`: a public interface. */
 export interface StatusRenderOptions {
   color?: boolean;
+  /** the time ages are counted to (default now) */
+  now?: number;
 }
 
 /** `0.4 s`, `12 s`, `3m 10s`, `2h 05m`, `3d 4h`. */
@@ -183,7 +185,7 @@ export function renderDetail(v: BotStatusView, o: StatusRenderOptions = {}): str
   row('last decision', v.lastDecision ? `${decisionText(v)}${v.lastDecision.clientOrderId ? ` [${v.lastDecision.clientOrderId}]` : ''}${v.lastDecision.message ? `: ${v.lastDecision.message}` : ''}` : '–');
   if (v.lastError) row('last error', c.red(`${v.lastError.message} (${new Date(v.lastError.time).toISOString()})`));
   if (v.degraded) row('degraded', c.yellow(`${v.degraded.message} (since ${new Date(v.degraded.since).toISOString()})`));
-  if (v.signals) for (const [label, text] of signalRows(v.signals, Date.now())) row(label, label === 'degraded' ? c.yellow(text) : text);
+  if (v.signals) for (const [label, text] of signalRows(v.signals, o.now ?? Date.now())) row(label, label === 'degraded' ? c.yellow(text) : text);
   if (v.riskHalt) row('risk halt', c.red(`${v.riskHalt.code}: ${v.riskHalt.message} (since ${new Date(v.riskHalt.since).toISOString()})`));
   if (v.paused) row('paused', 'yes: no new entries (tradebot resume ' + v.name + ')');
   if (v.state === 'stopped' && v.stoppedAt !== null) row('stopped at', new Date(v.stoppedAt).toISOString());

@@ -84,7 +84,7 @@ export class AlertRunner implements SignalRunner {
   }
 
   /** Backtest: the alerts of a file, for the pair traded. */
-  static async fromFile(o: { file: string; shownAs: string; pairs: string[]; timeframeMs: number; stake: Stake; tickers: TickerMap; series: CandleSeries }): Promise<AlertRunner> {
+  static async fromFile(o: { file: string; shownAs: string; pairs: string[]; timeframeMs: number; stake: Stake; tickers: TickerMap; series: CandleSeries; warmup: number }): Promise<AlertRunner> {
     const r = new AlertRunner(o.pairs, o.timeframeMs, () => undefined, () => undefined);
     const f = await readAlertsFile(o.file, o.shownAs, o.tickers);
     for (const q of f.alerts) {
@@ -95,7 +95,9 @@ export class AlertRunner implements SignalRunner {
     r.read = f.alerts.length;
     r.counts.duplicate = f.duplicates;
     r.counts['unknown-pair'] = f.otherPairs;
-    if (o.series.length > 0) r.before = r.book.dropBefore(o.series.time[0]!).length;
+    // the first candle that trades: before it (and in a --warmup) an alert can no longer be acted on
+    if (o.warmup < o.series.length) r.before = r.book.dropBefore(o.series.time[o.warmup]!).length;
+    else r.before = r.book.dropBefore(Infinity).length;
     return r;
   }
 
@@ -240,7 +242,7 @@ export class AlertRunner implements SignalRunner {
     const parts = [`${this.read} read`, `${c.acted} acted on`, `${c.denied} denied`, `${c.ignored} with nothing to do`, `${c.superseded} superseded`];
     if (c.duplicate > 0) parts.push(`${c.duplicate} duplicate`);
     if (c['unknown-pair'] > 0) parts.push(`${c['unknown-pair']} for other pairs`);
-    if (this.before > 0) parts.push(`${this.before} before the first candle`);
+    if (this.before > 0) parts.push(`${this.before} before the first traded candle`);
     if (this.book.pending > 0) parts.push(`${this.book.pending} after the last candle`);
     return [`alerts: ${parts.join(', ')}`];
   }

@@ -78,6 +78,7 @@ export async function openBacktestSignals(o: {
       stake: o.stake,
       tickers: new TickerMap([o.pair], s.tickers),
       series: o.series,
+      warmup: o.cfg.backtest.warmup,
     });
   }
   if (o.def.name === 'http-signal') {
