@@ -7,6 +7,7 @@ import type { StrategyDefinition } from '../strategies/types.js';
 import { BUILT_IN_STRATEGIES } from '../strategies/registry.js';
 import type { BotMode, StoredSignalSettings } from '../store/bot-state.js';
 import { botPaths } from '../store/bot-paths.js';
+import { readStateDoc } from '../store/read-state.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import { AlertRunner } from './alert-runner.js';
 import { ServiceRunner } from './service-runner.js';
@@ -30,6 +31,7 @@ export function checkSignalSettings(def: StrategyDefinition, cfg: TradebotConfig
   if (name !== 'webhook' && g.file !== undefined && g.file !== null) throw new UsageError(`--signals-file is for the webhook strategy, not ${name}`);
   if (name !== 'http-signal' && g.url !== undefined && g.url !== null) throw new UsageError(`--signal-url is for the http-signal strategy, not ${name}`);
   if (s.shadow !== null && mode !== 'paper') throw new UsageError(`signals.shadow (--shadow) is for paper bots: a ${mode} run follows no other bot`);
+  if (s.shadow !== null && !SIGNAL_STRATEGY_NAMES.includes(name)) throw new UsageError(`--shadow follows another bot's signals: it goes with the webhook or http-signal strategy, not ${name}`);
   if (name === 'webhook') {
     if (mode === 'backtest' && s.file === null) throw new UsageError('a webhook backtest replays recorded alerts: --signals-file FILE (a bot records its own in <home>/bots/NAME/alerts.jsonl)');
     if (mode !== 'backtest') parseListen(s.listen);
@@ -48,6 +50,13 @@ export function fallbackStrategy(name: string | null): StrategyDefinition | null
     throw new UsageError(`signals.fallback ${JSON.stringify(name)} is not a built-in strategy that decides by itself${hint ? ` (did you mean ${hint}?)` : ''}; available: ${own.map((d) => d.name).join(', ')}`);
   }
   return def;
+}
+
+/** A shadow follows a bot that runs the same signal strategy: its alerts, or its service. */
+async function checkShadowed(home: string, liveName: string, strategy: string): Promise<void> {
+  const doc = await readStateDoc(botPaths(home, liveName).state);
+  if (!doc) throw new UsageError(`--shadow ${liveName}: no bot named ${liveName} in ${home}`);
+  if (doc.bot.strategy.name !== strategy) throw new UsageError(`--shadow ${liveName}: it runs ${doc.bot.strategy.name}, this bot ${strategy}: a shadow runs the strategy of the bot it follows`);
 }
 
 /** What a signal bot stores of its settings (null for the other strategies). */
@@ -123,6 +132,7 @@ export async function openBotSignals(o: {
 }): Promise<SignalRunner | null> {
   const s = o.cfg.signals;
   const shadowOf = o.mode === 'paper' ? s.shadow : null;
+  if (shadowOf !== null) await checkShadowed(o.home, shadowOf, o.def.name);
   if (o.def.name === 'webhook') {
     return AlertRunner.forBot({
       alertsPath: botPaths(o.home, o.name).alerts,
