@@ -134,6 +134,10 @@ export class ServiceRunner implements SignalRunner {
     this.abort.abort();
   }
 
+  get halted(): boolean {
+    return this.abort.signal.aborted;
+  }
+
   async close(): Promise<void> {
     this.stop();
   }

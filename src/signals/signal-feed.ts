@@ -6,6 +6,8 @@ export interface BarHooks {
   beforeBar(k: number, s: CandleSeries, i: number): Promise<void> | void;
   /** the engine has finished the last candle it was handed */
   afterBar(): void;
+  /** the bot is stopping: a candle whose signal was cut short is not handed over (a restart decides it) */
+  readonly halted?: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export class SignalFeed implements Feed {
     const k = this.batch.instrument;
     const i = this.at++;
     await this.hooks.beforeBar(k, this.inner.series[k]!, i);
+    if (this.hooks.halted) return null;
     return { instrument: k, start: i, end: i + 1 };
   }
 }
