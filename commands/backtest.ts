@@ -47,6 +47,8 @@ export function backtestCommand(env: CommandEnv): Command {
     .option('--tolerance <fraction>', 'relative tolerance for --baseline', String(D.backtest.tolerance))
     .option('--signals-file <file>', 'webhook strategy: alerts to replay, one JSON alert per line with its time (a bot records its own in alerts.jsonl)')
     .option('--signal-url <url>', 'http-signal strategy: the signal service, asked on every closed candle (token: TRADEBOT_SIGNAL_TOKEN)')
+    .option('--monte-carlo <n>', 'N simulations: 5/50/95 % bands of final return and max drawdown (block bootstrap of per-bar returns, trade-order shuffle)')
+    .option('--seed <n>', 'seed of the --monte-carlo simulations', '42')
     .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
     .addOption(new Option('--debug', 'print stack traces for errors').default(false))
     .addHelpText(
@@ -61,7 +63,11 @@ that closes after its time, as paper and live do; --strategy http-signal --signa
 the service about every candle, with the candles it would have had live. A line on stderr (or
 after the report) says what became of the signals.
 
-Exit codes: 0 ok, 1 assertion or regression, 2 usage or input error, 3 internal error.`,
+Warnings (a fixed stake above the cash, entries that expired unfilled) go to stderr and the
+result's "warnings". CAGR, Calmar, Sharpe and Sortino need 30 days of data: n/a (null) below.
+
+Exit codes: 0 ok, 1 assertion or regression, 2 usage or input error, 3 internal error,
+4 exchange error (--exchange), 5 the candle cache or home cannot be written.`,
     )
     .action(async (_opts, cmd: Command) => {
       const { backtestAction } = await import('./backtest-action.js');

@@ -14,6 +14,7 @@ export const BOT_FLAGS: FlagMap = {
   timeframe: { path: 'timeframe', kind: 'string' },
   warmup: { path: 'paper.warmup', kind: 'number' },
   poll: { path: 'paper.poll', kind: 'number' },
+  home: { path: 'home', kind: 'string' },
   listen: { path: 'signals.listen', kind: 'string' },
   signalUrl: { path: 'signals.url', kind: 'string' },
 };
@@ -33,6 +34,7 @@ export function addBotOptions(cmd: Command): Command {
     .option('--poll <ms>', 'milliseconds between polls for new candles', String(D.paper.poll))
     .option('--listen <host:port>', 'webhook strategy: where the alert listener binds (put a TLS reverse proxy in front for TradingView)', D.signals.listen)
     .option('--signal-url <url>', 'http-signal strategy: the signal service, asked on every closed candle')
+    .option('--home <dir>', 'tradebot home directory holding bots/ (default: config home, TRADEBOT_HOME, else the platform data dir)')
     .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
     .option('--reconfigure', "resume an existing bot with settings that differ from its stored ones (not its exchange, pairs or timeframe)", false);
 }
@@ -64,7 +66,7 @@ Exit codes: 0 stopped (tradebot stop, SIGTERM), 130 interrupted (Ctrl+C), 2 usag
 setting that differs from the stored one, a missing or short webhook secret), 4 exchange error,
 5 state file or lock error (the bot is already running; another exchange, pair or timeframe than
 the bot's; its state file is damaged, or missing while a backup or journal exists; the --listen
-address cannot be bound).`,
+address cannot be bound), or a home directory that is a file or cannot be written.`,
     )
     .action(async (_opts, cmd: Command) => {
       const { paperAction } = await import('./paper-action.js');
