@@ -11,6 +11,7 @@ import { PassThrough } from 'node:stream';
 import type { Command, Option } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram, run } from '../../src/cli.js';
+import { collect } from '../../commands/options.js';
 import type { CommandEnv } from '../../src/io.js';
 import { runCliAsync } from '../support/cli-async.js';
 import { TINY_RANGE, cleanupTmpDirs, makeTmpDir, nonEmptyLines, runCli } from '../support/cli.js';
@@ -34,7 +35,7 @@ async function runInProcess(args: string[]): Promise<{ code: number; stdout: str
 }
 
 /** Every command of the tree with its path (`data import`), leaves and groups alike. */
-function allCommands(): { path: string[]; cmd: Command }[] {
+async function allCommands(): Promise<{ path: string[]; cmd: Command }[]> {
   const env: CommandEnv = { cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr };
   const out: { path: string[]; cmd: Command }[] = [];
   const walk = (cmd: Command, prefix: string[]) => {
@@ -44,11 +45,12 @@ function allCommands(): { path: string[]; cmd: Command }[] {
       walk(sub, p);
     }
   };
-  walk(buildProgram(env), []);
+  walk(await buildProgram(env), []);
   return out;
 }
 
-const takesOneValue = (o: Option): boolean => (o.required || o.optional) && !o.variadic && o.long !== '--param';
+/** Repeatable flags (--param, --space) accumulate with collect; the rest take one value. */
+const takesOneValue = (o: Option): boolean => (o.required || o.optional) && !o.variadic && o.parseArg !== collect;
 
 describe('usage errors of commander itself', { timeout: 60_000 }, () => {
   it.each([
@@ -77,8 +79,10 @@ describe('usage errors of commander itself', { timeout: 60_000 }, () => {
   });
 });
 
+const COMMAND_TREE = await allCommands();
+
 describe('a single-value flag given twice', { timeout: 120_000 }, () => {
-  const cases = allCommands().flatMap(({ path: p, cmd }) =>
+  const cases = COMMAND_TREE.flatMap(({ path: p, cmd }) =>
     cmd.options.filter(takesOneValue).map((o) => {
       const [a, b] = o.argChoices && o.argChoices.length >= 2 ? o.argChoices : ['aaa', 'bbb'];
       return { name: `${p.join(' ')} ${o.long!}`, args: [...p, o.long!, a!, o.long!, b!], flag: o.long!, values: [a!, b!] };
@@ -114,7 +118,7 @@ describe('a single-value flag given twice', { timeout: 120_000 }, () => {
 
 describe('--debug in every command\'s help', { timeout: 60_000 }, () => {
   it('each command lists --debug', async () => {
-    for (const { path: p } of allCommands()) {
+    for (const { path: p } of COMMAND_TREE) {
       const r = await runInProcess([...p, '--help']);
       expect(r.code, p.join(' ')).toBe(0);
       expect(r.stdout, p.join(' ')).toMatch(/^\s+--debug\b/m);
