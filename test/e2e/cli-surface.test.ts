@@ -10,8 +10,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Command, Option } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram, run } from '../../src/cli.js';
 import { collect } from '../../commands/options.js';
+import { buildProgram, run } from '../../src/cli.js';
 import type { CommandEnv } from '../../src/io.js';
 import { runCliAsync } from '../support/cli-async.js';
 import { TINY_RANGE, cleanupTmpDirs, makeTmpDir, nonEmptyLines, runCli } from '../support/cli.js';
@@ -34,9 +34,11 @@ async function runInProcess(args: string[]): Promise<{ code: number; stdout: str
   return { code, stdout, stderr };
 }
 
+/** The whole command tree, every lazily loaded command included. */
+const PROGRAM = await buildProgram({ cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr });
+
 /** Every command of the tree with its path (`data import`), leaves and groups alike. */
-async function allCommands(): Promise<{ path: string[]; cmd: Command }[]> {
-  const env: CommandEnv = { cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr };
+function allCommands(): { path: string[]; cmd: Command }[] {
   const out: { path: string[]; cmd: Command }[] = [];
   const walk = (cmd: Command, prefix: string[]) => {
     for (const sub of cmd.commands) {
@@ -45,11 +47,11 @@ async function allCommands(): Promise<{ path: string[]; cmd: Command }[]> {
       walk(sub, p);
     }
   };
-  walk(await buildProgram(env), []);
+  walk(PROGRAM, []);
   return out;
 }
 
-/** Repeatable flags (--param, --space) accumulate with collect; the rest take one value. */
+/** Options that take one value; repeatable ones (--param, --space) accumulate with collect. */
 const takesOneValue = (o: Option): boolean => (o.required || o.optional) && !o.variadic && o.parseArg !== collect;
 
 describe('usage errors of commander itself', { timeout: 60_000 }, () => {
@@ -79,10 +81,8 @@ describe('usage errors of commander itself', { timeout: 60_000 }, () => {
   });
 });
 
-const COMMAND_TREE = await allCommands();
-
 describe('a single-value flag given twice', { timeout: 120_000 }, () => {
-  const cases = COMMAND_TREE.flatMap(({ path: p, cmd }) =>
+  const cases = allCommands().flatMap(({ path: p, cmd }) =>
     cmd.options.filter(takesOneValue).map((o) => {
       const [a, b] = o.argChoices && o.argChoices.length >= 2 ? o.argChoices : ['aaa', 'bbb'];
       return { name: `${p.join(' ')} ${o.long!}`, args: [...p, o.long!, a!, o.long!, b!], flag: o.long!, values: [a!, b!] };
@@ -118,7 +118,7 @@ describe('a single-value flag given twice', { timeout: 120_000 }, () => {
 
 describe('--debug in every command\'s help', { timeout: 60_000 }, () => {
   it('each command lists --debug', async () => {
-    for (const { path: p } of COMMAND_TREE) {
+    for (const { path: p } of allCommands()) {
       const r = await runInProcess([...p, '--help']);
       expect(r.code, p.join(' ')).toBe(0);
       expect(r.stdout, p.join(' ')).toMatch(/^\s+--debug\b/m);
