@@ -38,6 +38,7 @@ const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = 
   ['reconcile', async () => (await import('../commands/reconcile.js')).reconcileCommand],
   ['panic', async () => (await import('../commands/panic.js')).panicCommand],
   ['notify', async () => (await import('../commands/notify.js')).notifyCommand],
+  ['signal', async () => (await import('../commands/signal.js')).signalCommand],
   ['report', async () => (await import('../commands/report.js')).reportCommand],
 ];
 

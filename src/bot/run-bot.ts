@@ -36,6 +36,10 @@ import type { RunningNotify } from '../notify/start-notify.js';
 import type { BotMetrics, BotReadings } from '../metrics/bot-metrics.js';
 import { roundTripPnl } from '../core/portfolio.js';
 import { VERSION } from '../version.js';
+import { mergeConfig, resolveConfig } from '../config/load-config.js';
+import { checkSignalSettings, openBotSignals, storedSignalSettings } from '../signals/open-signals.js';
+import { shadowDefaults } from '../signals/shadow-defaults.js';
+import type { SignalRunner } from '../signals/signal-runner.js';
 
 /** how often a running bot reloads the exchange's market rules */
 const MARKET_RELOAD_MS = 30 * 60_000;
@@ -73,9 +77,17 @@ export interface BotRunOptions {
  * exchange through ccxt, journaled first, reconciled at start. Runs until stopped (signal or
  * `tradebot stop`); returns the exit code.
  */
-export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: BotEnv): Promise<number> {
+export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: BotEnv): Promise<number> {
   const mode = o.mode;
-  const home = resolveHome({ configHome: cfgAsked.home, env: env.env, cwd: env.cwd });
+  const home = resolveHome({ configHome: cfgGiven.home, env: env.env, cwd: env.cwd });
+  // a shadow takes its exchange, pairs, timeframe and signal strategy from the bot it follows
+  let given = o.given;
+  let cfgAsked = cfgGiven;
+  const shadowOf = given.signals?.shadow;
+  if (typeof shadowOf === 'string' && mode === 'paper') {
+    given = mergeConfig((await shadowDefaults(home, o.bot, shadowOf)).defaults, given);
+    cfgAsked = resolveConfig(given);
+  }
   const paths = botPaths(home, o.bot);
   const now = () => Date.now();
 
@@ -114,10 +126,11 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
   let notify: RunningNotify | null = null;
   let metrics: BotMetrics | null = null;
   let closeMetrics: (() => Promise<void>) | null = null;
+  let signals: SignalRunner | null = null;
   try {
     const prev = session.existing;
     // ---- the settings: a resumed bot's stored ones, checked against what this start gives
-    const settled = await settleSettings(prev, cfgAsked, o.given, { mode, reconfigure: o.reconfigure === true, cwd: env.cwd });
+    const settled = await settleSettings(prev, cfgAsked, given, { mode, reconfigure: o.reconfigure === true, cwd: env.cwd });
     const cfg = settled.cfg;
     const def = settled.strategy;
     const params = settled.params;
@@ -140,6 +153,28 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     if (mode === 'live' && trading.protection && (trading.protection.trailingStop !== undefined || (trading.protection.stopLoss !== undefined && trading.protection.takeProfit !== undefined))) {
       throw new UsageError('live trading places one protective exit per entry on the exchange: use a stop-loss or a take-profit, not both, and no trailing stop');
     }
+    checkSignalSettings(def, cfg, given, mode);
+    // ---- a signal strategy's alerts or service: its secret and its record are checked before the network
+    let persistSignals: () => void = () => undefined;
+    signals = await openBotSignals({
+      def,
+      cfg,
+      mode,
+      home,
+      name: o.bot,
+      pairs,
+      timeframe: cfg.timeframe,
+      timeframeMs: tfMs,
+      stake,
+      lastBarTime: pairs.map((_, k) => prev?.engine?.lastBarTime[k] ?? null),
+      env: env.env,
+      now,
+      log: (level, event, fields) => void session.log.write(now(), level, event, fields),
+      onChange: () => persistSignals(),
+      onAccepted: () => session.crash.hit('after-alert'),
+      before: prev?.runtime.signals ?? null,
+    });
+
     // keys are read in live mode only, and before anything else touches the exchange
     const creds = mode === 'live' ? await loadCredentials({ env: env.env, secretsFile: cfg.secretsFile }) : null;
     const account = creds ? maskKey(creds.apiKey) : 'paper';
@@ -275,7 +310,8 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       // live: what a position leaves behind too small to sell is not the bot's to count (external)
       dustLeavesLedger: mode === 'live',
     };
-    const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, { indicators }) }));
+    const tools = { indicators, ...(signals ? { signals: signals.tools } : {}) };
+    const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, tools) }));
 
     let engine!: Engine;
     let lastBar = Math.max(...(prev?.engine?.lastBarTime ?? []).map((t) => t ?? -Infinity), -Infinity);
@@ -305,6 +341,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       const h = engine.health;
       const fin = (x: number) => (Number.isFinite(x) && x > now() ? x : null);
       runtime.health = { blockedUntil: fin(h.blockedUntil), reason: h.reason, failures: h.failures, breakerOpenUntil: fin(h.breakerUntil) };
+      if (signals) runtime.signals = signals.runtime();
       return {
         schemaVersion: STATE_SCHEMA_VERSION,
         writtenBy: VERSION,
@@ -318,6 +355,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
           slippageBps: cfg.slippage,
           risk: Object.fromEntries(Object.entries(cfg.risk).filter(([, v]) => v !== null)),
           warmup: cfg.paper.warmup,
+          ...(signals ? { signals: storedSignalSettings(def, cfg) } : {}),
         },
         engine: snap as EngineSnapshot,
         exchange: sim ? sim.snapshot() : null,
@@ -325,9 +363,10 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       };
     };
     const store = journalFillsOnce(new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash), journal.fills);
-    ({ engine, sim } = composeBot({ mode, instruments, settings, feed, store, exchange: port, events, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
+    ({ engine, sim } = composeBot({ mode, instruments, settings, feed: signals ? signals.wrapFeed(feed) : feed, store, exchange: port, events, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
     persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);
+    signals?.attach(engine);
     let lastBeatAt = now();
     // ---- Prometheus /metrics and /health
     if (cfg.metrics.port !== null) {
@@ -369,6 +408,25 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       env.say?.(`metrics on ${server.url}/metrics, health on ${server.url}/health`);
       void session.log.write(now(), 'info', 'metrics-listening', { url: server.url });
     }
+    if (signals) {
+      // an alert's fate is shown by status at once: the runtime part of the last snapshot is
+      // rewritten (never a new engine snapshot taken in the middle of a candle)
+      let queued: NodeJS.Timeout | null = null;
+      const runner = signals;
+      persistSignals = () => {
+        queued ??= setTimeout(() => {
+          queued = null;
+          if (!committed) return;
+          runtime.signals = runner.runtime();
+          void store.save((doc) => {
+            if (doc) doc.runtime = { ...doc.runtime, signals: runtime.signals, heartbeat: now() };
+          }).catch(() => undefined);
+        }, 200);
+      };
+      removers.push(() => {
+        if (queued) clearTimeout(queued);
+      });
+    }
     if (mode === 'live') {
       const r = await recoverLive({ engine, port, pairs, currencies, prefix: idPrefixFor(o.bot), journalAfterSnapshot: journal.intents, adopt: o.adopt === true, now });
       const external = externalHoldings(r.plan);
@@ -388,6 +446,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     // ---- stop, pause, resume: signals (handled from the start) and the control file
     const halt = () => {
       events.emit({ kind: 'stopping', time: now(), why: (stopped as { why: string } | null)?.why ?? null });
+      signals?.stop();
       engine.stop();
       feed.stop();
       (wake as (() => void) | null)?.();
@@ -450,6 +509,8 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       engine.setPaused(true);
       runtime.status = 'paused';
     } else runtime.status = 'running';
+    // the listener opens once the bot is about to run: alerts wait in the book for their candle
+    await signals?.start();
     await store.checkpoint(() => engine.snapshot());
     committed = true;
     await events.write({ kind: 'started', time: now(), mode, pairs, timeframe: cfg.timeframe!, strategy: def.name, resumed: Boolean(prev?.engine) });
@@ -464,6 +525,8 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       await store.checkpoint(() => engine.snapshot()).catch(() => undefined);
       throw err;
     }
+    signals?.settle();
+    await signals?.close();
     if (afterStop) {
       const cancelled = await engine.cancelAll();
       const closed = afterStop === 'panic' ? await engine.closeAll('panic') : 0;
@@ -492,6 +555,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     for (const r of removers) r();
     await closeMetrics?.().catch(() => undefined);
     await notify?.close().catch(() => undefined);
+    await signals?.close().catch(() => undefined);
     if (!released) await session.close();
   }
 }

@@ -12,6 +12,7 @@ import { pidAlive, readLockOwner, type LockOwner } from '../store/state-lock.js'
 import { readRefusedStart, type RefusedStart } from './refused-start.js';
 import { readNotifyFile, type NotifyFileDoc } from '../notify/notify-file.js';
 import { notifyPath } from '../notify/notify-path.js';
+import type { SignalRuntime } from '../signals/signal-runtime.js';
 
 /**
  * What `status` and `bots` show of a bot, read from its files only: state.json, lock.json and
@@ -91,6 +92,8 @@ export interface BotStatusView {
   lastDecision: (Decision & { ageMs: number }) | null;
   lastError: { time: number; message: string } | null;
   degraded: { since: number; message: string } | null;
+  /** a signal bot (webhook, http-signal): its listener, its alerts' fates, its service; null for the others */
+  signals: SignalRuntime | null;
   riskHalt: { code: string; since: number; message: string } | null;
   paused: boolean;
   /** when the bot last handled a new candle (this machine's clock); null: not recorded */
@@ -236,6 +239,7 @@ export function statusView(i: StatusInputs): BotStatusView {
     lastDecision: rt?.lastDecision ? { ...rt.lastDecision, ageMs: Math.max(0, now - rt.lastDecision.time) } : null,
     lastError: lastError(rt, i.refused ?? null),
     degraded: rt?.degraded ?? null,
+    signals: rt?.signals ?? null,
     riskHalt: doc?.engine?.risk?.halt ?? null,
     paused: rt?.status === 'paused',
     lastCandleAt: rt?.lastCandleAt ?? null,
