@@ -19,10 +19,11 @@ import { selectRange } from './data/select-range.js';
 import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
 import { resolveParams } from './strategies/params.js';
+import { strategyNeeds } from './strategies/strategy-needs.js';
 import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
 import type { Engine } from './engine/engine.js';
-import { RESULT_SCHEMA_VERSION, exitReasonOf, type BacktestResult, type TradeRecord } from './report/result.js';
+import { RESULT_SCHEMA_VERSION, exitReasonOf, toTradeLeg, type BacktestResult, type TradeRecord } from './report/result.js';
 import { VERSION } from './version.js';
 import { PACKAGE_ROOT } from './paths.js';
 
@@ -75,6 +76,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   const symbol = cfg.pair ?? symbolFromFileName(data.source) ?? 'BASE/QUOTE';
   const market = marketFromConfig(symbol, cfg, loaded.market);
 
+  const needs = strategyNeeds(def, params, data.series.timeframeMs);
   let strategy;
   try {
     strategy = def.create(params, { indicators });
@@ -92,6 +94,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
       quote: market.quote,
       initialBalances: { [market.quote]: cash },
       ...trading,
+      maxEntries: trading.maxEntries ?? needs.maxEntries,
       ids: new OrderIds('bt'),
       onStrategyError: 'throw',
       ...(cfg.backtest.warmup > 0 ? { warmupUntil: data.series.time[Math.min(cfg.backtest.warmup, data.series.length) - 1]! } : {}),
@@ -230,6 +233,8 @@ function buildResult(p: {
       returnPct: rt.entryCost.isZero() ? 0 : pnl.div(rt.entryCost).toNumber(),
       exitReason: open ? null : exitReasonOf(rt.exitReason),
       open,
+      entries: rt.entries.map(toTradeLeg),
+      exits: rt.exits.map(toTradeLeg),
     };
   };
   for (const rt of pf.closed) trades.push(toRecord(rt, false));

@@ -68,7 +68,9 @@ export type OrderRejectCode =
   | 'order-not-found'
   | 'unknown-symbol'
   /** the exchange does not offer this operation (e.g. an order edit): nothing was done */
-  | 'not-supported';
+  | 'not-supported'
+  /** the engine cannot size an entry yet (an ATR stake before the ATR is ready): nothing was sent */
+  | 'sizing';
 
 export class OrderRejectedError extends TradebotError {
   readonly code: OrderRejectCode;
