@@ -5,7 +5,7 @@
  * time, price, quantity and reason.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,5 +76,43 @@ describe('paper trading with DCA, a ladder, re-entries and a higher timeframe', 
     expect(legsOf(doc)).toEqual(fromBacktest);
     const btReasons = new Set(fromBacktest.flatMap((t) => [...t.entries, ...t.exits].map((l) => l[3])));
     for (const r of WANTED) expect(btReasons.has(r), r).toBe(true);
+  }, 180_000);
+
+  it('ROI exits with a Kelly stake, and an ATR stake, equal their backtests', async () => {
+    const s = await startSim({ data: SAMPLE_DATA, speed: 6000 });
+    cleanups.push(() => s.close());
+    const bots = [
+      { bot: 'kelly', flags: ['--roi', '0:0.004,30:0.002,120:0', '--stake', 'kelly:0.5', '--max-stake', '40%'], config: 'risk:\n  kellyMinTrades: 3\n', risk: { roi: '0:0.004,30:0.002,120:0', maxStake: '40%', kellyMinTrades: 3 }, stake: 'kelly:0.5' },
+      { bot: 'atr', flags: ['--roi', '0:0.003', '--stake', 'atr:0.002', '--max-stake', '60%'], config: '', risk: { roi: '0:0.003', maxStake: '60%' }, stake: 'atr:0.002' },
+    ].map((b) => {
+      const home = mkdtempSync(path.join(os.tmpdir(), `tradebot-paper-${b.bot}-`));
+      cleanups.push(() => rmSync(home, { recursive: true, force: true }));
+      if (b.config) writeFileSync(path.join(home, 'tradebot.config.yaml'), b.config);
+      const p = spawnPaper({ home, bot: b.bot, url: s.url, extra: b.flags });
+      cleanups.push(() => void p.child.kill('SIGKILL'));
+      return { ...b, home, p };
+    });
+    for (const b of bots) await waitFor(`${b.bot}: six closed trades with ROI exits`, () => (readState(b.home, b.bot)?.engine?.portfolio.closed.length ?? 0) >= 6 && reasonsOf(readState(b.home, b.bot)).has('roi'), 120_000);
+    for (const b of bots) {
+      b.p.child.kill('SIGTERM');
+      expect((await b.p.exited).code, b.p.stderr()).toBe(0);
+      const doc = readState(b.home, b.bot)!;
+      expect(doc.settings.stake).toBe(b.stake);
+      expect(doc.settings.risk).toMatchObject(b.risk);
+      const w = doc.bot.warmup!;
+      const cfg = resolveConfig({
+        strategy: { name: 'ema-cross', params: {} },
+        cash: 10_000,
+        stake: b.stake,
+        fee: 0.001,
+        pair: 'BTC/USDT',
+        risk: b.risk,
+        market: { amountStep: 0.00001, priceTick: 0.01, minAmount: 0.00001, minNotional: 5 },
+        backtest: { data: SAMPLE_DATA, from: w.from, to: doc.engine!.lastBarTime[0]!, warmup: (w.until - w.from) / TF + 1 },
+      });
+      const bt = (await runBacktest(cfg, { cwd: process.cwd() })).result;
+      const fromBacktest = bt.trades.map((t) => ({ entries: t.entries.map((l) => [l.time, l.price, l.qty, l.reason]), exits: t.exits.map((l) => [l.time, l.price, l.qty, l.reason]) }));
+      expect(legsOf(doc), b.bot).toEqual(fromBacktest);
+    }
   }, 180_000);
 });
