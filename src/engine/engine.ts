@@ -145,6 +145,8 @@ export class Engine {
   private readonly dirty: boolean[];
   private readonly atrs: ATR[] | null;
   private readonly managed: Intent[] = [];
+  /** symbols whose protective stop the exchange refused as already crossed, and which stop it was */
+  private readonly crossedStop = new Map<string, string>();
   constructor(
     readonly instruments: readonly Instrument[],
     readonly settings: EngineSettings,
@@ -354,18 +356,20 @@ export class Engine {
       if (err instanceof OrderRejectedError) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: err.code, message: err.message });
       throw err;
     }
+    // every field given, in one shape: spreading optional keys in makes V8 build slow objects
+    const st = this.settings;
     const qty = roundAmount(
       m,
       entryQuantity({
-        stake: this.settings.stake,
+        stake: st.stake,
         freeQuote,
-        equity: this.settings.riskPerTrade !== undefined ? new Dec(equity) : ZERO,
+        equity: st.riskPerTrade !== undefined ? new Dec(equity) : ZERO,
         price,
-        feeRate: this.settings.feeRate,
-        ...(this.settings.riskPerTrade !== undefined ? { riskPerTrade: this.settings.riskPerTrade } : {}),
-        ...(this.settings.protection?.stopLoss !== undefined ? { stopLoss: this.settings.protection.stopLoss } : {}),
-        ...(spend !== undefined ? { spend } : {}),
-        ...(this.settings.maxStake !== undefined ? { maxSpend: stakeSpend(this.settings.maxStake, freeQuote) } : {}),
+        feeRate: st.feeRate,
+        riskPerTrade: st.riskPerTrade,
+        stopLoss: st.protection?.stopLoss,
+        spend,
+        maxSpend: st.maxStake !== undefined ? stakeSpend(st.maxStake, freeQuote) : undefined,
       }),
     );
     try {
@@ -390,8 +394,8 @@ export class Engine {
       // an add is protected with the whole position once it fills (protect), not on its own
       protection: adding ? undefined : this.settings.protection,
       createdAt: now,
-      ...(it.cause !== undefined ? { cause: it.cause } : {}),
-      ...(it.tag !== undefined ? { tag: it.tag } : {}),
+      cause: it.cause,
+      tag: it.tag,
     });
   }
 
@@ -527,8 +531,8 @@ export class Engine {
       price: it.type === 'limit' ? price : undefined,
       purpose: 'exit',
       createdAt: now,
-      ...(it.cause !== undefined ? { cause: it.cause } : {}),
-      ...(it.tag !== undefined ? { tag: it.tag } : {}),
+      cause: it.cause,
+      tag: it.tag,
     });
   }
 
@@ -559,10 +563,16 @@ export class Engine {
     if (be !== undefined) for (const l of rt.exits) if (l.reason.startsWith('ladder-')) laddered = Math.max(laddered, Number(l.reason.slice(7)));
     const stop = be !== undefined && laddered >= be ? roundPrice(m, avg) : prot.stopLoss !== undefined ? roundPrice(m, avg.mul(new Dec(1 - prot.stopLoss))) : undefined;
     if (amount.gt(0) && !isDust(amount, m)) {
+      const close = s.close[i]!;
+      // a stop the market has already crossed is an exit now: an exchange refuses a stop that
+      // would trigger at once, and a simulated one would fill at the next open anyway
+      if (stop !== undefined && close <= stop.toNumber()) return this.exit(k, s, i, { side: 'sell', type: 'market', cause: 'stop-loss' });
       if (stop !== undefined) want.push({ ...base, clientOrderId: '', type: 'stop', stopPrice: stop, purpose: 'stop-loss' });
       if (prot.trailingStop !== undefined) {
         const hw = Math.max(this.pos[k]!.trade?.maxHigh ?? -Infinity, avg.toNumber(), s.high[i]!);
-        want.push({ ...base, clientOrderId: '', type: 'stop', stopPrice: roundPrice(m, new Dec(hw * (1 - prot.trailingStop))), trailing: prot.trailingStop, purpose: 'trailing-stop' });
+        const trail = roundPrice(m, new Dec(hw * (1 - prot.trailingStop)));
+        if (close <= trail.toNumber()) return this.exit(k, s, i, { side: 'sell', type: 'market', cause: 'trailing-stop' });
+        want.push({ ...base, clientOrderId: '', type: 'stop', stopPrice: trail, trailing: prot.trailingStop, purpose: 'trailing-stop' });
       }
       if (prot.takeProfit !== undefined) want.push({ ...base, clientOrderId: '', type: 'limit', price: roundPrice(m, avg.mul(new Dec(1 + prot.takeProfit))), purpose: 'take-profit' });
     }
@@ -571,13 +581,15 @@ export class Engine {
       have.length === want.length &&
       want.every((w) => have.some((o) => o.purpose === w.purpose && remaining(o).eq(w.amount) && (w.purpose === 'trailing-stop' || (o.stopPrice ?? o.price)!.eq((w.stopPrice ?? w.price)!))));
     if (same) return undefined;
-    return this.replaceProtective(k, want);
+    return this.replaceProtective(k, s, i, want);
   }
 
-  private async replaceProtective(k: number, want: OrderRequest[]): Promise<void> {
+  private async replaceProtective(k: number, s: CandleSeries, i: number, want: OrderRequest[]): Promise<void> {
     await this.cancelProtective(k);
     if (this.available(k).lte(0)) return;
     let group: string | undefined;
+    const symbol = this.instruments[k]!.symbol;
+    this.crossedStop.delete(symbol);
     for (const w of want) {
       const id = this.settings.ids.next();
       group ??= id;
@@ -585,6 +597,12 @@ export class Engine {
     }
     const events = this.ports.exchange.drainEvents();
     if (events.length > 0) await this.applyEvents(events);
+    // the market crossed the stop since the candle closed (live): the stop's exit is due now
+    const crossed = this.crossedStop.get(symbol);
+    if (crossed !== undefined) {
+      this.crossedStop.delete(symbol);
+      await this.exit(k, s, i, { side: 'sell', type: 'market', cause: crossed });
+    }
   }
 
   /**
@@ -627,6 +645,7 @@ export class Engine {
   /** The error policy of a send: refused, rate limited, banned, bad keys, or of unknown outcome. */
   private async sendFailed(order: Order, req: OrderRequest, err: unknown): Promise<void> {
     if (err instanceof OrderRejectedError) {
+      if (err.code === 'would-trigger' && (req.purpose === 'stop-loss' || req.purpose === 'trailing-stop')) this.crossedStop.set(req.symbol, req.purpose);
       this.setStatus(order, 'rejected', req.createdAt, err.message);
       await this.ports.store.journal({ type: 'status', time: req.createdAt, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
       this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.code, message: err.message, clientOrderId: req.clientOrderId });
@@ -722,7 +741,7 @@ export class Engine {
           // an add, or a partial exit, changes what the protective exits must cover
           if (wasOpen && this.pos[k!]!.inPosition && (f.side === 'buy' || o.purpose === 'exit' || o.purpose === 'manual')) this.dirty[k!] = true;
         }
-        if (o.purpose === 'stop-loss') recordStopLoss(this.risk, o.symbol, f.time);
+        if (o.purpose === 'stop-loss' || o.cause === 'stop-loss') recordStopLoss(this.risk, o.symbol, f.time);
         w = this.ports.store.journal({ type: 'fill', time: f.time, fill: f });
       }
       if (w !== undefined) (writes ??= []).push(w);
