@@ -43,6 +43,8 @@ export function backtestCommand(env: CommandEnv): Command {
     .option('--assert <conditions>', 'exit 1 unless every condition holds, e.g. "sharpe>=1.2,maxDrawdown<=0.25,trades>=10"')
     .option('--baseline <file>', 'compare with an earlier --out/--json result; exit 1 on a regression')
     .option('--tolerance <fraction>', 'relative tolerance for --baseline', String(D.backtest.tolerance))
+    .option('--monte-carlo <n>', 'N simulations: 5/50/95 % bands of final return and max drawdown (block bootstrap of per-bar returns, trade-order shuffle)')
+    .option('--seed <n>', 'seed of the --monte-carlo simulations', '42')
     .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
     .addOption(new Option('--debug', 'print stack traces for errors').default(false))
     .addHelpText(
@@ -54,7 +56,11 @@ before targets. The position rules (--roi, --take-profit-ladder, --dca, --reentr
 bar's close and send market orders, so a stop within a bar comes before any ladder level.
 Fees are a rate of notional. See README.md.
 
-Exit codes: 0 ok, 1 assertion or regression, 2 usage or input error, 3 internal error.`,
+Warnings (a fixed stake above the cash, entries that expired unfilled) go to stderr and the
+result's "warnings". CAGR, Calmar, Sharpe and Sortino need 30 days of data: n/a (null) below.
+
+Exit codes: 0 ok, 1 assertion or regression, 2 usage or input error, 3 internal error,
+4 exchange error (--exchange), 5 the candle cache or home cannot be written.`,
     )
     .action(async (_opts, cmd: Command) => {
       const { backtestAction } = await import('./backtest-action.js');

@@ -15,7 +15,7 @@ export function configCommand(env: CommandEnv): Command {
     .command('show')
     .description('Show the effective configuration, defaults included, secrets redacted')
     .option('--config <file>', 'config file (default: search as for validate)')
-    .option('--json', 'print as JSON instead of YAML', false)
+    .option('--json', 'print {schemaVersion, source, config} as JSON instead of YAML', false)
     .action(async (opts: { config?: string; json: boolean }) => {
       const { showConfig } = await import('../src/config/config-commands.js');
       env.stdout.write(await showConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) }, opts.json));

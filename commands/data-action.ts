@@ -15,6 +15,7 @@ import { formatCandles, importCandleFile, listCandleCaches, requireCache, resamp
 import { checkCandles } from '../src/data/check-candles.js';
 import { prepareDownload, runDownload, type DownloadEvent } from '../src/data/download.js';
 import { parseDate } from '../src/data/parse-date.js';
+import { checkPairMatchesFile } from '../src/data/pair-from-file-name.js';
 import { readCandleRows } from '../src/data/read-candles.js';
 import { selectRange } from '../src/data/select-range.js';
 import {
@@ -168,6 +169,7 @@ async function list(ctx: Ctx): Promise<void> {
 async function importFile(ctx: Ctx): Promise<void> {
   const meta = marketOf(ctx.cfg);
   const arg = ctx.cmd.args[0]!;
+  checkPairMatchesFile(meta.symbol, resolve(ctx.env.cwd, arg), arg);
   const out = await importCandleFile(resolve(ctx.env.cwd, arg), ctx.home, meta, lockOptions(ctx, `tradebot data import ${meta.symbol} ${meta.timeframe}`));
   ctx.env.stdout.write(
     `imported ${arg} into ${meta.exchange} ${meta.symbol} ${meta.timeframe}: +${out.added} candles` +

@@ -25,8 +25,8 @@ TRADEBOT_HOME, else the platform data dir (~/.local/share/tradebot on Linux).`;
 
 const EXIT_HELP = `
 Exit codes: 0 ok, 1 problems found with --strict (check), 2 usage or input error, 4 exchange error
-(some downloads failed), 5 the cache could not be written or stayed locked by another writer,
-130 interrupted.`;
+(some downloads failed), 5 the cache or home could not be read or written, or the cache stayed
+locked by another writer, 130 interrupted.`;
 
 /** A subcommand on one market: --exchange and --pair come first in its help. */
 function market(name: string, description: string, pairHelp = 'market symbol, e.g. BTC/USDT (config pair)'): Command {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandEnv } from '../src/io.js';
 import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
+import { searchedStrategyFile, strategyFileNotice } from '../src/config/strategy-file.js';
 import { UsageError } from '../src/core/errors.js';
 import { flagsToConfig, type FlagMap } from './options.js';
 import { runBot } from '../src/bot/run-bot.js';
@@ -14,6 +15,8 @@ export async function liveAction(cmd: Command, flags: FlagMap, env: CommandEnv):
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
   const given = mergeConfig(file.config, flagsToConfig(cmd, flags));
   const cfg = resolveConfig(given);
+  const strategyFile = searchedStrategyFile(file, { explicitConfig: Boolean(opts.config), strategyFlag: cmd.getOptionValueSource('strategy') === 'cli' });
+  if (strategyFile) env.stderr.write(strategyFileNotice(strategyFile));
   const confirm = async (summary: string[]): Promise<boolean> => {
     env.stderr.write(`LIVE TRADING\n${summary.map((l) => `  ${l}`).join('\n')}\n`);
     if (opts.yes) return true;

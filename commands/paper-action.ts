@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandEnv } from '../src/io.js';
 import { loadConfig, mergeConfig, resolveConfig } from '../src/config/load-config.js';
+import { searchedStrategyFile, strategyFileNotice } from '../src/config/strategy-file.js';
 import { flagsToConfig, type FlagMap } from './options.js';
 import { runBot } from '../src/bot/run-bot.js';
 
@@ -10,6 +11,8 @@ export async function paperAction(cmd: Command, flags: FlagMap, env: CommandEnv)
   const given = mergeConfig(file.config, flagsToConfig(cmd, flags));
   if (opts.cash !== undefined) given.paper = { ...given.paper, balances: opts.cash };
   const cfg = resolveConfig(given);
+  const strategyFile = searchedStrategyFile(file, { explicitConfig: Boolean(opts.config), strategyFlag: cmd.getOptionValueSource('strategy') === 'cli' });
+  if (strategyFile) env.stderr.write(strategyFileNotice(strategyFile));
   return runBot(
     cfg,
     { bot: opts.bot, mode: 'paper', command: `tradebot paper --bot ${opts.bot}`, given, reconfigure: opts.reconfigure },

@@ -14,6 +14,7 @@ export const BOT_FLAGS: FlagMap = {
   timeframe: { path: 'timeframe', kind: 'string' },
   warmup: { path: 'paper.warmup', kind: 'number' },
   poll: { path: 'paper.poll', kind: 'number' },
+  home: { path: 'home', kind: 'string' },
 };
 
 export function addBotOptions(cmd: Command): Command {
@@ -27,6 +28,7 @@ export function addBotOptions(cmd: Command): Command {
   )
     .option('--warmup <n>', 'candles of history that warm the indicators before the first decision', String(D.paper.warmup))
     .option('--poll <ms>', 'milliseconds between polls for new candles', String(D.paper.poll))
+    .option('--home <dir>', 'tradebot home directory holding bots/ (default: config home, TRADEBOT_HOME, else the platform data dir)')
     .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
     .option('--reconfigure', "resume an existing bot with settings that differ from its stored ones (not its exchange, pairs or timeframe)", false);
 }
@@ -51,7 +53,7 @@ log and shown by tradebot status NAME.
 Exit codes: 0 stopped (tradebot stop, SIGTERM), 130 interrupted (Ctrl+C), 2 usage error (also a
 setting that differs from the stored one), 4 exchange error, 5 state file or lock error (the bot is
 already running; another exchange, pair or timeframe than the bot's; its state file is damaged, or
-missing while a backup or journal exists).`,
+missing while a backup or journal exists), or a home directory that is a file or cannot be written.`,
     )
     .action(async (_opts, cmd: Command) => {
       const { paperAction } = await import('./paper-action.js');

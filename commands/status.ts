@@ -18,7 +18,7 @@ export function statusCommand(env: CommandEnv): Command {
   )
     .option('--json', 'print a JSON document (schemaVersion 1)', false)
     .option('--watch', 'redraw every second until Ctrl+C (terminal only)', false)
-    .addHelpText('after', `${STATES_HELP}\n\nExit codes: 0 ok (a bot whose state file is unreadable is shown with its error), 2 usage error\n(unknown bot, --watch without a terminal).`)
+    .addHelpText('after', `${STATES_HELP}\n\nExit codes: 0 ok (a bot whose state file is unreadable is shown with its error), 2 usage error\n(unknown bot, --watch without a terminal), 5 the home directory cannot be read.`)
     .action(async (name: string | undefined, opts: HomeOpts & { json: boolean; watch: boolean }) => {
       if (opts.watch && opts.json) throw new UsageError('--watch redraws a terminal; it does not go with --json');
       if (opts.watch && !env.stdout.isTTY) throw new UsageError('--watch needs a terminal: stdout is not one (run tradebot status without --watch, or with --json)');
@@ -51,7 +51,7 @@ export function statusCommand(env: CommandEnv): Command {
 export function botsCommand(env: CommandEnv): Command {
   const bots = addHomeOptions(new Command('bots').description('List every bot, stopped ones included; remove one with bots rm'))
     .option('--json', 'print a JSON document (schemaVersion 1)', false)
-    .addHelpText('after', `${STATES_HELP}\n\nExit codes: 0 ok, 2 usage error; bots rm: see tradebot bots rm --help.`)
+    .addHelpText('after', `${STATES_HELP}\n\nExit codes: 0 ok, 2 usage error, 5 the home directory cannot be read; bots rm: see tradebot bots rm --help.`)
     .action(async (opts: HomeOpts & { json: boolean }) => {
       const home = await homeFrom(opts, env);
       const { listBots } = await import('../src/bot/status.js');

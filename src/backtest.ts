@@ -6,7 +6,7 @@ import { marketFor, type MarketInfo } from './core/market.js';
 import { formatStake } from './core/sizing.js';
 import { tradingSettings } from './engine-settings.js';
 import { OrderIds } from './core/ids.js';
-import { computeMetrics, type Metrics } from './core/metrics.js';
+import { computeMetrics, metricsNotes, type Metrics } from './core/metrics.js';
 import { roundTripPnl } from './core/portfolio.js';
 import type { TradebotConfig } from './config/schema.js';
 import { readCandleFile, type LoadedCandles } from './data/read-candles.js';
@@ -16,10 +16,12 @@ import { resolveHome } from './config/home.js';
 import type { StoredMarketInfo } from './exchange/ccxt-market.js';
 import { findGaps, type CandleSeries } from './core/candles.js';
 import { selectRange } from './data/select-range.js';
+import { checkPairMatchesFile, symbolFromFileName } from './data/pair-from-file-name.js';
 import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
 import { resolveParams } from './strategies/params.js';
 import { strategyNeeds } from './strategies/strategy-needs.js';
+import type { StrategyDefinition } from './strategies/types.js';
 import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
 import type { Engine } from './engine/engine.js';
@@ -41,7 +43,14 @@ export interface BacktestEnv {
    * unchanged (the CLI does; a library caller that runs many backtests keeps its own candles).
    */
   cacheParsedFiles?: boolean;
+  /** candles already loaded by loadBacktestCandles (research runs many backtests on one load) */
+  candles?: BacktestCandles;
+  /** the strategy already loaded */
+  strategy?: StrategyDefinition;
 }
+
+/** The candles of a backtest before --from/--to select from them, with the exchange's market rules when known. */
+export type BacktestCandles = LoadedCandles & { market?: StoredMarketInfo; file?: string };
 
 export interface BacktestRun {
   result: BacktestResult;
@@ -67,13 +76,23 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   if (from !== undefined && to !== undefined && from > to) {
     throw new UsageError(`--from ${String(cfg.backtest.from)} is after --to ${String(cfg.backtest.to)}`);
   }
-  const def = await loadStrategy(cfg.strategy.name, env.cwd);
+  const def = env.strategy ?? (await loadStrategy(cfg.strategy.name, env.cwd));
   const params = resolveParams(def, cfg.strategy.params);
 
+  const warnings: string[] = [];
+  // a fixed stake the cash cannot pay spends all of it, and a buy the next open makes dearer expires
+  if (stake.kind === 'fixed' && stake.value.mul(fee.plus(1)).gt(cash)) {
+    warnings.push(`stake ${stake.value.toFixed()} (plus fees) is more than the cash ${cash.toFixed()}: each entry spends the whole free balance, and a buy whose fill price is above its signal price expires unfilled`);
+  }
+
   env.onPhase?.('loading data');
-  const loaded = await loadData(cfg, env, from, to);
+  const loaded = env.candles ?? (await loadData(cfg, env, from, to));
   const data = selectRange(loaded, from, to);
+  if (cfg.pair !== null && loaded.file !== undefined) checkPairMatchesFile(cfg.pair, loaded.file, data.source);
   const symbol = cfg.pair ?? symbolFromFileName(data.source) ?? 'BASE/QUOTE';
+  if (cfg.backtest.warmup >= data.series.length) {
+    throw new UsageError(`--warmup ${cfg.backtest.warmup} (backtest.warmup) leaves nothing to trade: the data has ${data.series.length} candles${from !== undefined || to !== undefined ? ' in the --from/--to range' : ''}`);
+  }
   const market = marketFromConfig(symbol, cfg, loaded.market);
 
   const needs = strategyNeeds(def, params, data.series.timeframeMs);
@@ -108,7 +127,10 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   await engine.run();
   const engineMs = performance.now() - t0;
 
-  const result = buildResult({ cfg, engine, data, market, params, name: def.name, cash, stakeText: formatStake(stake), fee });
+  if (engine.unfilledEntries > 0) {
+    warnings.push(`${engine.unfilledEntries} ${engine.unfilledEntries === 1 ? 'entry' : 'entries'} expired unfilled: the free balance could not pay ${engine.unfilledEntries === 1 ? 'it' : 'them'} at the fill price (a smaller stake leaves room for the move to the next open)`);
+  }
+  const result = buildResult({ cfg, engine, data, market, params, name: def.name, cash, stakeText: formatStake(stake), fee, warnings });
   const eqLen = engine.equityLength;
   return {
     engineMs,
@@ -119,6 +141,14 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   };
 }
 
+/** The candles a backtest of `cfg` runs on (before --from/--to select from them): loaded once, they serve many backtests. */
+export async function loadBacktestCandles(cfg: TradebotConfig, env: BacktestEnv): Promise<BacktestCandles> {
+  const from = cfg.backtest.from === null ? undefined : parseDate(String(cfg.backtest.from), '--from');
+  const to = cfg.backtest.to === null ? undefined : parseDate(String(cfg.backtest.to), '--to');
+  return loadData(cfg, env, from, to);
+}
+
+/** The candles, and the file they were read from (none for the exchange's cache). */
 async function loadData(cfg: TradebotConfig, env: BacktestEnv, from: number | undefined, to: number | undefined): Promise<LoadedCandles & { market?: StoredMarketInfo; file?: string }> {
   const cwd = env.cwd;
   if (cfg.backtest.data !== null) {
@@ -175,11 +205,7 @@ async function loadExchangeCandles(
   return { series: cached.series, source: `${exchange} ${pair} ${timeframe} (cache)`, timeframe, gaps: findGaps(cached.series), ...(market ? { market } : {}) };
 }
 
-/** `binance_BTC_USDT-5m_...csv` → `BTC/USDT`; freqtrade's `BTC_USDT-5m.json` too. */
-export function symbolFromFileName(path: string): string | undefined {
-  const m = /(?:^|[/\\_])([A-Z0-9]{2,12})[_-]([A-Z0-9]{2,12})-\d+[smhdwM](?=[_.-]|$)/.exec(basename(path));
-  return m ? `${m[1]}/${m[2]}` : undefined;
-}
+export { symbolFromFileName } from './data/pair-from-file-name.js';
 
 /** Precision and minimums: the config's `market` keys, else what the exchange said when the candles were downloaded. */
 function marketFromConfig(symbol: string, cfg: TradebotConfig, fromExchange?: StoredMarketInfo): MarketInfo {
@@ -210,6 +236,7 @@ function buildResult(p: {
   cash: Dec;
   stakeText: string;
   fee: Dec;
+  warnings: string[];
 }): BacktestResult {
   const { engine, data, market } = p;
   const s = data.series;
@@ -256,6 +283,8 @@ function buildResult(p: {
     buyAndHoldReturn: n > 0 ? s.close[n - 1]! / s.open[0]! - 1 : 0,
   });
 
+  const notes = metricsNotes({ time: engine.equityTime.subarray(0, eqLen), timeframeMs: s.timeframeMs });
+
   const curve: { time: number; equity: number }[] = [];
   if (eqLen > 0) {
     const step = Math.max(1, Math.ceil(eqLen / EQUITY_POINTS));
@@ -287,6 +316,8 @@ function buildResult(p: {
       risk,
     },
     metrics,
+    metricsNotes: notes,
+    warnings: p.warnings,
     trades,
     equityCurve: curve,
   };

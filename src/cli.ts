@@ -3,6 +3,9 @@ import { ExitCode, TradebotError, AssertionFailedError } from './core/errors.js'
 import { VERSION } from './version.js';
 import { processEnv, type CommandEnv } from './io.js';
 import { redact } from './secrets.js';
+import { commanderErrorLine } from '../commands/commander-errors.js';
+import { refuseRepeatedOptions } from '../commands/single-value-options.js';
+import { environmentError, isEnvironmentError } from './store/environment-error.js';
 
 type CommandFactory = (env: CommandEnv) => Command;
 
@@ -13,6 +16,8 @@ type CommandFactory = (env: CommandEnv) => Command;
  */
 const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = [
   ['backtest', async () => (await import('../commands/backtest.js')).backtestCommand],
+  ['optimize', async () => (await import('../commands/optimize.js')).optimizeCommand],
+  ['walk-forward', async () => (await import('../commands/walk-forward.js')).walkForwardCommand],
   ['strategies', async () => (await import('../commands/strategies.js')).strategiesCommand],
   ['config', async () => (await import('../commands/config.js')).configCommand],
   ['paper', async () => (await import('../commands/paper.js')).paperCommand],
@@ -46,7 +51,8 @@ Exit codes:
   2    usage or input error (bad flag, config, data file, strategy parameter)
   3    internal error (a bug: please report it, with --debug output)
   4    exchange error
-  5    state file or lock error
+  5    state file or lock error, or the environment: a home directory that is a file or
+       cannot be created or written, a full or read-only disk (the path is named)
   130  interrupted (Ctrl+C)`;
 
 /** The commander program with the given commands (all of them, unless the caller knows better). */
@@ -55,16 +61,30 @@ export async function buildProgram(env: CommandEnv, commands?: CommandFactory[])
     .description('Backtest, paper trade and trade live on any ccxt exchange, with one engine for all three.')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces for errors', false)
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', EXIT_CODES_HELP);
+  for (const make of commands ?? (await commandsFor(['node', 'tradebot']))) program.addCommand(make(env));
+  configureCommands(program, env);
+  refuseRepeatedOptions(program);
+  return program;
+}
+
+/**
+ * What every command shares, set once on the whole tree: errors go to the exit-code mapper
+ * (exitOverride), commander's usage errors read as one `tradebot:` line with a suggestion, and
+ * --debug is listed in each command's --help.
+ */
+function configureCommands(cmd: Command, env: CommandEnv): void {
+  cmd
+    .exitOverride()
+    .showHelpAfterError(false)
+    .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => env.stdout.write(s),
       writeErr: (s) => env.stderr.write(s),
-    })
-    .exitOverride();
-  for (const make of commands ?? (await commandsFor(['node', 'tradebot']))) program.addCommand(make(env));
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
-  return program;
+      outputError: (s) => env.stderr.write(commanderErrorLine(s, cmd)),
+    });
+  if (!cmd.options.some((o) => o.long === '--debug')) cmd.option('--debug', 'print stack traces for errors');
+  for (const sub of cmd.commands) configureCommands(sub, env);
 }
 
 /** Runs the CLI and maps every outcome to an exit code: the one place that does. */
@@ -101,6 +121,13 @@ export function reportError(err: unknown, env: CommandEnv, debug: boolean): numb
     return err.exitCode;
   }
   if (isPromptExit(err)) return ExitCode.interrupted;
+  if (isEnvironmentError(err)) {
+    // the machine's fault (a home that is a file, a read-only disk): exit 5 naming the path
+    const mapped = environmentError(err);
+    env.stderr.write(`tradebot: ${redact(oneLine(mapped.message))}\n`);
+    if (debug && err.stack) env.stderr.write(`${redact(err.stack)}\n`);
+    return mapped.exitCode;
+  }
   const e = err instanceof Error ? err : new Error(String(err));
   env.stderr.write(`tradebot: internal error: ${redact(oneLine(e.message))}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
   if (debug && e.stack) env.stderr.write(`${redact(e.stack)}\n`);

@@ -16,6 +16,16 @@ export function useColor(env: CommandEnv, stream: 'stdout' | 'stderr' = 'stdout'
   return Boolean(env[stream].isTTY);
 }
 
+/**
+ * The width of a terminal stream, or undefined when it has none. A pseudo-terminal of 0 columns
+ * (docker, CI, `script`) is not a terminal width: sizing output to it cuts every line to nothing,
+ * and a spinner dividing by it redraws forever.
+ */
+export function terminalColumns(stream: CommandEnv['stdout']): number | undefined {
+  const c = stream.columns;
+  return typeof c === 'number' && Number.isFinite(c) && c > 0 ? c : undefined;
+}
+
 export function processEnv(): CommandEnv {
   return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr };
 }

@@ -16,7 +16,7 @@ const RC_FILES = ['tradebot.config.yaml', '.tradebotrc.yaml', '.tradebotrc.json'
 /**
  * The home whose bots the read and control commands act on: --home, else the config's `home`
  * (as `tradebot paper` finds it), else TRADEBOT_HOME or the platform data directory.
- * Loading the config costs ~0.1 s (cosmiconfig, yaml), so it is loaded only when a config file
+ * Loading the config costs time (the yaml package, validation), so it is loaded only when a config file
  * may exist: a quick look for the file names from cwd upward (wider than the real search, which
  * then decides).
  */

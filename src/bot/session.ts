@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Low } from 'lowdb';
 import { StateError } from '../core/errors.js';
@@ -10,6 +10,7 @@ import { BotStateFile, journalSize, lineageOf, readBackupLineage, successorProbl
 import { Journal } from '../store/journal.js';
 import { readStateDoc } from '../store/read-state.js';
 import { CrashPoints } from '../store/crash-points.js';
+import { ensureDir } from '../store/ensure-dir.js';
 import { BotLog } from './bot-log.js';
 
 /**
@@ -31,8 +32,8 @@ export class BotSession {
 
   static async open(o: { home: string; name: string; command: string; now: number; crashSpec?: string }): Promise<BotSession> {
     const paths = botPaths(o.home, o.name);
-    // mkdir returns the first directory it made: set only when the bot's own directory is new
-    const made = await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    // the first directory made: set only when the bot's own directory is new
+    const made = await ensureDir(paths.dir, 0o700);
     const lock = await acquireStateLock(paths.dir, o.command, o.now);
     const created = made !== undefined;
     try {

@@ -19,10 +19,13 @@ export async function validateConfigFile(opts: LoadConfigOptions, stderr: NodeJS
   }
 }
 
+/** `config show --json`: {schemaVersion, source, config}. */
+export const CONFIG_JSON_SCHEMA_VERSION = 1;
+
 /** `tradebot config show`: the effective configuration, secrets redacted. */
 export async function showConfig(opts: LoadConfigOptions, json: boolean): Promise<string> {
   const { filepath, config } = await loadConfig(opts);
   const effective = redactConfig(resolveConfig(config));
-  if (json) return `${JSON.stringify({ source: filepath, config: effective }, null, 2)}\n`;
+  if (json) return `${JSON.stringify({ schemaVersion: CONFIG_JSON_SCHEMA_VERSION, source: filepath, config: effective }, null, 2)}\n`;
   return `# source: ${filepath ?? 'defaults (no config file found)'}\n${stringify(effective)}`;
 }

@@ -8,17 +8,18 @@
  * otherwise the nearest project root (a directory holding package.json or .git), else the working
  * directory alone, so a stray /tmp/.tradebotrc.yaml is never picked up.
  *
- * cosmiconfig does the walking. Its extras are switched off: JS/TS loaders, the global config
- * directory (~/.config/tradebot/config*), files added by a cosmiconfig meta config, and `$import`.
+ * Nothing read while looking for configuration runs as code: the search is ours, a fixed list of
+ * data files parsed as YAML or JSON. (cosmiconfig, used before, always runs a "meta config"
+ * `.config/config.{js,cjs,mjs,ts}` of the working directory, and cannot be told not to.)
+ * No global config directory, no `$import`.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
-import { parseDocument } from 'yaml';
-import { TradebotError } from '../core/errors.js';
 import { ConfigError, validateConfig } from './validate-config.js';
+import { isStrategyFile } from '../strategies/is-strategy-file.js';
+import { firstLine, parseJsonConfig, parseYamlConfigLazily } from './parse-config-text.js';
 import {
   CONFIG_DEFAULTS,
   CONFIG_SCHEMA,
@@ -29,7 +30,8 @@ import {
   type TradebotConfig,
 } from './schema.js';
 
-export const CONFIG_MODULE_NAME = 'tradebot';
+export { parseJsonConfig } from './parse-config-text.js';
+
 /** The property holding tradebot's config in package.json. */
 export const PACKAGE_PROP = 'tradebot';
 /** Checked in this order in each directory. */
@@ -58,54 +60,6 @@ export interface LoadedConfig {
 function displayPath(filepath: string, cwd: string): string {
   const rel = path.relative(cwd, filepath);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : filepath;
-}
-
-function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).trim();
-}
-
-/** Parse YAML text; syntax errors become a ConfigError naming file, line and column. Empty -> undefined. */
-export function parseYamlConfig(text: string, source: string): unknown {
-  const doc = parseDocument(stripBom(text), { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
-        return `${where}: invalid YAML: ${firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '')}`;
-      }),
-    );
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 100 }) ?? undefined;
-  } catch (err) {
-    throw new ConfigError([`${source}: invalid YAML: ${firstLine((err as Error).message)}`], { cause: err });
-  }
-}
-
-/** Parse JSON text; syntax errors become a ConfigError naming file, line and column. Empty -> undefined. */
-export function parseJsonConfig(text: string, source: string): unknown {
-  const body = stripBom(text);
-  if (body.trim() === '') return undefined;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch (err) {
-    const msg = (err as Error).message;
-    const m = /at position (\d+)/.exec(msg);
-    let where = source;
-    if (m) {
-      const before = body.slice(0, Number(m[1]));
-      const line = before.split('\n').length;
-      const col = Number(m[1]) - before.lastIndexOf('\n');
-      where = `${source}:${line}:${col}`;
-    }
-    const detail = msg.replace(/\s*in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-    throw new ConfigError([`${where}: invalid JSON: ${detail}`], { cause: err });
-  }
-}
-
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function isPackageJson(filepath: string): boolean {
@@ -141,7 +95,7 @@ export function searchStopDir(cwd: string, home: string = os.homedir()): string 
   }
 }
 
-/** The directories searched, nearest first (the same walk cosmiconfig's "global" strategy makes). */
+/** The directories searched, nearest first, up to and including `stopDir` (or the root). */
 function searchDirs(start: string, stopDir: string): string[] {
   const dirs = [start];
   for (let dir = start; dir !== stopDir; ) {
@@ -153,49 +107,41 @@ function searchDirs(start: string, stopDir: string): string[] {
   return dirs;
 }
 
+/** A search place's text, or null when there is no such file here (absent, a directory, a path through a file). */
+async function readSearchPlace(file: string, start: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
+    // a config file that exists but cannot be read is not skipped: it may hold risk limits
+    throw new ConfigError([`${displayPath(file, start)}: cannot read config: ${code ?? firstLine((err as Error).message)}`], { cause: err });
+  }
+}
+
 async function searchConfig(cwd: string, stopDir: string): Promise<LoadedConfig> {
   const start = path.resolve(cwd);
-  const stop = path.resolve(stopDir);
-  const allowed = new Set(searchDirs(start, stop).flatMap((dir) => CONFIG_SEARCH_PLACES.map((p) => path.join(dir, p))));
-
-  // Only our exact files are ever parsed: anything else cosmiconfig offers (the global config
-  // directory, meta-config search places) reads as "not here".
-  const guarded =
-    (parse: (text: string, source: string) => unknown): Loader =>
-    (filepath, content) => {
-      if (!allowed.has(filepath)) return null;
-      const source = displayPath(filepath, start);
-      const parsed = parse(content, source);
-      rejectImport(isPackageJson(filepath) ? (parsed as Record<string, unknown> | null)?.[PACKAGE_PROP] : parsed, source);
-      // cosmiconfig reads null as "no config here, keep looking": a comment-only file is an empty config
-      return parsed ?? {};
-    };
-  const refuse: Loader = () => null;
-  const loaders: Record<string, Loader> = Object.fromEntries(Object.keys(defaultLoaders).map((ext) => [ext, refuse]));
-  loaders['.json'] = guarded(parseJsonConfig);
-  loaders['.yaml'] = guarded(parseYamlConfig);
-
-  const explorer = cosmiconfig(CONFIG_MODULE_NAME, {
-    searchPlaces: [...CONFIG_SEARCH_PLACES],
-    packageProp: PACKAGE_PROP,
-    searchStrategy: 'global',
-    stopDir: stop,
-    loaders,
-    ignoreEmptySearchPlaces: false, // an empty tradebot.config.yaml is an (empty) config
-    cache: false,
-  });
-
-  let result;
-  try {
-    result = await explorer.search(start);
-  } catch (err) {
-    if (err instanceof TradebotError) throw err;
-    const where = (err as { filepath?: string }).filepath;
-    throw new ConfigError([`${where ? displayPath(where, start) : start}: cannot read config: ${firstLine((err as Error).message)}`], { cause: err });
+  for (const dir of searchDirs(start, path.resolve(stopDir))) {
+    for (const place of CONFIG_SEARCH_PLACES) {
+      const filepath = path.join(dir, place);
+      const text = await readSearchPlace(filepath, start);
+      if (text === null) continue;
+      const shown = displayPath(filepath, start);
+      if (isPackageJson(filepath)) {
+        const pkg = parseJsonConfig(text, shown);
+        const raw = pkg !== null && typeof pkg === 'object' && !Array.isArray(pkg) ? (pkg as Record<string, unknown>)[PACKAGE_PROP] : undefined;
+        if (raw === undefined) continue; // a package.json of something else: keep looking upward
+        const source = `${shown}#${PACKAGE_PROP}`;
+        rejectImport(raw, source);
+        return { config: validateConfig(raw ?? undefined, source), filepath };
+      }
+      // an empty or comment-only file is an (empty) config, and ends the search
+      const raw = place.endsWith('.json') ? parseJsonConfig(text, shown) : await parseYamlConfigLazily(text, shown);
+      rejectImport(raw, shown);
+      return { config: validateConfig(raw, shown), filepath };
+    }
   }
-  if (!result || !allowed.has(result.filepath)) return { config: {}, filepath: null };
-  const source = isPackageJson(result.filepath) ? `${displayPath(result.filepath, start)}#${PACKAGE_PROP}` : displayPath(result.filepath, start);
-  return { config: validateConfig(result.isEmpty ? undefined : result.config, source), filepath: result.filepath };
+  return { config: {}, filepath: null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +165,7 @@ async function loadConfigFile(cwd: string, configFile: string): Promise<LoadedCo
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new ConfigError([`config file not found: ${source}`], { cause: err });
     throw new ConfigError([`cannot read config file ${source}: ${firstLine((err as Error).message)}`], { cause: err });
   }
-  let raw = ext === '.json' ? parseJsonConfig(text, source) : parseYamlConfig(text, source);
+  let raw = ext === '.json' ? parseJsonConfig(text, source) : await parseYamlConfigLazily(text, source);
   let label = source;
   if (isPackageJson(filepath)) {
     raw = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[PACKAGE_PROP] : undefined;
@@ -254,7 +200,7 @@ function anchorPaths(config: ConfigInput, dir: string): ConfigInput {
     out.backtest = b;
   }
   const name = config.strategy?.name;
-  if (typeof name === 'string' && /[/\\]|\.(m?js|cjs)$/.test(name)) out.strategy = { ...config.strategy, name: abs(name) };
+  if (typeof name === 'string' && isStrategyFile(name)) out.strategy = { ...config.strategy, name: abs(name) };
   if (typeof config.home === 'string') out.home = abs(config.home);
   if (typeof config.secretsFile === 'string') out.secretsFile = abs(config.secretsFile);
   return out;

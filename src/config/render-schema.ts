@@ -52,6 +52,7 @@ export function renderExampleYaml(): string {
     '# directory up to your home directory (outside it: up to the project root):',
     ...CONFIG_SEARCH_PLACES.map((p) => `#   ${p}${p === 'package.json' ? ` (the "${PACKAGE_PROP}" property)` : ''}`),
     '# or reads exactly the file given with --config FILE. Command-line flags override the file.',
+    '# These are data (YAML or JSON), never code: a .js/.cjs/.mjs/.ts config file is not run.',
     '',
   ];
   renderFields(CONFIG_SCHEMA, 0, lines);

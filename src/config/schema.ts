@@ -475,7 +475,7 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
   }),
   timeframe: optStringField('candle timeframe, e.g. 5m', { expected: 'a timeframe like "1m", "5m", "1h" or "1d"', test: isTimeframe }),
   strategy: objectField<StrategyConfig>('the trading strategy', {
-    name: stringField('built-in strategy name or path to a .js/.mjs file', 'ema-cross'),
+    name: stringField('built-in strategy name or path to a .js/.mjs file (code, run with your rights; relative to this file and, when found by search, inside its directory)', 'ema-cross'),
     params: recordField('strategy parameters: name -> number, string or boolean'),
   }),
   cash: numberField("starting quote balance of a backtest, and of paper without paper.balances (a live bot's budget is --cash)", 10000, { min: 0, minExclusive: true }),
@@ -525,7 +525,7 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     assert: optStringField('conditions to check, e.g. "sharpe>=1.2,maxDrawdown<=0.25"'),
     baseline: optStringField('result JSON to compare against'),
     tolerance: numberField('allowed relative difference from the baseline', 0.01, { min: 0 }),
-    warmup: integerField('candles at the start that only warm the indicators (no trading)', 0, { min: 0 }),
+    warmup: integerField('candles at the start that only warm the indicators (no trading); fewer than the candles', 0, { min: 0 }),
   }),
   paper: objectField<PaperConfig>('paper trading (and the shared bot settings of live)', {
     balances: optStringField('starting balances, e.g. "USDT=10000,BTC=0"; null = `cash` in the quote currency', {

@@ -49,13 +49,37 @@ export interface Metrics {
   buyAndHoldReturn: number;
 }
 
+/**
+ * Below this span, figures scaled to a year (CAGR, Calmar, Sharpe, Sortino) say more about the
+ * scaling than about the strategy (16 hours of +0.05 % is a CAGR of +30 %): they are null, with
+ * a note saying why.
+ */
+export const MIN_ANNUALISED_SPAN_MS = 30 * 86_400_000;
+export const ANNUALISED_METRICS = ['cagr', 'calmar', 'sharpe', 'sortino'] as const satisfies readonly (keyof Metrics)[];
+
+/** Why a metric is null when that is not its usual meaning ("no losing trade"): metric -> reason. */
+export type MetricsNotes = Partial<Record<keyof Metrics, string>>;
+
+/** The time the run covers: from the first bar's open to the last bar's close. */
+export function metricsSpanMs(m: Pick<MetricsInput, 'time' | 'timeframeMs'>): number {
+  const n = m.time.length;
+  return n > 0 ? m.time[n - 1]! - m.time[0]! + m.timeframeMs : 0;
+}
+
+export function metricsNotes(m: Pick<MetricsInput, 'time' | 'timeframeMs'>): MetricsNotes {
+  if (metricsSpanMs(m) >= MIN_ANNUALISED_SPAN_MS) return {};
+  const reason = `span under ${MIN_ANNUALISED_SPAN_MS / 86_400_000} days: not annualised`;
+  return Object.fromEntries(ANNUALISED_METRICS.map((k) => [k, reason]));
+}
+
 export function computeMetrics(m: MetricsInput): Metrics {
   const n = m.equity.length;
   const finalEquity = n > 0 ? m.equity[n - 1]! : m.startEquity;
   const totalReturn = finalEquity / m.startEquity - 1;
-  const spanMs = n > 0 ? m.time[n - 1]! - m.time[0]! + m.timeframeMs : 0;
+  const spanMs = metricsSpanMs(m);
+  const annualise = spanMs >= MIN_ANNUALISED_SPAN_MS;
   const years = spanMs / YEAR_MS;
-  const cagr = years > 0 && finalEquity > 0 ? Math.pow(finalEquity / m.startEquity, 1 / years) - 1 : finalEquity <= 0 ? -1 : null;
+  const cagr = !annualise ? null : years > 0 && finalEquity > 0 ? Math.pow(finalEquity / m.startEquity, 1 / years) - 1 : finalEquity <= 0 ? -1 : null;
 
   // Per-bar simple returns, annualised by bars per year (crypto trades 24/7).
   const barsPerYear = YEAR_MS / m.timeframeMs;
@@ -73,7 +97,7 @@ export function computeMetrics(m: MetricsInput): Metrics {
   }
   let sharpe: number | null = null;
   let sortino: number | null = null;
-  if (n > 1) {
+  if (n > 1 && annualise) {
     const mean = sum / n;
     const variance = (sumSq - n * mean * mean) / (n - 1);
     const sd = Math.sqrt(Math.max(variance, 0));

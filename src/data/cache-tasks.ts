@@ -5,7 +5,8 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { findGaps, type CandleSeries } from '../core/candles.js';
-import { UsageError } from '../core/errors.js';
+import { StateError, UsageError } from '../core/errors.js';
+import { describeFsError } from '../store/environment-error.js';
 import { msToTimeframe, timeframeToMs } from '../core/timeframe.js';
 import { cacheRoot } from '../config/home.js';
 import type { CacheLockOptions } from './cache-lock.js';
@@ -38,7 +39,7 @@ export async function listCandleCaches(home: string): Promise<CacheListEntry[]> 
     exchanges = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new UsageError(`cannot read the candle cache ${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new StateError(`cannot read the candle cache ${root}: ${describeFsError(err)}`, { cause: err });
   }
   for (const ex of exchanges.sort()) {
     const dir = path.join(root, ex);

@@ -24,7 +24,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { ensureDir } from '../store/ensure-dir.js';
+import { describeFsError } from '../store/environment-error.js';
 import os from 'node:os';
 import path from 'node:path';
 import { type CandleSeries, seriesFromArrays, allocateCandles } from '../core/candles.js';
@@ -218,7 +220,7 @@ export async function loadCandleCache(file: string, expect?: CandleCacheMeta): P
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
-    throw new UsageError(`cannot read candle cache ${file}: ${code ?? (err as Error).message}`, { cause: err });
+    throw new StateError(`cannot read candle cache ${file}: ${describeFsError(err)}`, { cause: err });
   }
   const cached = decodeCache(bytes, file);
   if (expect) {
@@ -283,9 +285,9 @@ export async function writeCandleCache(file: string, meta: CandleCacheMeta, seri
   const header = encodeHeader(meta, n, opts.fetched ?? []);
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  await ensureDir(dir);
   let fh: FileHandle | undefined;
   try {
-    await mkdir(dir, { recursive: true });
     trackTemp(temp);
     fh = await open(temp, 'wx', 0o644);
     let pos = await writeAll(fh, header, 0);

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { ensureDir } from '../store/ensure-dir.js';
 import { dirname } from 'node:path';
 /**
  * Downloading candles from a ccxt exchange into the cache (`tradebot data download`, and a
@@ -209,7 +209,7 @@ export async function prepareDownload(req: DownloadRequest, env: DownloadEnv = {
   for (const symbol of new Set(req.symbols)) {
     const info = storeMarketInfo(marketInfoFromCcxt(ex, ex.markets![symbol]!));
     const file = marketInfoPath(req.home, req.exchange, symbol);
-    await mkdir(dirname(file), { recursive: true });
+    await ensureDir(dirname(file));
     await writeFileDurable(file, `${JSON.stringify(info)}\n`);
   }
   return { ex, jobs, request: req };

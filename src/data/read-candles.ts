@@ -99,6 +99,20 @@ export async function readCandleRows(path: string): Promise<CandleRows> {
   return { time: p.time.subarray(0, n), open: p.open.subarray(0, n), high: p.high.subarray(0, n), low: p.low.subarray(0, n), close: p.close.subarray(0, n), volume: p.volume.subarray(0, n), length: n, where: p.where };
 }
 
+/**
+ * How far a .gz candle file may expand. Real candle CSV compresses about 3:1; a gzip bomb
+ * compresses 1000:1. zlib stops at this many bytes, so a bomb costs at most this much memory.
+ */
+export const GUNZIP_MAX_RATIO = 50;
+export const GUNZIP_FLOOR = 64 * 1024 * 1024;
+export const GUNZIP_CAP = 512 * 1024 * 1024;
+
+export function gunzipLimit(compressedBytes: number): number {
+  return Math.min(GUNZIP_CAP, Math.max(GUNZIP_FLOOR, compressedBytes * GUNZIP_MAX_RATIO));
+}
+
+const mib = (bytes: number): number => Math.round(bytes / (1024 * 1024));
+
 async function readCandleBytes(path: string): Promise<{ buf: Buffer; bom: number }> {
   let buf: Buffer;
   try {
@@ -110,9 +124,16 @@ async function readCandleBytes(path: string): Promise<{ buf: Buffer; bom: number
     throw new UsageError(`cannot read candle file ${path}: ${oneLine((err as Error).message)}`, { cause: err });
   }
   if (/\.gz$/i.test(path)) {
+    const limit = gunzipLimit(buf.length);
     try {
-      buf = await gunzipAsync(buf);
+      buf = await gunzipAsync(buf, { maxOutputLength: limit });
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new UsageError(
+          `candle file ${path} expands to more than ${mib(limit)} MiB: refused as a likely gzip bomb (a .gz may expand ${GUNZIP_MAX_RATIO} times its size, at least ${mib(GUNZIP_FLOOR)} MiB, at most ${mib(GUNZIP_CAP)} MiB); decompress it yourself if you trust it`,
+          { cause: err },
+        );
+      }
       throw new UsageError(`cannot read candle file ${path}: not a valid gzip file (${oneLine((err as Error).message)})`, {
         cause: err,
       });

@@ -117,6 +117,8 @@ export class Engine {
   readonly decisions: Decision[] = [];
   deniedCount = 0;
   duplicateFills = 0;
+  /** entries that expired without any fill, e.g. unpayable at the fill price (a backtest warns about them) */
+  unfilledEntries = 0;
   barsInMarket = 0;
   barsProcessed = 0;
   /** open time of the last processed bar per instrument; a restart resumes after it */
@@ -718,6 +720,7 @@ export class Engine {
         if (ev.exchangeId) o.exchangeId = ev.exchangeId;
         this.setStatus(o, ev.status, ev.time, ev.reason);
         if ((ev.status === 'rejected' || ev.status === 'expired') && o.filled.isZero() && (o.purpose === 'entry' || o.purpose === 'exit')) {
+          if (o.purpose === 'entry' && ev.status === 'expired') this.unfilledEntries++;
           this.decided({ time: ev.time, symbol: o.symbol, side: o.side, outcome: 'rejected', code: ev.status, message: ev.reason ?? `${ev.status} by the exchange`, clientOrderId: o.clientOrderId });
         }
         w = this.ports.store.journal({ type: 'status', time: ev.time, clientOrderId: o.clientOrderId, status: ev.status, ...(ev.reason ? { reason: ev.reason } : {}) });

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { StateError } from '../core/errors.js';
@@ -7,6 +7,7 @@ import type { OrderRequest } from '../core/orders.js';
 import type { JournalEntry } from '../engine/ports.js';
 import { writeFileDurable } from '../store/durable-write.js';
 import { Journal } from '../store/journal.js';
+import { ensureDir } from '../store/ensure-dir.js';
 import { readJournalIntents } from '../bot/recover-live.js';
 
 /**
@@ -23,7 +24,7 @@ export function manualPaths(home: string): { sequence: string; journal: string }
 /** The next manual client order id, reserved durably (two commands at once get different ids). */
 export async function nextManualId(home: string): Promise<string> {
   const { sequence } = manualPaths(home);
-  await mkdir(home, { recursive: true, mode: 0o700 });
+  await ensureDir(home, 0o700);
   const release = await lockfile.lock(home, { realpath: false, lockfilePath: `${sequence}.lock`, stale: 10_000, retries: { retries: 20, minTimeout: 50, maxTimeout: 200 } });
   try {
     let seq = 0;

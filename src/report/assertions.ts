@@ -5,7 +5,8 @@ import { METRIC_NAMES, type Metrics } from '../core/metrics.js';
 export type AssertionOp = '>=' | '<=' | '>' | '<' | '==' | '!=';
 
 export interface Assertion {
-  metric: keyof Metrics;
+  /** a metric name (or, for optimize and walk-forward, a robustness statistic such as dsr) */
+  metric: string;
   op: AssertionOp;
   value: number;
   /** the condition in canonical form, e.g. "sharpe>=1.2", for messages */
@@ -22,14 +23,15 @@ const SYNTAX_HELP = 'expected "metric op number" such as sharpe>=1.2, with op on
 
 /** Metric names compared case- and separator-insensitively: "max_drawdown" is maxDrawdown. */
 const normalize = (s: string): string => s.toLowerCase().replace(/[-_]/g, '');
-const BY_NORMALIZED = new Map<string, keyof Metrics>(METRIC_NAMES.map((m) => [normalize(m), m]));
 
 /**
  * Parse "sharpe>=1.2,maxDrawdown<=0.25,trades>=10": comma-separated `metric op number`,
  * whitespace tolerated. Throws UsageError naming the fragment on bad syntax, and with a
- * suggestion and the list of metric names on an unknown metric.
+ * suggestion and the list of metric names on an unknown metric. `names` are the names a condition
+ * may use (a backtest's metrics by default).
  */
-export function parseAssertions(expr: string): Assertion[] {
+export function parseAssertions(expr: string, names: readonly string[] = METRIC_NAMES): Assertion[] {
+  const BY_NORMALIZED = new Map<string, string>(names.map((m) => [normalize(m), m]));
   if (expr.trim() === '') throw new UsageError(`assertion list is empty (${SYNTAX_HELP})`);
   return expr.split(',').map((raw) => {
     const fragment = raw.trim();
@@ -40,11 +42,11 @@ export function parseAssertions(expr: string): Assertion[] {
 
     const metric = BY_NORMALIZED.get(normalize(name));
     if (!metric) {
-      const suggestion = didYouMean(name, METRIC_NAMES);
+      const suggestion = didYouMean(name, names);
       throw new UsageError(
         `unknown metric "${name}" in assertion "${fragment}"` +
           (suggestion ? `; did you mean "${suggestion}"?` : '') +
-          `\nmetrics: ${METRIC_NAMES.join(', ')}`,
+          `\nmetrics: ${names.join(', ')}`,
       );
     }
     const fix = MISTYPED_OPS[rawOp];
@@ -65,10 +67,10 @@ export function parseAssertions(expr: string): Assertion[] {
  * One line per breached condition, e.g. "sharpe 0.84 < 1.2 (required sharpe>=1.2)"; empty when
  * all hold. A null (undefined for the run) metric breaches every condition on it.
  */
-export function checkAssertions(metrics: Metrics, assertions: Assertion[]): string[] {
+export function checkAssertions(metrics: Metrics | Readonly<Record<string, number | null>>, assertions: Assertion[]): string[] {
   const lines: string[] = [];
   for (const a of assertions) {
-    const v = metrics[a.metric] as number | null | undefined;
+    const v = (metrics as unknown as Record<string, number | null | undefined>)[a.metric];
     if (v === null || v === undefined || !Number.isFinite(v)) {
       lines.push(`${a.metric} is undefined for this run (required ${a.text})`);
       continue;

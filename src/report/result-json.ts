@@ -5,7 +5,7 @@ import { RESULT_SCHEMA_VERSION, exitReasonOf, isLegReason, type BacktestResult, 
 
 // The key order of every object in the document: the order of the type declarations.
 // Adding a field to a type without listing it here is a compile error (see `Exhaustive`).
-const RESULT_KEYS = ['schemaVersion', 'tradebot', 'strategy', 'data', 'settings', 'metrics', 'trades', 'equityCurve'] as const;
+const RESULT_KEYS = ['schemaVersion', 'tradebot', 'strategy', 'data', 'settings', 'metrics', 'metricsNotes', 'warnings', 'trades', 'equityCurve', 'monteCarlo'] as const;
 const STRATEGY_KEYS = ['name', 'params'] as const;
 const DATA_KEYS = ['source', 'symbol', 'candles', 'from', 'to', 'timeframe', 'gaps'] as const;
 const GAP_KEYS = ['after', 'before', 'missing'] as const;
@@ -64,6 +64,7 @@ export function serializeResult(result: BacktestResult): string {
       }),
     settings: () => ordered(settings, SETTINGS_KEYS, 'settings', { risk: (v, p) => canonical(v, p) }),
     metrics: (v, p) => ordered(obj(v, p), METRIC_NAMES, p),
+    metricsNotes: (v, p) => ordered(obj(v, p), METRIC_NAMES, p),
     trades: (v, p) =>
       arr(v, p).map((t, i) => {
         const legs: Convert = (x, q) => arr(x, q).map((l, j) => ordered(obj(l, `${q}[${j}]`), LEG_KEYS, `${q}[${j}]`));
@@ -225,6 +226,15 @@ export function parseResult(text: string, source: string): BacktestResult {
 
   const metrics = object(d.metrics, 'metrics');
   for (const k of METRIC_NAMES) num(metrics, k, 'metrics', METRIC_NULLABLE[k]);
+  // additions within schemaVersion 1: a document written before them has neither, and reads as empty
+  d.metricsNotes ??= {};
+  d.warnings ??= [];
+  const notes = object(d.metricsNotes, 'metricsNotes');
+  for (const k of Object.keys(notes)) {
+    if (!METRIC_NAMES.includes(k as keyof Metrics)) bad(`metricsNotes.${k}`, 'is not a metric');
+    str(notes, k, 'metricsNotes');
+  }
+  array(d.warnings, 'warnings').forEach((w, i) => typeof w === 'string' || bad(`warnings[${i}]`, 'must be a string'));
 
   array(d.trades, 'trades').forEach((t, i) => {
     const p = `trades[${i}]`;

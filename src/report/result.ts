@@ -1,5 +1,6 @@
-import type { Metrics } from '../core/metrics.js';
+import type { Metrics, MetricsNotes } from '../core/metrics.js';
 import type { Gap } from '../core/candles.js';
+import type { MonteCarloResult } from '../research/monte-carlo.js';
 
 /**
  * The backtest result document (--json, --out). A public interface: bump RESULT_SCHEMA_VERSION
@@ -80,9 +81,15 @@ export interface BacktestResult {
     risk: Record<string, unknown>;
   };
   metrics: Metrics;
+  /** why a metric is null beyond its usual meaning: {cagr: "span under 30 days: not annualised"} */
+  metricsNotes: MetricsNotes;
+  /** what may make the run differ from what was asked (a stake the cash cannot pay, buys that expired) */
+  warnings: string[];
   trades: TradeRecord[];
   /** equity after each bar is too large for the document; a downsampled curve for charts */
   equityCurve: { time: number; equity: number }[];
+  /** `--monte-carlo N`: bands of final return and max drawdown; absent otherwise */
+  monteCarlo?: MonteCarloResult;
 }
 
 /** A leg of the ledger (Decimals) or of a state file (decimal strings) as the result document shows it. */

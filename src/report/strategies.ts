@@ -1,6 +1,14 @@
 import type { StrategyDefinition } from '../strategies/types.js';
 import { describeRange } from '../strategies/params.js';
 
+/** `strategies --json`: a versioned document, like every --json output. */
+export const STRATEGIES_JSON_SCHEMA_VERSION = 1;
+
+export function strategiesJson(defs: readonly StrategyDefinition[]): string {
+  const strategies = defs.map(({ name, description, params }) => ({ name, description, params }));
+  return `${JSON.stringify({ schemaVersion: STRATEGIES_JSON_SCHEMA_VERSION, strategies }, null, 2)}\n`;
+}
+
 export function renderStrategies(defs: readonly StrategyDefinition[]): string {
   const lines: string[] = [];
   for (const d of defs) {

@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Dec } from '../core/money.js';
-import type { Metrics } from '../core/metrics.js';
+import type { Metrics, MetricsNotes } from '../core/metrics.js';
 import { renderEquityChart } from './equity-chart.js';
 import type { BacktestResult, TradeRecord } from './result.js';
 
@@ -17,6 +17,7 @@ const DEFAULT_LAST_TRADES = 10;
 const CHART_HEIGHT = 8;
 const INDENT = '  ';
 const NULL_VALUE = '–';
+const NOT_APPLICABLE = 'n/a';
 
 type MetricKind = 'money' | 'pct' | 'signedPct' | 'ratio' | 'duration' | 'count';
 
@@ -54,7 +55,7 @@ export function renderTextReport(result: BacktestResult, opts: TextReportOptions
   const out: string[] = [];
   out.push(...headerLines(result, width, c));
   out.push('');
-  out.push(...metricsLines(result.metrics, width, c));
+  out.push(...metricsLines(result.metrics, result.metricsNotes ?? {}, width, c));
   out.push('');
   out.push(c.bold('Equity'));
   const chart = renderEquityChart(result.equityCurve, { width: width - INDENT.length, height: CHART_HEIGHT, color: opts.color });
@@ -141,12 +142,15 @@ function paramValue(v: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Metrics
 
-function metricsLines(m: Metrics, width: number, c: ChalkInstance): string[] {
+function metricsLines(m: Metrics, notes: MetricsNotes, width: number, c: ChalkInstance): string[] {
   const names = Object.keys(METRIC_DISPLAY) as (keyof Metrics)[];
   const cells = names.map((name) => {
     const value = m[name] as number | null | undefined;
-    return { label: METRIC_DISPLAY[name].label, text: formatMetricValue(name, value ?? null), value: value ?? null, name };
+    // a null with a note is "not applicable to this run", not "undefined for it"
+    const text = value == null && notes[name] !== undefined ? NOT_APPLICABLE : formatMetricValue(name, value ?? null);
+    return { label: METRIC_DISPLAY[name].label, text, value: value ?? null, name };
   });
+  const footnotes = [...new Set(Object.values(notes))].map((why) => c.dim(`${INDENT}${NOT_APPLICABLE}: ${why}`));
   const labelW = Math.max(...cells.map((x) => x.label.length));
   const valueW = Math.max(...cells.map((x) => x.text.length));
   const cellW = labelW + 2 + valueW;
@@ -167,9 +171,9 @@ function metricsLines(m: Metrics, width: number, c: ChalkInstance): string[] {
       const right = cells[i + rows];
       lines.push(INDENT + render(left) + (right ? gap + render(right) : ''));
     }
-    return lines;
+    return [...lines, ...footnotes];
   }
-  return cells.map((x) => INDENT + render(x));
+  return [...cells.map((x) => INDENT + render(x)), ...footnotes];
 }
 
 /** A metric formatted for people: percentages, money with 2 decimals, ratios, durations; null as "–". */

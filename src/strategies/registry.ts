@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { didYouMean } from '../config/did-you-mean.js';
+import { isStrategyFile } from './is-strategy-file.js';
 import type { StrategyDefinition } from './types.js';
 import { emaCross } from './ema-cross.js';
 import { rsiReversion } from './rsi.js';
@@ -11,18 +12,14 @@ import { macdCross } from './macd.js';
 
 export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [emaCross, rsiReversion, bollingerBreakout, macdCross];
 
-function isPath(name: string): boolean {
-  return name.includes('/') || name.includes('\\') || /\.(m?js|cjs)$/.test(name);
-}
-
 /** What loads a strategy again from anywhere: a built-in's name, or a strategy file's absolute path. */
 export function strategySource(name: string, cwd: string): string {
-  return isPath(name) ? resolve(cwd, name) : name;
+  return isStrategyFile(name) ? resolve(cwd, name) : name;
 }
 
 /** A built-in by name, or a user strategy file (an ES module exporting a StrategyDefinition). */
 export async function loadStrategy(name: string, cwd: string): Promise<StrategyDefinition> {
-  if (!isPath(name)) {
+  if (!isStrategyFile(name)) {
     const found = BUILT_IN_STRATEGIES.find((s) => s.name === name);
     if (found) return found;
     const names = BUILT_IN_STRATEGIES.map((s) => s.name);

@@ -68,7 +68,7 @@ describe('backtest --json', { timeout: 30_000 }, () => {
 
   it('has camelCase metrics, each a number (or null where a metric can be undefined)', () => {
     const m = doc.metrics as unknown as Record<string, unknown>;
-    for (const key of ['finalEquity', 'totalReturn', 'sharpe', 'maxDrawdown', 'trades', 'startEquity', 'feesPaid', 'exposure']) {
+    for (const key of ['finalEquity', 'totalReturn', 'maxDrawdown', 'trades', 'startEquity', 'feesPaid', 'exposure']) {
       expect(typeof m[key], key).toBe('number');
     }
     for (const [key, value] of Object.entries(m)) {
@@ -80,6 +80,11 @@ describe('backtest --json', { timeout: 30_000 }, () => {
     expect(m.maxDrawdown as number).toBeGreaterThanOrEqual(0);
     expect(m.maxDrawdown as number).toBeLessThanOrEqual(1);
     expect(m.totalReturn as number).toBeCloseTo((m.finalEquity as number) / 10_000 - 1, 9);
+    // 10 days is too short to annualise: null, each with its reason
+    for (const key of ['cagr', 'calmar', 'sharpe', 'sortino']) {
+      expect(m[key], key).toBeNull();
+      expect(doc.metricsNotes[key as keyof typeof doc.metricsNotes], key).toMatch(/30 days/);
+    }
   });
 
   it('lists the trades with money as decimal strings and times as epoch milliseconds', () => {

@@ -9,6 +9,9 @@ import { SHORT_RANGE, cleanupTmpDirs, makeTmpDir, nonEmptyLines, runCli, stackLi
 
 afterAll(cleanupTmpDirs);
 
+/** Long enough (over 30 days) for Sharpe to be annualised, so a baseline can compare it. */
+const MONTH_RANGE = ['--from', '2024-01-01', '--to', '2024-02-05'] as const;
+
 describe('backtest --assert', { timeout: 30_000 }, () => {
   it('exits 1 when a condition is breached, with one stderr line naming the metric', () => {
     const r = runCli(['backtest', ...SHORT_RANGE, '--assert', 'trades>=1000000']);
@@ -76,7 +79,7 @@ describe('backtest --baseline', { timeout: 30_000 }, () => {
 
   beforeAll(() => {
     dir = makeTmpDir();
-    const r = runCli(['backtest', ...SHORT_RANGE, '--out', 'baseline.json'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--out', 'baseline.json'], { cwd: dir });
     expect(r.code).toBe(0);
     baselineText = readFileSync(path.join(dir, 'baseline.json'), 'utf8');
     // A baseline that did much better than this run will.
@@ -88,7 +91,7 @@ describe('backtest --baseline', { timeout: 30_000 }, () => {
   }, 30_000);
 
   it('passes when the run is compared with its own earlier result', () => {
-    const r = runCli(['backtest', ...SHORT_RANGE, '--baseline', 'baseline.json', '--json'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--baseline', 'baseline.json', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
     // nothing changed, so nothing to say
     expect(r.stderr).toBe('');
@@ -96,7 +99,7 @@ describe('backtest --baseline', { timeout: 30_000 }, () => {
   });
 
   it('exits 1 when the metrics regressed against a better baseline, naming each regressed metric', () => {
-    const r = runCli(['backtest', ...SHORT_RANGE, '--baseline', 'better.json', '--json'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--baseline', 'better.json', '--json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(() => JSON.parse(r.stdout)).not.toThrow();
     expect(r.stderr).toContain('finalEquity');
@@ -106,20 +109,20 @@ describe('backtest --baseline', { timeout: 30_000 }, () => {
   });
 
   it('exits 1 in text mode too', () => {
-    const r = runCli(['backtest', ...SHORT_RANGE, '--baseline', 'better.json'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--baseline', 'better.json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('finalEquity');
   });
 
   it('passes against the better baseline with a large enough --tolerance', () => {
-    const r = runCli(['backtest', ...SHORT_RANGE, '--baseline', 'better.json', '--tolerance', '100', '--json'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--baseline', 'better.json', '--tolerance', '100', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(() => JSON.parse(r.stdout)).not.toThrow();
   });
 
   it('rejects a baseline file that is not a tradebot result with exit 2, naming the file', () => {
     writeFile(dir, 'not-a-result.json', JSON.stringify({ hello: 'world' }));
-    const r = runCli(['backtest', ...SHORT_RANGE, '--baseline', 'not-a-result.json'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--baseline', 'not-a-result.json'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(nonEmptyLines(r.stderr)).toHaveLength(1);
@@ -128,14 +131,14 @@ describe('backtest --baseline', { timeout: 30_000 }, () => {
 
   it('rejects a baseline file that is not JSON with exit 2', () => {
     writeFile(dir, 'garbage.json', 'this is { not json');
-    const r = runCli(['backtest', ...SHORT_RANGE, '--baseline', 'garbage.json'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--baseline', 'garbage.json'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('garbage.json');
   });
 
   it('rejects a missing baseline file with exit 2', () => {
-    const r = runCli(['backtest', ...SHORT_RANGE, '--baseline', 'missing.json'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--baseline', 'missing.json'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('missing.json');
@@ -145,13 +148,13 @@ describe('backtest --baseline', { timeout: 30_000 }, () => {
     const newer = JSON.parse(baselineText) as BacktestResult;
     newer.schemaVersion = 99;
     writeFile(dir, 'newer.json', JSON.stringify(newer));
-    const r = runCli(['backtest', ...SHORT_RANGE, '--baseline', 'newer.json'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--baseline', 'newer.json'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('newer.json');
   });
 
   it('rejects a negative --tolerance with exit 2', () => {
-    const r = runCli(['backtest', ...SHORT_RANGE, '--baseline', 'baseline.json', '--tolerance', '-1'], { cwd: dir });
+    const r = runCli(['backtest', ...MONTH_RANGE, '--baseline', 'baseline.json', '--tolerance', '-1'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('tolerance');
   });

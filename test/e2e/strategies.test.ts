@@ -20,7 +20,9 @@ describe('tradebot strategies', { timeout: 30_000 }, () => {
   beforeAll(() => {
     const r = runCli(['strategies', '--json']);
     expect(r.code).toBe(0);
-    listed = JSON.parse(r.stdout) as ListedStrategy[];
+    const doc = JSON.parse(r.stdout) as { schemaVersion: number; strategies: ListedStrategy[] };
+    expect(doc.schemaVersion).toBe(1);
+    listed = doc.strategies;
   });
 
   it('--json lists each built-in strategy with a description and its parameter schema', () => {

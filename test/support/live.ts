@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, childEnv } from './cli.js';
+import { withOverrides } from './flags.js';
 import { startSim, SIM_API_KEY, SIM_API_SECRET, type SimOptions, type SimServer } from '../../src/exchange/sim-server/server.js';
 import { SAMPLE_DATA } from './cli.js';
 import { Dec } from '../../src/core/money.js';
@@ -38,7 +39,8 @@ export function liveSim(o: Partial<SimOptions> = {}): Promise<SimServer> {
 
 /** `tradebot live --bot NAME ... --yes` (unless `yes: false`), cwd = home unless given. */
 export function spawnLive(o: { home: string; bot: string; url: string; extra?: string[]; env?: Record<string, string | undefined>; yes?: boolean; cwd?: string }): LiveChild {
-  const args = [BIN, 'live', '--bot', o.bot, '--exchange', 'binance', '--exchange-url', o.url, '--pair', 'BTC/USDT', '--timeframe', '5m', '--poll', '100', '--warmup', '100', ...(o.yes === false ? [] : ['--yes']), ...(o.extra ?? [])];
+  const defaults = ['--bot', o.bot, '--exchange', 'binance', '--exchange-url', o.url, '--pair', 'BTC/USDT', '--timeframe', '5m', '--poll', '100', '--warmup', '100', ...(o.yes === false ? [] : ['--yes'])];
+  const args = [BIN, 'live', ...withOverrides(defaults, o.extra ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: o.cwd ?? o.home,
     env: childEnv(o.home, { TRADEBOT_HOME: o.home, NO_COLOR: '1', ...LIVE_KEYS, ...o.env }),

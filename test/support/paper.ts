@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN } from './cli.js';
+import { withOverrides } from './flags.js';
 import type { BotStateDoc } from '../../src/store/bot-state.js';
 
 /** A `tradebot paper` child process against a loopback simulator. */
@@ -12,7 +13,7 @@ export interface PaperChild {
 }
 
 export function spawnPaper(o: { home: string; bot: string; url: string; extra?: string[]; env?: Record<string, string> }): PaperChild {
-  const args = [BIN, 'paper', '--bot', o.bot, '--exchange', 'binance', '--exchange-url', o.url, '--pair', 'BTC/USDT', '--timeframe', '5m', '--poll', '100', '--warmup', '100', ...(o.extra ?? [])];
+  const args = [BIN, 'paper', ...withOverrides(['--bot', o.bot, '--exchange', 'binance', '--exchange-url', o.url, '--pair', 'BTC/USDT', '--timeframe', '5m', '--poll', '100', '--warmup', '100'], o.extra ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: o.home,
     env: { ...process.env, TRADEBOT_HOME: o.home, HOME: o.home, NO_COLOR: '1', ...o.env },

@@ -70,6 +70,8 @@ export function result(overrides: Partial<BacktestResult> = {}): BacktestResult 
     },
     settings: { cash: '10000', stake: '0.5', fee: '0.001', slippageBps: 5, risk: { stopLoss: 0.02, takeProfit: 0.04 } },
     metrics: metrics(),
+    metricsNotes: {},
+    warnings: [],
     trades: [trade(0), trade(1), trade(2), openTrade(3)],
     equityCurve,
     ...overrides,

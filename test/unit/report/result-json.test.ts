@@ -34,7 +34,7 @@ describe('serializeResult', () => {
 
   it('writes keys in the order of the type declaration', () => {
     const doc = JSON.parse(serializeResult(reversedKeys(result())));
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tradebot', 'strategy', 'data', 'settings', 'metrics', 'trades', 'equityCurve']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tradebot', 'strategy', 'data', 'settings', 'metrics', 'metricsNotes', 'warnings', 'trades', 'equityCurve']);
     expect(Object.keys(doc.data)).toEqual(['source', 'symbol', 'candles', 'from', 'to', 'timeframe', 'gaps']);
     expect(Object.keys(doc.metrics)[0]).toBe('startEquity');
     expect(Object.keys(doc.metrics).at(-1)).toBe('buyAndHoldReturn');
@@ -119,6 +119,24 @@ describe('parseResult', () => {
     const leg = JSON.parse(text).trades[0].exits[0];
     expect(Object.keys(leg)).toEqual(['time', 'price', 'qty', 'fee', 'reason']);
     expect(Object.keys(JSON.parse(text).trades[0]).slice(-3)).toEqual(['open', 'entries', 'exits']);
+  });
+
+  it('reads a document written before metricsNotes and warnings existed, as empty ones', () => {
+    const doc = JSON.parse(serializeResult(result()));
+    delete doc.metricsNotes;
+    delete doc.warnings;
+    const read = parseResult(JSON.stringify(doc), 'old.json');
+    expect(read.metricsNotes).toEqual({});
+    expect(read.warnings).toEqual([]);
+  });
+
+  it('rejects a note on something that is not a metric, naming it', () => {
+    const doc = JSON.parse(serializeResult(result({ metricsNotes: { cagr: 'span under 30 days: not annualised' } })));
+    expect(parseResult(JSON.stringify(doc), 'a.json').metricsNotes).toEqual({ cagr: 'span under 30 days: not annualised' });
+    doc.metricsNotes.sharp = 'typo';
+    const err = catchError(() => parseResult(JSON.stringify(doc), 'a.json'));
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toContain('metricsNotes.sharp');
   });
 
   it('rejects a newer schemaVersion, naming the file', () => {

@@ -35,6 +35,18 @@ describe('renderTextReport', () => {
     expect(widest).toBeGreaterThan(60);
   });
 
+  it('shows a metric left out for a reason as n/a, with the reason once', () => {
+    const why = 'span under 30 days: not annualised';
+    const text = renderTextReport(
+      result({ metrics: metrics({ cagr: null, calmar: null, sharpe: null, sortino: null }), metricsNotes: { cagr: why, calmar: why, sharpe: why, sortino: why } }),
+      { color: false },
+    );
+    for (const label of ['CAGR', 'Calmar ratio', 'Sharpe ratio', 'Sortino ratio']) expect(text).toMatch(new RegExp(`${label}\\s+n/a`));
+    expect(text.split('\n').filter((l) => l.includes(why))).toHaveLength(1);
+    // a null without a note keeps its usual mark
+    expect(text).toMatch(/Profit factor\s+1\.80/);
+  });
+
   it('ends with a single trailing newline', () => {
     const text = renderTextReport(result(), { color: false });
     expect(text.endsWith('\n')).toBe(true);
