@@ -11,6 +11,8 @@ export interface BotPaths {
   heartbeat: string;
   /** the last refused start (src/bot/refused-start.ts) */
   refused: string;
+  /** what status shows of the state file (src/store/status-summary.ts) */
+  summary: string;
 }
 
 export function checkBotName(name: string): string {
@@ -34,5 +36,6 @@ export function botPaths(home: string, name: string): BotPaths {
     control: join(dir, 'control.json'),
     heartbeat: join(dir, 'heartbeat.json'),
     refused: join(dir, 'refused.json'),
+    summary: join(dir, 'summary.json'),
   };
 }
