@@ -19,7 +19,8 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
     throw new UsageError(`--data and --${given('exchange') ? 'exchange' : 'exchange-url'} both say where the candles come from: pass --data FILE, or --exchange ID --pair P --timeframe TF`);
   }
   const file = await loadConfig({ cwd: env.cwd, ...(opts.config ? { configFile: opts.config } : {}) });
-  const cfg = resolveConfig(mergeConfig(file.config, flagsToConfig(cmd, flags)));
+  const merged = mergeConfig(file.config, flagsToConfig(cmd, flags));
+  const cfg = resolveConfig(merged);
   // --exchange on the command line wins over a config's backtest.data, as every flag wins over the file
   if (given('exchange')) cfg.backtest.data = null;
   const strategyFile = searchedStrategyFile(file, { explicitConfig: Boolean(opts.config), strategyFlag: cmd.getOptionValueSource('strategy') === 'cli' });
@@ -40,6 +41,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
       cwd: env.cwd,
       processEnv: env.env,
       cacheParsedFiles: true,
+      given: merged,
       ...(spinner
         ? { onPhase: (phase: string, detail?: string) => (spinner.isSpinning ? (spinner.text = detail ? `${phase}: ${detail}` : phase) : spinner.start(phase)) }
         : {}),
@@ -79,6 +81,7 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
 
   const outcome = applyGate(result, gate);
   const info = cfg.backtest.json ? env.stderr : env.stdout;
+  for (const line of run.signals) info.write(`${line}\n`);
   if (htmlLine) info.write(`${htmlLine}\n`);
   for (const line of outcome.changes) info.write(`changed: ${line}\n`);
   throwIfFailed(outcome);

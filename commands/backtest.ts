@@ -23,6 +23,8 @@ const FLAGS: FlagMap = {
   baseline: { path: 'backtest.baseline', kind: 'string' },
   tolerance: { path: 'backtest.tolerance', kind: 'number' },
   warmup: { path: 'backtest.warmup', kind: 'number' },
+  signalsFile: { path: 'signals.file', kind: 'string' },
+  signalUrl: { path: 'signals.url', kind: 'string' },
 };
 
 export function backtestCommand(env: CommandEnv): Command {
@@ -43,6 +45,8 @@ export function backtestCommand(env: CommandEnv): Command {
     .option('--assert <conditions>', 'exit 1 unless every condition holds, e.g. "sharpe>=1.2,maxDrawdown<=0.25,trades>=10"')
     .option('--baseline <file>', 'compare with an earlier --out/--json result; exit 1 on a regression')
     .option('--tolerance <fraction>', 'relative tolerance for --baseline', String(D.backtest.tolerance))
+    .option('--signals-file <file>', 'webhook strategy: alerts to replay, one JSON alert per line with its time (a bot records its own in alerts.jsonl)')
+    .option('--signal-url <url>', 'http-signal strategy: the signal service, asked on every closed candle (token: TRADEBOT_SIGNAL_TOKEN)')
     .option('--monte-carlo <n>', 'N simulations: 5/50/95 % bands of final return and max drawdown (block bootstrap of per-bar returns, trade-order shuffle)')
     .option('--seed <n>', 'seed of the --monte-carlo simulations', '42')
     .option('--config <file>', 'config file (default: search tradebot.config.yaml, .tradebotrc.yaml, .tradebotrc.json, package.json#tradebot)')
@@ -53,6 +57,11 @@ export function backtestCommand(env: CommandEnv): Command {
 Fill model: a market order decided on a bar's close fills at the next bar's open, plus slippage.
 Limit orders fill when a bar trades through their price; stops are checked within the bar and hit
 before targets. Fees are a rate of notional. See README.md.
+
+Signals: --strategy webhook --signals-file alerts.jsonl acts on each alert at the first candle
+that closes after its time, as paper and live do; --strategy http-signal --signal-url URL asks
+the service about every candle, with the candles it would have had live. A line on stderr (or
+after the report) says what became of the signals.
 
 Warnings (a fixed stake above the cash, entries that expired unfilled) go to stderr and the
 result's "warnings". CAGR, Calmar, Sharpe and Sortino need 30 days of data: n/a (null) below.

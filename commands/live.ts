@@ -30,10 +30,15 @@ resumes with them; a different value is refused (exit 2) unless --reconfigure, w
 change in the summary and asks like a first start. A start that fails or is declined leaves no
 new bot behind.
 
+Signals: --strategy webhook (alerts on --listen, secret from TRADEBOT_WEBHOOK_SECRET) and
+--strategy http-signal (--signal-url, token from TRADEBOT_SIGNAL_TOKEN) trade through the same
+journal, risk gate and recovery as any strategy; see tradebot paper --help and README.md.
+
 Exit codes: 0 stopped, 130 interrupted, 2 usage error, not confirmed, a setting that differs
 from the stored one, or a --cash the account cannot cover or that differs from the bot's budget,
 4 exchange error, 5 state, lock or reconciliation problem (also another exchange, pair or
-timeframe than the bot's; a missing state file beside a backup or journal).`,
+timeframe than the bot's; a missing state file beside a backup or journal; the --listen address
+cannot be bound).`,
     )
     .action(async (_opts, cmd: Command) => {
       const { liveAction } = await import('./live-action.js');

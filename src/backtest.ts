@@ -8,7 +8,7 @@ import { tradingSettings } from './engine-settings.js';
 import { OrderIds } from './core/ids.js';
 import { computeMetrics, metricsNotes, type Metrics } from './core/metrics.js';
 import { roundTripPnl } from './core/portfolio.js';
-import type { TradebotConfig } from './config/schema.js';
+import type { ConfigInput, TradebotConfig } from './config/schema.js';
 import { readCandleFile, type LoadedCandles } from './data/read-candles.js';
 import { marketInfoPath } from './data/candle-cache.js';
 import { readCandleFileCached } from './data/file-cache.js';
@@ -19,6 +19,7 @@ import { selectRange } from './data/select-range.js';
 import { checkPairMatchesFile, symbolFromFileName } from './data/pair-from-file-name.js';
 import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
+import { checkSignalSettings, openBacktestSignals } from './signals/open-signals.js';
 import { resolveParams } from './strategies/params.js';
 import type { StrategyDefinition } from './strategies/types.js';
 import { indicators } from './indicators/index.js';
@@ -42,6 +43,8 @@ export interface BacktestEnv {
    * unchanged (the CLI does; a library caller that runs many backtests keeps its own candles).
    */
   cacheParsedFiles?: boolean;
+  /** what the command line and the config file gave, before defaults: a signal flag for the wrong strategy is refused */
+  given?: ConfigInput;
   /** candles already loaded by loadBacktestCandles (research runs many backtests on one load) */
   candles?: BacktestCandles;
   /** the strategy already loaded */
@@ -60,6 +63,8 @@ export interface BacktestRun {
   equity: { time: Float64Array; value: Float64Array };
   /** the candle file read (absolute path); null for exchange data from the cache */
   dataFile: string | null;
+  /** a signal strategy's account of its signals, a line each (not part of the result document) */
+  signals: string[];
 }
 
 /**
@@ -77,6 +82,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   }
   const def = env.strategy ?? (await loadStrategy(cfg.strategy.name, env.cwd));
   const params = resolveParams(def, cfg.strategy.params);
+  checkSignalSettings(def, cfg, env.given ?? null, 'backtest');
 
   const warnings: string[] = [];
   // a fixed stake the cash cannot pay spends all of it, and a buy the next open makes dearer expires
@@ -94,14 +100,16 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   }
   const market = marketFromConfig(symbol, cfg, loaded.market);
 
+  const signals = await openBacktestSignals({ def, cfg, series: data.series, pair: market.symbol, timeframe: data.timeframe, stake, cwd: env.cwd, env: env.processEnv ?? process.env });
   let strategy;
   try {
-    strategy = def.create(params, { indicators });
+    strategy = def.create(params, { indicators, ...(signals ? { signals: signals.tools } : {}) });
     if (!strategy || typeof strategy.onCandle !== 'function') throw new TypeError('create() must return an object with an onCandle(ctx) function');
   } catch (err) {
     throw new UsageError(`strategy ${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const { engine } = composeBacktest({
+    ...(signals ? { wrapFeed: (f) => signals.wrapFeed(f) } : {}),
     series: data.series,
     market,
     strategy,
@@ -117,12 +125,15 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
     },
   });
 
+  signals?.attach(engine);
+
   env.onPhase?.('running');
   // Benchmarks run with --expose-gc: collect the loader's garbage so it is not billed to the engine loop.
   (globalThis as { gc?: () => void }).gc?.();
   const t0 = performance.now();
   await engine.run();
   const engineMs = performance.now() - t0;
+  signals?.settle();
 
   if (engine.unfilledEntries > 0) {
     warnings.push(`${engine.unfilledEntries} ${engine.unfilledEntries === 1 ? 'entry' : 'entries'} expired unfilled: the free balance could not pay ${engine.unfilledEntries === 1 ? 'it' : 'them'} at the fill price (a smaller stake leaves room for the move to the next open)`);
@@ -135,6 +146,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
     series: data.series,
     equity: { time: engine.equityTime.subarray(0, eqLen), value: engine.equityValue.subarray(0, eqLen) },
     dataFile: loaded.file ?? null,
+    signals: signals?.summary() ?? [],
   };
 }
 

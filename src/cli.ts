@@ -34,6 +34,7 @@ const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = 
   ['orders', async () => (await import('../commands/orders.js')).ordersCommand],
   ['reconcile', async () => (await import('../commands/reconcile.js')).reconcileCommand],
   ['panic', async () => (await import('../commands/panic.js')).panicCommand],
+  ['signal', async () => (await import('../commands/signal.js')).signalCommand],
   ['report', async () => (await import('../commands/report.js')).reportCommand],
 ];
 

@@ -32,6 +32,8 @@ export function composeBacktest(p: {
   slippageBps: number;
   balances: Record<string, Decimal>;
   maxVolumeFraction?: number;
+  /** a signal strategy settles each candle's signal between the feed and the engine (src/signals/signal-feed.ts) */
+  wrapFeed?: (feed: Feed) => Feed;
 }): BacktestComposition {
   const exchange = new SimExchange({
     markets: [p.market],
@@ -44,7 +46,7 @@ export function composeBacktest(p: {
   const store = new MemoryStore();
   const engine = new Engine([{ symbol: p.market.symbol, market: p.market, strategy: p.strategy }], p.settings, {
     clock: new SimulatedClock(p.series.length > 0 ? p.series.time[0]! : 0),
-    feed: new ArrayFeed([p.series]),
+    feed: p.wrapFeed ? p.wrapFeed(new ArrayFeed([p.series])) : new ArrayFeed([p.series]),
     exchange,
     store,
   });

@@ -1,11 +1,12 @@
 import { Dec, parseDecimal, type Dec as Decimal } from '../core/money.js';
 import { StateError, UsageError } from '../core/errors.js';
 import { formatStake, parseStake } from '../core/sizing.js';
-import { CONFIG_DEFAULTS, type ConfigInput, type RiskConfig, type TradebotConfig } from '../config/schema.js';
+import { CONFIG_DEFAULTS, type ConfigInput, type RiskConfig, type SignalsConfig, type TradebotConfig } from '../config/schema.js';
 import { loadStrategy, strategySource } from '../strategies/registry.js';
 import { resolveParams } from '../strategies/params.js';
 import type { ParamValues, StrategyDefinition } from '../strategies/types.js';
 import type { BotMode, BotStateDoc } from '../store/bot-state.js';
+import { shownUrl } from '../signals/signal-runtime.js';
 
 /**
  * A bot is what it was created as. On resume every setting it stored is used again: a setting the
@@ -52,6 +53,8 @@ interface Kept {
 }
 
 const RISK_KEYS = Object.keys(CONFIG_DEFAULTS.risk) as (keyof RiskConfig)[];
+/** a signal bot's own settings; `file` is for backtests only */
+const SIGNAL_KEYS = (Object.keys(CONFIG_DEFAULTS.signals) as (keyof SignalsConfig)[]).filter((k) => k !== 'file');
 
 const KEPT: Kept[] = [
   { key: 'exchange', kind: 'text', fixed: true, asked: (g) => g.exchange?.id, stored: (d) => d.bot.exchange, apply: (c, v) => (c.exchange.id = v as string) },
@@ -81,6 +84,16 @@ const KEPT: Kept[] = [
       asked: (g) => g.risk?.[k],
       stored: (d) => (d.settings.risk[k] ?? null) as number | null,
       apply: (c, v) => ((c.risk as unknown as Record<string, unknown>)[k] = v),
+    }),
+  ),
+  // stored by signal bots only (settings.signals); another bot has none to keep
+  ...SIGNAL_KEYS.map(
+    (k): Kept => ({
+      key: `signals.${k}`,
+      kind: 'text',
+      asked: (g) => g.signals?.[k],
+      stored: (d) => (d.settings.signals ? d.settings.signals[k as keyof typeof d.settings.signals] : undefined),
+      apply: (c, v) => ((c.signals as unknown as Record<string, unknown>)[k] = v),
     }),
   ),
 ];
@@ -188,7 +201,20 @@ export function describeSettings(s: SettledBot, o: { mode: BotMode; name: string
     `strategy ${s.strategy.name}${s.source !== s.strategy.name ? ` (${s.source})` : ''}${params.length > 0 ? `: ${params.join(', ')}` : ''}`,
     `stake ${formatStake(parseStake(c.stake))}, fee ${String(c.fee)}, slippage ${c.slippage} bps${o.mode === 'paper' ? `, cash ${balancesText(parseBalances(c.paper.balances ?? c.cash, quoteOf(c.pair)))}` : ''}`,
     `risk: ${risk.join(', ')}`,
+    ...signalLines(s.strategy.name, c.signals),
   ];
+}
+
+function signalLines(strategy: string, g: SignalsConfig): string[] {
+  const shadow = g.shadow !== null ? `shadow of ${g.shadow}: ` : '';
+  if (strategy === 'webhook') {
+    const where = g.shadow !== null ? `the alerts ${g.shadow} accepts` : `alerts on ${g.listen} (/webhook/tradingview, /webhook)`;
+    return [`signals: ${shadow}${where}, max lag ${g.maxLag / 1000} s, at most ${g.rateLimit} a minute${g.tickers ? `, tickers ${g.tickers}` : ''}`];
+  }
+  if (strategy === 'http-signal') {
+    return [`signals: ${shadow}service ${g.url !== null ? shownUrl(g.url) : '?'}, min confidence ${g.minConfidence}, timeout ${g.timeout / 1000} s, last answer kept ${g.cacheTtl / 60000} min, fallback ${g.fallback ?? 'none'}, ${g.candles} candles a request`];
+  }
+  return [];
 }
 
 /** `USDT=10000,BTC=0.5`, or a bare amount of the quote currency. */

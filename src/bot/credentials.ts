@@ -17,23 +17,8 @@ export interface Credentials {
 export async function loadCredentials(o: { env: NodeJS.ProcessEnv; secretsFile?: string | null }): Promise<Credentials> {
   let c: Partial<Credentials> = {};
   if (o.secretsFile) {
-    let st;
-    try {
-      st = await stat(o.secretsFile);
-    } catch {
-      throw new UsageError(`secrets file not found: ${o.secretsFile}`);
-    }
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw new UsageError(`secrets file ${o.secretsFile} is readable by others (mode ${(st.mode & 0o777).toString(8)}): run chmod 600 ${o.secretsFile}`);
-    }
-    let raw: unknown;
-    try {
-      raw = parseYaml(await readFile(o.secretsFile, 'utf8'));
-    } catch {
-      throw new UsageError(`secrets file ${o.secretsFile} is not valid YAML or JSON`);
-    }
-    if (typeof raw !== 'object' || raw === null) throw new UsageError(`secrets file ${o.secretsFile} must hold apiKey and secret`);
-    const r = raw as Record<string, unknown>;
+    const r = await readSecretsFile(o.secretsFile);
+    if (r === null) throw new UsageError(`secrets file ${o.secretsFile} must hold apiKey and secret`);
     c = { apiKey: str(r.apiKey), secret: str(r.secret) };
     if (str(r.password)) c.password = str(r.password);
   }
@@ -47,6 +32,31 @@ export async function loadCredentials(o: { env: NodeJS.ProcessEnv; secretsFile?:
   registerSecret(secret);
   registerSecret(password);
   return { apiKey, secret, ...(password ? { password } : {}) };
+}
+
+/**
+ * The owner-only secrets file (YAML or JSON): refused when others can read it, or when it is not
+ * a mapping (null for a file that holds nothing). Its values are secrets: callers register them.
+ */
+export async function readSecretsFile(path: string): Promise<Record<string, unknown> | null> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new UsageError(`secrets file not found: ${path}`);
+  }
+  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+    throw new UsageError(`secrets file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}): run chmod 600 ${path}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(await readFile(path, 'utf8'));
+  } catch {
+    throw new UsageError(`secrets file ${path} is not valid YAML or JSON`);
+  }
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`secrets file ${path} must be a mapping of names to values`);
+  return raw as Record<string, unknown>;
 }
 
 function str(v: unknown): string | undefined {

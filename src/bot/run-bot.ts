@@ -31,6 +31,10 @@ import { checkSameOwner, describeSettings, parseBalances, settleSettings } from 
 import { recordRefusedStart } from './refused-start.js';
 import { readControl } from './control.js';
 import { VERSION } from '../version.js';
+import { mergeConfig, resolveConfig } from '../config/load-config.js';
+import { checkSignalSettings, openBotSignals, storedSignalSettings } from '../signals/open-signals.js';
+import { shadowDefaults } from '../signals/shadow-defaults.js';
+import type { SignalRunner } from '../signals/signal-runner.js';
 
 /** how often a running bot reloads the exchange's market rules */
 const MARKET_RELOAD_MS = 30 * 60_000;
@@ -68,9 +72,17 @@ export interface BotRunOptions {
  * exchange through ccxt, journaled first, reconciled at start. Runs until stopped (signal or
  * `tradebot stop`); returns the exit code.
  */
-export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: BotEnv): Promise<number> {
+export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: BotEnv): Promise<number> {
   const mode = o.mode;
-  const home = resolveHome({ configHome: cfgAsked.home, env: env.env, cwd: env.cwd });
+  const home = resolveHome({ configHome: cfgGiven.home, env: env.env, cwd: env.cwd });
+  // a shadow takes its exchange, pairs, timeframe and signal strategy from the bot it follows
+  let given = o.given;
+  let cfgAsked = cfgGiven;
+  const shadowOf = given.signals?.shadow;
+  if (typeof shadowOf === 'string' && mode === 'paper') {
+    given = mergeConfig((await shadowDefaults(home, o.bot, shadowOf)).defaults, given);
+    cfgAsked = resolveConfig(given);
+  }
   const paths = botPaths(home, o.bot);
   const now = () => Date.now();
 
@@ -105,10 +117,11 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
   // set once the bot's state is first written: before that, a failed start leaves nothing behind
   let committed = false;
   let released = false;
+  let signals: SignalRunner | null = null;
   try {
     const prev = session.existing;
     // ---- the settings: a resumed bot's stored ones, checked against what this start gives
-    const settled = await settleSettings(prev, cfgAsked, o.given, { mode, reconfigure: o.reconfigure === true, cwd: env.cwd });
+    const settled = await settleSettings(prev, cfgAsked, given, { mode, reconfigure: o.reconfigure === true, cwd: env.cwd });
     const cfg = settled.cfg;
     const def = settled.strategy;
     const params = settled.params;
@@ -131,6 +144,28 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     if (mode === 'live' && trading.protection && (trading.protection.trailingStop !== undefined || (trading.protection.stopLoss !== undefined && trading.protection.takeProfit !== undefined))) {
       throw new UsageError('live trading places one protective exit per entry on the exchange: use a stop-loss or a take-profit, not both, and no trailing stop');
     }
+    checkSignalSettings(def, cfg, given, mode);
+    // ---- a signal strategy's alerts or service: its secret and its record are checked before the network
+    let persistSignals: () => void = () => undefined;
+    signals = await openBotSignals({
+      def,
+      cfg,
+      mode,
+      home,
+      name: o.bot,
+      pairs,
+      timeframe: cfg.timeframe,
+      timeframeMs: tfMs,
+      stake,
+      lastBarTime: pairs.map((_, k) => prev?.engine?.lastBarTime[k] ?? null),
+      env: env.env,
+      now,
+      log: (level, event, fields) => void session.log.write(now(), level, event, fields),
+      onChange: () => persistSignals(),
+      onAccepted: () => session.crash.hit('after-alert'),
+      before: prev?.runtime.signals ?? null,
+    });
+
     // keys are read in live mode only, and before anything else touches the exchange
     const creds = mode === 'live' ? await loadCredentials({ env: env.env, secretsFile: cfg.secretsFile }) : null;
     const account = creds ? maskKey(creds.apiKey) : 'paper';
@@ -248,7 +283,8 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       // live: what a position leaves behind too small to sell is not the bot's to count (external)
       dustLeavesLedger: mode === 'live',
     };
-    const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, { indicators }) }));
+    const tools = { indicators, ...(signals ? { signals: signals.tools } : {}) };
+    const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, tools) }));
 
     let engine!: Engine;
     const build = (snap: unknown): BotStateDoc => {
@@ -272,6 +308,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       const h = engine.health;
       const fin = (x: number) => (Number.isFinite(x) && x > now() ? x : null);
       runtime.health = { blockedUntil: fin(h.blockedUntil), reason: h.reason, failures: h.failures, breakerOpenUntil: fin(h.breakerUntil) };
+      if (signals) runtime.signals = signals.runtime();
       return {
         schemaVersion: STATE_SCHEMA_VERSION,
         writtenBy: VERSION,
@@ -285,6 +322,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
           slippageBps: cfg.slippage,
           risk: Object.fromEntries(Object.entries(cfg.risk).filter(([, v]) => v !== null)),
           warmup: cfg.paper.warmup,
+          ...(signals ? { signals: storedSignalSettings(def, cfg) } : {}),
         },
         engine: snap as EngineSnapshot,
         exchange: sim ? sim.snapshot() : null,
@@ -292,9 +330,29 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       };
     };
     const store = journalFillsOnce(new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash), journal.fills);
-    ({ engine, sim } = composeBot({ mode, instruments, settings, feed, store, exchange: port, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
+    ({ engine, sim } = composeBot({ mode, instruments, settings, feed: signals ? signals.wrapFeed(feed) : feed, store, exchange: port, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
     persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);
+    signals?.attach(engine);
+    if (signals) {
+      // an alert's fate is shown by status at once: the runtime part of the last snapshot is
+      // rewritten (never a new engine snapshot taken in the middle of a candle)
+      let queued: NodeJS.Timeout | null = null;
+      const runner = signals;
+      persistSignals = () => {
+        queued ??= setTimeout(() => {
+          queued = null;
+          if (!committed) return;
+          runtime.signals = runner.runtime();
+          void store.save((doc) => {
+            if (doc) doc.runtime = { ...doc.runtime, signals: runtime.signals, heartbeat: now() };
+          }).catch(() => undefined);
+        }, 200);
+      };
+      removers.push(() => {
+        if (queued) clearTimeout(queued);
+      });
+    }
     if (mode === 'live') {
       const r = await recoverLive({ engine, port, pairs, currencies, prefix: idPrefixFor(o.bot), journalAfterSnapshot: journal.intents, adopt: o.adopt === true, now });
       if (r.drift) throw new StateError(`bot ${o.bot} differs from the exchange (${r.drift}); nothing was traded: review with tradebot reconcile ${o.bot} --plan, then --apply, or start with --adopt`);
@@ -309,6 +367,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     // ---- stop, pause, resume: signals (handled from the start) and the control file
     const halt = () => {
       void session.log.write(now(), 'info', 'stopping', { why: stopped?.why });
+      signals?.stop();
       engine.stop();
       feed.stop();
       (wake as (() => void) | null)?.();
@@ -363,6 +422,8 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       engine.setPaused(true);
       runtime.status = 'paused';
     } else runtime.status = 'running';
+    // the listener opens once the bot is about to run: alerts wait in the book for their candle
+    await signals?.start();
     await store.checkpoint(() => engine.snapshot());
     committed = true;
     await session.log.write(now(), 'info', 'started', { mode, pairs, timeframe: cfg.timeframe, strategy: def.name, resumed: Boolean(prev?.engine) });
@@ -377,6 +438,8 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       await store.checkpoint(() => engine.snapshot()).catch(() => undefined);
       throw err;
     }
+    signals?.settle();
+    await signals?.close();
     if (afterStop) {
       const cancelled = await engine.cancelAll();
       const closed = afterStop === 'panic' ? await engine.closeAll() : 0;
@@ -399,6 +462,7 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
     throw err;
   } finally {
     for (const r of removers) r();
+    await signals?.close().catch(() => undefined);
     if (!released) await session.close();
   }
 }

@@ -9,6 +9,7 @@ import type { OpenOrderView, PositionView, StatusDigest } from '../store/status-
 import { readStatusSummary } from '../store/status-summary.js';
 import { pidAlive, readLockOwnerSync, type LockOwner } from '../store/state-lock.js';
 import { readRefusedStart, type RefusedStart } from './refused-start.js';
+import type { SignalRuntime } from '../signals/signal-runtime.js';
 
 export type { OpenOrderView, PositionView } from '../store/status-digest.js';
 
@@ -67,6 +68,8 @@ export interface BotStatusView {
   lastDecision: (Decision & { ageMs: number }) | null;
   lastError: { time: number; message: string } | null;
   degraded: { since: number; message: string } | null;
+  /** a signal bot (webhook, http-signal): its listener, its alerts' fates, its service; null for the others */
+  signals: SignalRuntime | null;
   riskHalt: { code: string; since: number; message: string } | null;
   paused: boolean;
   /** the state file could not be read (corrupt, newer schema): the rest is mostly empty */
@@ -218,6 +221,7 @@ export function statusView(i: StatusInputs): BotStatusView {
     lastDecision: rt?.lastDecision ? { ...rt.lastDecision, ageMs: Math.max(0, now - rt.lastDecision.time) } : null,
     lastError: lastError(rt, i.refused ?? null),
     degraded: rt?.degraded ?? null,
+    signals: rt?.signals ?? null,
     riskHalt: d?.riskHalt ?? null,
     paused: rt?.status === 'paused',
     error: i.error,

@@ -199,6 +199,7 @@ function anchorPaths(config: ConfigInput, dir: string): ConfigInput {
     }
     out.backtest = b;
   }
+  if (typeof config.signals?.file === 'string') out.signals = { ...config.signals, file: abs(config.signals.file) };
   const name = config.strategy?.name;
   if (typeof name === 'string' && isStrategyFile(name)) out.strategy = { ...config.strategy, name: abs(name) };
   if (typeof config.home === 'string') out.home = abs(config.home);

@@ -73,6 +73,21 @@ export interface PaperConfig {
   poll: number;
 }
 
+export interface SignalsConfig {
+  listen: string;
+  maxLag: number;
+  rateLimit: number;
+  tickers: string | null;
+  file: string | null;
+  url: string | null;
+  timeout: number;
+  minConfidence: number;
+  cacheTtl: number;
+  fallback: string | null;
+  candles: number;
+  shadow: string | null;
+}
+
 /** The fully-defaulted configuration (resolveConfig's result). */
 export interface TradebotConfig {
   exchange: ExchangeConfig;
@@ -87,6 +102,7 @@ export interface TradebotConfig {
   market: MarketConfig;
   backtest: BacktestConfig;
   paper: PaperConfig;
+  signals: SignalsConfig;
   home: string | null;
   secretsFile: string | null;
 }
@@ -468,8 +484,28 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     warmup: integerField('candles of history that warm the indicators before the first decision', 500, { min: 1, max: 10000 }),
     poll: integerField('milliseconds between polls for new candles', 2000, { min: 100 }),
   }),
+  signals: objectField<SignalsConfig>('the signal strategies: webhook (TradingView alerts) and http-signal (an outside signal service)', {
+    listen: stringField('webhook: address the alert listener binds to (loopback; put a TLS reverse proxy in front)', '127.0.0.1:8080', {
+      expected: 'a host:port like "127.0.0.1:8080"',
+      test: (s) => /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(s.trim()) && Number(s.trim().split(':').pop()) <= 65535,
+    }),
+    maxLag: integerField('webhook: milliseconds an alert may be old (by its time) when it arrives; older ones are refused', 60000, { min: 1000 }),
+    rateLimit: integerField('webhook: most alerts accepted per minute (more are answered 429)', 60, { min: 1 }),
+    tickers: optStringField('webhook: tickers that do not spell a pair, e.g. "XBTUSDT=BTC/USDT"', {
+      expected: 'a list like "XBTUSDT=BTC/USDT,ETHUSD=ETH/USDT"',
+      test: (s) => s.split(',').every((p) => /^\s*[A-Za-z0-9._:!-]+\s*=\s*[A-Za-z0-9._-]+\/[A-Za-z0-9._:-]+\s*$/.test(p)),
+    }),
+    file: optStringField('webhook backtest: JSON-lines alerts to replay (a bot records its own in alerts.jsonl)'),
+    url: optStringField('http-signal: the signal service, POSTed on every closed candle', { expected: 'an http(s) URL', test: isHttpUrl }),
+    timeout: integerField('http-signal: milliseconds to wait for an answer, per attempt (3 attempts)', 30000, { min: 100, max: 600000 }),
+    minConfidence: numberField('http-signal: a long signal enters at this confidence or above (0 to 1)', 0.5, { min: 0, max: 1 }),
+    cacheTtl: integerField("http-signal: milliseconds (candle time) the last answer stands in while the service is down", 900000, { min: 0 }),
+    fallback: optStringField('http-signal: built-in strategy that decides when the service is down and its last answer too old (e.g. ema-cross); null = no new decisions'),
+    candles: integerField('http-signal: closed candles sent with each request', 100, { min: 1, max: 1000 }),
+    shadow: optStringField("paper: a bot whose signals this paper bot follows (its alerts, or its service), trading nothing real"),
+  }),
   home: optStringField('tradebot home directory (state, cache); else TRADEBOT_HOME or the platform data dir'),
-  secretsFile: optStringField('live mode: YAML/JSON file with apiKey, secret (and password), readable only by you; else TRADEBOT_API_KEY / TRADEBOT_API_SECRET'),
+  secretsFile: optStringField('YAML/JSON file readable only by you: apiKey, secret, password (live), webhookSecret, signalToken; else the TRADEBOT_* variables'),
 });
 
 /** The top-level keys of the schema. */

@@ -8,7 +8,8 @@
  * over. A process that exits normally or on a signal removes its locks. Who holds the lock is
  * written beside it (`.<file>.lock.json`) for the message a waiting writer prints.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { ensureDir } from '../store/ensure-dir.js';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -83,11 +84,8 @@ export async function acquireCacheLock(file: string, opts: CacheLockOptions = {}
       compromised = err;
     },
   };
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-  } catch (err) {
-    throw new StateError(`cannot create the candle cache directory ${path.dirname(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-  }
+  // not mkdir({ recursive: true }): it spins forever under /proc; ensureDir ends with a StateError
+  await ensureDir(path.dirname(file));
   let release: () => Promise<void>;
   let waited = false;
   for (let attempt = 0; ; attempt++) {

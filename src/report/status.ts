@@ -5,12 +5,15 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Dec } from '../core/money.js';
 import type { BotState, BotStatusView } from '../bot/status.js';
+import type { SignalRuntime } from '../signals/signal-runtime.js';
 
 export { STATUS_JSON_SCHEMA_VERSION, botJson, statusJson } from './status-json.js';
 
 /** Version of the documents printed by `status --json` and `bots --json`: a public interface. */
 export interface StatusRenderOptions {
   color?: boolean;
+  /** the time ages are counted to (default now) */
+  now?: number;
 }
 
 /** `0.4 s`, `12 s`, `3m 10s`, `2h 05m`, `3d 4h`. */
@@ -110,6 +113,24 @@ export function renderStatus(shown: BotStatusView[], stopped: number, o: StatusR
   return renderOverview(shown, { ...o, empty: '' }) + (more ? `${more}\n` : '');
 }
 
+/** A signal bot's rows: its listener and alerts, or its service and breaker; a service down says since when. */
+function signalRows(g: SignalRuntime, now: number): [string, string][] {
+  const rows: [string, string][] = [];
+  const counted = (r: Record<string, number>) => Object.entries(r).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none yet';
+  const shadow = g.shadowOf ? ` (shadow of ${g.shadowOf})` : '';
+  if (g.strategy === 'webhook') {
+    rows.push(['signals', `webhook${shadow}${g.listen ? ` listening on ${g.listen}` : ''}: alerts ${counted(g.alerts ?? {})}; ${g.pending ?? 0} waiting for their candle`]);
+    const a = g.lastAlert;
+    if (a) rows.push(['last alert', `${a.action ?? '?'} ${a.pair ?? '?'} ${a.fate}, ${fmtAge(Math.max(0, now - a.time))} ago${a.message ? `: ${a.message}` : ''}`]);
+  } else if (g.service) {
+    const sv = g.service;
+    const breaker = sv.breaker === 'open' && sv.reopensAt !== null ? `open until ${new Date(sv.reopensAt).toISOString()}` : sv.breaker;
+    rows.push(['signals', `http-signal${shadow} ${sv.url}: breaker ${breaker}; ${counted({ answers: sv.answers.service, 'from the last answer': sv.answers.cache, 'by the fallback': sv.answers.fallback, undecided: sv.answers.none, 'failed requests': sv.failedRequests })}`]);
+  }
+  if (g.degraded) rows.push(['degraded', `${g.degraded.message.replace(/^signal service down: /, 'signal service down since ' + new Date(g.degraded.since).toISOString() + ': ')}`]);
+  return rows;
+}
+
 function params(p: Record<string, unknown>): string {
   const s = Object.entries(p)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
@@ -164,6 +185,7 @@ export function renderDetail(v: BotStatusView, o: StatusRenderOptions = {}): str
   row('last decision', v.lastDecision ? `${decisionText(v)}${v.lastDecision.clientOrderId ? ` [${v.lastDecision.clientOrderId}]` : ''}${v.lastDecision.message ? `: ${v.lastDecision.message}` : ''}` : '–');
   if (v.lastError) row('last error', c.red(`${v.lastError.message} (${new Date(v.lastError.time).toISOString()})`));
   if (v.degraded) row('degraded', c.yellow(`${v.degraded.message} (since ${new Date(v.degraded.since).toISOString()})`));
+  if (v.signals) for (const [label, text] of signalRows(v.signals, o.now ?? Date.now())) row(label, label === 'degraded' ? c.yellow(text) : text);
   if (v.riskHalt) row('risk halt', c.red(`${v.riskHalt.code}: ${v.riskHalt.message} (since ${new Date(v.riskHalt.since).toISOString()})`));
   if (v.paused) row('paused', 'yes: no new entries (tradebot resume ' + v.name + ')');
   if (v.state === 'stopped' && v.stoppedAt !== null) row('stopped at', new Date(v.stoppedAt).toISOString());

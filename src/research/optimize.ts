@@ -7,7 +7,8 @@ import { acquireStateLock } from '../store/state-lock.js';
 import { canonicalJson, shortHash, tradingSettingsOf, type TrialHashes } from './hashes.js';
 import type { MonteCarloResult } from './monte-carlo.js';
 import { monteCarloOf } from './backtest-monte-carlo.js';
-import type { Objective } from './objective.js';
+import { checkObjectiveSpan, type Objective } from './objective.js';
+import { metricsSpanMs } from '../core/metrics.js';
 import { anchorConfig, prepareSearch } from './prepare.js';
 import { checkRunName, defaultRunName, makeRunDir, runLogPath } from './run-dir.js';
 import { runSearchTrials, type SearchProgress } from './run-search.js';
@@ -78,6 +79,7 @@ export function runIdentity(r: RunRequest): string {
 export async function runOptimize(req: OptimizeRequest, env: OptimizeEnv): Promise<OptimizeOutcome> {
   const config = anchorConfig(req.config, env.cwd);
   const prep = await prepareSearch(config, req.spaceFlags, req.fixedParams, env);
+  checkObjectiveSpan(req.objective, metricsSpanMs(prep.selected.series), 'the backtest range');
   const total = searchTotal(req.search, prep.spaces);
   const range = shardRange(total, req.shard);
   const request: RunRequest = {

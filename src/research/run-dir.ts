@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { ensureDir } from '../store/ensure-dir.js';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { TRIAL_LOG_FILE } from './trial-log.js';
@@ -31,11 +31,6 @@ export function defaultRunName(strategy: string, identityHash: string, shard: { 
 
 export async function makeRunDir(home: string, run: string): Promise<string> {
   const dir = runDir(home, run);
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (err) {
-    const { stateWriteError } = await import('../store/durable-write.js');
-    throw stateWriteError(dir, err);
-  }
+  await ensureDir(dir); // a StateError (exit 5) naming the directory; never spins under /proc
   return dir;
 }

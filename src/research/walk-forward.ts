@@ -3,7 +3,7 @@ import type { TradebotConfig } from '../config/schema.js';
 import { computeMetrics, type Metrics } from '../core/metrics.js';
 import { UsageError } from '../core/errors.js';
 import { probabilisticSharpe, minBacktestLength } from './deflated-sharpe.js';
-import { objectiveValue, type Objective } from './objective.js';
+import { checkObjectiveSpan, objectiveValue, type Objective } from './objective.js';
 import { anchorConfig, prepareSearch } from './prepare.js';
 import { perBarReturns, returnStats } from './return-stats.js';
 import type { Robustness } from './robustness.js';
@@ -75,6 +75,7 @@ const EQUITY_POINTS = 400;
 export async function runWalkForward(req: WalkForwardRequest, env: WalkForwardEnv): Promise<WalkForwardOutcome> {
   if (!(req.trainMs > 0) || !(req.testMs > 0) || !(req.stepMs > 0)) throw new UsageError('--train, --test and --step must be positive spans');
   const config = anchorConfig(req.config, env.cwd);
+  checkObjectiveSpan(req.objective, Math.min(req.trainMs, req.testMs), req.trainMs <= req.testMs ? '--train' : '--test');
   const prep = await prepareSearch(config, req.spaceFlags, req.fixedParams, env);
   const s = prep.selected.series;
   const windows = planWindows(s, req);
@@ -116,7 +117,8 @@ export async function runWalkForward(req: WalkForwardRequest, env: WalkForwardEn
         const testCfg = withRange(trialConfig(config, prep.spaces, summary.best.params), t(w.trainStart), t(w.testEnd - 1), w.testStart - w.trainStart);
         const run = await runBacktest(testCfg, { cwd: env.cwd, candles: prep.loaded, strategy: prep.strategy });
         const m = run.result.metrics;
-        oos = { objective: objectiveValue(req.objective, m), metrics: m };
+        const sharpePerPeriod = returnStats(perBarReturns(run.equity.value, m.startEquity), req.blocks).sharpe;
+        oos = { objective: objectiveValue(req.objective, { ...m, sharpePerPeriod }), metrics: m };
         for (let i = 0; i < run.equity.value.length; i++) {
           stitched.push(run.equity.value[i]! * scale);
           stitchedTime.push(run.equity.time[i]!);

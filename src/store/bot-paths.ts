@@ -13,6 +13,8 @@ export interface BotPaths {
   refused: string;
   /** what status shows of the state file (src/store/status-summary.ts) */
   summary: string;
+  /** a webhook bot's accepted alerts, one JSON line each (src/signals/alert-log.ts) */
+  alerts: string;
 }
 
 export function checkBotName(name: string): string {
@@ -37,5 +39,6 @@ export function botPaths(home: string, name: string): BotPaths {
     heartbeat: join(dir, 'heartbeat.json'),
     refused: join(dir, 'refused.json'),
     summary: join(dir, 'summary.json'),
+    alerts: join(dir, 'alerts.jsonl'),
   };
 }

@@ -2,6 +2,7 @@ import { copyFile } from 'node:fs/promises';
 import { StateError } from '../core/errors.js';
 import type { EngineSnapshot, Decision } from '../engine/engine.js';
 import type { SimExchangeSnapshot } from '../exchange/sim-exchange.js';
+import type { SignalRuntime } from '../signals/signal-runtime.js';
 import { meaningProblem } from './state-meaning.js';
 import { DamagedStateError } from './state-file.js';
 import { STATE_SCHEMA_VERSION } from './state-schema.js';
@@ -49,6 +50,23 @@ export interface BotSettings {
   risk: Record<string, unknown>;
   /** candles of history that warm the strategy (--warmup); null: not recorded before schema 3 */
   warmup: number | null;
+  /** a signal strategy's settings (the config's signals keys); absent for the other strategies */
+  signals?: StoredSignalSettings | null;
+}
+
+/** What a webhook or http-signal bot keeps of the config's `signals` section (not `file`: backtests only). */
+export interface StoredSignalSettings {
+  listen: string;
+  maxLag: number;
+  rateLimit: number;
+  tickers: string | null;
+  url: string | null;
+  timeout: number;
+  minConfidence: number;
+  cacheTtl: number;
+  fallback: string | null;
+  candles: number;
+  shadow: string | null;
 }
 
 export interface BotRuntime {
@@ -72,6 +90,8 @@ export interface BotRuntime {
   degraded: { since: number; message: string } | null;
   /** orders held back by the exchange (429 back-off, 418 ban) or by the circuit breaker */
   health?: { blockedUntil: number | null; reason: string | null; failures: number; breakerOpenUntil: number | null };
+  /** a signal bot: its listener, what became of its alerts, how its signal service answers */
+  signals?: SignalRuntime | null;
   /**
    * live: what the account held beyond the bot's ledger in the currencies it trades, when it was
    * last compared (start, reconcile --apply): coins it did not buy, other people's money. Never

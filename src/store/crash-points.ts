@@ -1,9 +1,10 @@
 /**
  * Named crash points for recovery tests: `TRADEBOT_CRASH_AT=after-journal` (optionally `:N` for
  * the N-th time) makes the process kill itself with SIGKILL there, exactly as a power cut or
- * `kill -9` would. Unset, every check is a no-op.
+ * `kill -9` would. Unset, every check is a no-op. `after-alert`: a webhook alert was recorded and
+ * answered, and no candle has acted on it yet.
  */
-export type CrashPoint = 'after-journal' | 'after-send' | 'after-ack' | 'mid-snapshot' | 'after-fill';
+export type CrashPoint = 'after-journal' | 'after-send' | 'after-ack' | 'mid-snapshot' | 'after-fill' | 'after-alert';
 
 export class CrashPoints {
   private readonly point: string | null;

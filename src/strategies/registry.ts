@@ -9,8 +9,10 @@ import { emaCross } from './ema-cross.js';
 import { rsiReversion } from './rsi.js';
 import { bollingerBreakout } from './bollinger.js';
 import { macdCross } from './macd.js';
+import { webhookStrategy } from '../signals/webhook-strategy.js';
+import { httpSignalStrategy } from '../signals/http-signal-strategy.js';
 
-export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [emaCross, rsiReversion, bollingerBreakout, macdCross];
+export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [emaCross, rsiReversion, bollingerBreakout, macdCross, webhookStrategy, httpSignalStrategy];
 
 /** What loads a strategy again from anywhere: a built-in's name, or a strategy file's absolute path. */
 export function strategySource(name: string, cwd: string): string {

@@ -1,4 +1,5 @@
 import type { IndicatorFactory } from '../indicators/index.js';
+import type { SignalTools } from '../signals/signal-tools.js';
 
 export type ParamType = 'int' | 'number' | 'boolean' | 'string';
 export type ParamValue = number | boolean | string;
@@ -76,6 +77,8 @@ export interface StrategyInstance {
 
 export interface StrategyTools {
   indicators: IndicatorFactory;
+  /** the signal strategies' source of decisions (alerts, a signal service); absent for the others */
+  signals?: SignalTools;
 }
 
 export interface StrategyDefinition {

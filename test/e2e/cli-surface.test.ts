@@ -10,6 +10,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Command, Option } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '../../commands/options.js';
 import { buildProgram, run } from '../../src/cli.js';
 import type { CommandEnv } from '../../src/io.js';
 import { runCliAsync } from '../support/cli-async.js';
@@ -33,9 +34,11 @@ async function runInProcess(args: string[]): Promise<{ code: number; stdout: str
   return { code, stdout, stderr };
 }
 
+/** The whole command tree, every lazily loaded command included. */
+const PROGRAM = await buildProgram({ cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr });
+
 /** Every command of the tree with its path (`data import`), leaves and groups alike. */
 function allCommands(): { path: string[]; cmd: Command }[] {
-  const env: CommandEnv = { cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr };
   const out: { path: string[]; cmd: Command }[] = [];
   const walk = (cmd: Command, prefix: string[]) => {
     for (const sub of cmd.commands) {
@@ -44,11 +47,12 @@ function allCommands(): { path: string[]; cmd: Command }[] {
       walk(sub, p);
     }
   };
-  walk(buildProgram(env), []);
+  walk(PROGRAM, []);
   return out;
 }
 
-const takesOneValue = (o: Option): boolean => (o.required || o.optional) && !o.variadic && o.long !== '--param';
+/** Options that take one value; repeatable ones (--param, --space) accumulate with collect. */
+const takesOneValue = (o: Option): boolean => (o.required || o.optional) && !o.variadic && o.parseArg !== collect;
 
 describe('usage errors of commander itself', { timeout: 60_000 }, () => {
   it.each([

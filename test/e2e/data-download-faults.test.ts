@@ -35,7 +35,9 @@ async function freshSim(): Promise<SimServer> {
 }
 const klines = () => sim!.control.requests().filter((r) => r.path === '/api/v3/klines');
 function download(home: string, extra: string[] = []): string[] {
-  return ['data', 'download', '--exchange', 'binance', '--pair', 'BTC/USDT', '--timeframe', '5m', '--from', '2024-01-01', '--exchange-url', sim!.url, '--home', home, ...extra];
+  // a flag in extra replaces the default (a repeated single-value flag is refused)
+  const timeframe = extra.includes('--timeframe') ? [] : ['--timeframe', '5m'];
+  return ['data', 'download', '--exchange', 'binance', '--pair', 'BTC/USDT', ...timeframe, '--from', '2024-01-01', '--exchange-url', sim!.url, '--home', home, ...extra];
 }
 const ok = (r: CliResult) => expect(r.code, r.stderr).toBe(0);
 

@@ -19,11 +19,14 @@ const NOT_A_DOCUMENT: Record<string, string> = {
   'orders create': 'needs an exchange: checked in the orders tests',
   'orders cancel': 'needs an exchange: checked in the orders tests',
   'orders amend': 'needs an exchange: checked in the orders tests',
+  'signal send': 'needs a running bot listening for alerts: checked in the signals live tests',
 };
 
 /** How to run each command's --json offline; the bot "alpha" exists in the home. */
 const CASES: Record<string, string[]> = {
   backtest: ['backtest', ...TINY_RANGE, '--json'],
+  optimize: ['optimize', ...TINY_RANGE, '--space', 'fast=5,9', '--space', 'slow=21', '--jobs', '1', '--json'],
+  'walk-forward': ['walk-forward', '--from', '2024-01-01', '--to', '2024-01-05', '--space', 'fast=5,9', '--space', 'slow=21', '--train', '2d', '--test', '1d', '--jobs', '1', '--json'],
   strategies: ['strategies', '--json'],
   'config show': ['config', 'show', '--json'],
   'data list': ['data', 'list', '--json'],
@@ -35,8 +38,10 @@ const CASES: Record<string, string[]> = {
   'orders show': ['orders', 'show', 'alpha-1', '--bot', 'alpha', '--offline', '--json'],
 };
 
+
+/** The whole command tree, every lazily loaded command included. */
+const PROGRAM = await buildProgram({ cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr });
 function jsonCommands(): string[] {
-  const env = { cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr };
   const out: string[] = [];
   const walk = (cmd: Command, prefix: string[]) => {
     for (const sub of cmd.commands) {
@@ -45,7 +50,7 @@ function jsonCommands(): string[] {
       walk(sub, name);
     }
   };
-  walk(buildProgram(env), []);
+  walk(PROGRAM, []);
   return out;
 }
 

@@ -256,6 +256,7 @@ describe('tradebot optimize refuses bad input before writing anything', { timeou
     ['--trials 0', ['--space', 'fast=2:5', '--search', 'random', '--trials', '0'], /--trials must be a whole number/],
     ['--trials on a grid', ['--space', 'fast=2:5', '--trials', '5'], /a grid runs every combination/],
     ['--resume of a run that does not exist', ['--run', 'nothing', '--resume'], /no run named nothing/],
+    ['an annualised objective other than sharpe on a span under 30 days', ['--space', 'fast=2:5', '--objective', 'sortino'], /--objective sortino/],
   ];
   for (const [what, args, message] of cases) {
     it(`${what}: one line, exit 2, no run created`, () => {

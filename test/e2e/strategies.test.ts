@@ -6,7 +6,9 @@ import { cleanupTmpDirs, runCli } from '../support/cli.js';
 
 afterAll(cleanupTmpDirs);
 
-const BUILT_INS = ['ema-cross', 'rsi', 'bollinger', 'macd'];
+const BUILT_INS = ['ema-cross', 'rsi', 'bollinger', 'macd', 'webhook', 'http-signal'];
+/** the signal strategies take their settings from the config's signals section, not parameters */
+const SIGNAL_STRATEGIES = ['webhook', 'http-signal'];
 
 interface ListedStrategy {
   name: string;
@@ -29,7 +31,7 @@ describe('tradebot strategies', { timeout: 30_000 }, () => {
     expect(listed.map((s) => s.name)).toEqual(BUILT_INS);
     for (const s of listed) {
       expect(s.description, s.name).not.toBe('');
-      expect(Object.keys(s.params).length, s.name).toBeGreaterThan(0);
+      if (!SIGNAL_STRATEGIES.includes(s.name)) expect(Object.keys(s.params).length, s.name).toBeGreaterThan(0);
       for (const [name, spec] of Object.entries(s.params)) {
         expect(['int', 'number', 'boolean', 'string'], `${s.name}.${name}`).toContain(spec.type);
         expect(spec.default, `${s.name}.${name}`).not.toBeUndefined();
@@ -63,8 +65,14 @@ describe('tradebot strategies', { timeout: 30_000 }, () => {
     }
   });
 
-  it('every listed strategy runs with its defaults', () => {
+  it('every listed strategy runs with its defaults; a signal strategy says which source it needs', () => {
     for (const s of listed) {
+      if (SIGNAL_STRATEGIES.includes(s.name)) {
+        const r = runCli(['backtest', '--from', '2024-01-01', '--to', '2024-01-03', '--strategy', s.name, '--json']);
+        expect(r.code, s.name).toBe(2);
+        expect(r.stderr, s.name).toMatch(s.name === 'webhook' ? /--signals-file FILE/ : /--signal-url URL/);
+        continue;
+      }
       const r = runCli(['backtest', '--from', '2024-01-01', '--to', '2024-01-03', '--strategy', s.name, '--json']);
       expect(r.code, `${s.name}: ${r.stderr}`).toBe(0);
       const doc = JSON.parse(r.stdout) as { strategy: { name: string; params: Record<string, unknown> } };

@@ -89,11 +89,17 @@ export function journalFills(home: string, bot: string): Map<string, NonNullable
   return out;
 }
 
-/** POSTs of new orders the sim received, by client order id (faulted ones included). */
+/**
+ * POSTs of new orders the sim received, by client order id (faulted ones included). A POST the
+ * sim refused for its timestamp (-1021, outside recvWindow: the clock drifted under load) was
+ * certainly not placed, and sending it again after a time sync is no blind resend: not counted.
+ * Every other refusal (a duplicate client order id, -2010, …) is counted.
+ */
 export function orderPosts(sim: SimServer): Map<string, number> {
   const n = new Map<string, number>();
   for (const r of sim.control.requests()) {
     if (r.method !== 'POST' || (r.path !== '/api/v3/order' && r.path !== '/api/v3/order/cancelReplace')) continue;
+    if (r.code === -1021) continue;
     const id = r.params.newClientOrderId ?? '?';
     n.set(id, (n.get(id) ?? 0) + 1);
   }

@@ -13,6 +13,8 @@ export interface RequestLogEntry {
   /** parameters without the signature */
   params: Record<string, string>;
   status: number;
+  /** the Binance error code of a refused request (-1021, -2010, …) */
+  code?: number;
   /** the fault that hit it, if any */
   fault?: string;
 }

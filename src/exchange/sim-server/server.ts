@@ -191,6 +191,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
 
     const { status, json, headers } = answer(method, path, query, body, params, req.headers['x-mbx-apikey']);
     entry.status = status;
+    if (status !== 200 && typeof (json as { code?: unknown }).code === 'number') entry.code = (json as { code: number }).code;
     if (fault?.kind === 'accept-then-drop') {
       entry.status = -1;
       req.socket.destroy();

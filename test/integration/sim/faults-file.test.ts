@@ -72,7 +72,7 @@ const limitBuy = (): OrderRequest => ({
   createdAt: 0,
 });
 
-describe('tradebot sim --faults', () => {
+describe('tradebot sim --faults', { timeout: 120_000 }, () => {
   afterEach(async () => {
     for (const c of children.splice(0)) await stop(c);
   });

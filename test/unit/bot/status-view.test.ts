@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { botState, statusView, HEARTBEAT_FRESH_MS } from '../../../src/bot/status.js';
-import { fmtAge, fmtMoney, fmtPct, renderOverview } from '../../../src/report/status.js';
+import { fmtAge, fmtMoney, fmtPct, renderDetail, renderOverview } from '../../../src/report/status.js';
 import { statusDigestOf } from '../../../src/store/status-digest.js';
 import { botDoc } from '../../support/bot-fixture.js';
 
@@ -101,5 +101,39 @@ describe('last error', () => {
     expect(withRefusal(startedAt - 1)).toBeNull();
     const later = { time: startedAt + 10, message: 'crashed' };
     expect(withRefusal(startedAt + 1, { lastError: later })).toEqual(later);
+  });
+});
+
+describe("a signal bot's status", () => {
+  const withSignals = (signals: NonNullable<ReturnType<typeof statusView>['signals']>) => {
+    const doc = botDoc('a', { now: NOW, status: 'running', pid: 10 });
+    doc.runtime.signals = signals;
+    return statusView({ name: 'a', dir: '/h/bots/a', digest: statusDigestOf(doc), error: null, lock: { pid: 10, host: HOST, command: 'x', since: NOW - 5_000 }, heartbeat: { time: NOW - 1_000, pid: 10 }, now: NOW, host: HOST, isAlive: () => true });
+  };
+
+  it('shows where a webhook bot listens and what became of its alerts', () => {
+    const alerts = { accepted: 3, acted: 2, denied: 0, ignored: 1, superseded: 0, duplicate: 2, stale: 1, 'bad-secret': 4, 'unknown-pair': 0, invalid: 0, unsupported: 0, 'rate-limited': 0, failed: 0 };
+    const v = withSignals({ strategy: 'webhook', listen: '127.0.0.1:8080', shadowOf: null, alerts, pending: 1, lastAlert: { time: NOW - 12_000, pair: 'BTC/USDT', action: 'buy', fate: 'acted' }, service: null, degraded: null });
+    expect(v.signals?.alerts?.['bad-secret']).toBe(4);
+    const text = renderDetail(v, { now: NOW });
+    expect(text).toContain('signals       webhook listening on 127.0.0.1:8080: alerts 3 accepted, 2 acted, 1 ignored, 2 duplicate, 1 stale, 4 bad-secret; 1 waiting for their candle');
+    expect(text).toContain('last alert    buy BTC/USDT acted, 12 s ago');
+  });
+
+  it('says since when the signal service is down', () => {
+    const since = NOW - 60_000;
+    const v = withSignals({
+      strategy: 'http-signal',
+      listen: null,
+      shadowOf: null,
+      alerts: null,
+      pending: null,
+      lastAlert: null,
+      service: { url: 'https://model.example/decide', breaker: 'open', reopensAt: NOW + 20_000, answers: { service: 10, cache: 2, fallback: 1, none: 0 }, failedRequests: 5, lastRequestId: 'r' },
+      degraded: { since, message: 'signal service down: answered HTTP 503' },
+    });
+    const text = renderDetail(v, { now: NOW });
+    expect(text).toContain(`breaker open until ${new Date(NOW + 20_000).toISOString()}; 10 answers, 2 from the last answer, 1 by the fallback, 5 failed requests`);
+    expect(text).toContain(`degraded      signal service down since ${new Date(since).toISOString()}: answered HTTP 503`);
   });
 });

@@ -31,6 +31,7 @@ describe('CONFIG_DEFAULTS', () => {
       market: { amountStep: null, priceTick: null, minAmount: null, minNotional: null },
       backtest: { data: null, from: null, to: null, json: false, out: null, tradesCsv: null, html: null, assert: null, baseline: null, tolerance: 0.01, warmup: 0 },
       paper: { balances: null, warmup: 500, poll: 2000 },
+      signals: { listen: '127.0.0.1:8080', maxLag: 60000, rateLimit: 60, tickers: null, file: null, url: null, timeout: 30000, minConfidence: 0.5, cacheTtl: 900000, fallback: null, candles: 100, shadow: null },
       home: null,
       secretsFile: null,
     });

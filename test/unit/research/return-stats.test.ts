@@ -1,7 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import { computeMetrics } from '../../../src/core/metrics.js';
+import { objectiveValue } from '../../../src/research/objective.js';
 import { blockLayout, perBarReturns, returnStats } from '../../../src/research/return-stats.js';
 
 describe('per-bar return statistics', () => {
+  /** an hourly equity curve of so many days, with its metrics and per-period sharpe */
+  const hourly = (days: number) => {
+    const n = days * 24;
+    const equity = new Float64Array(n).map((_, i) => 1000 * (1 + 0.0004 * i + 0.01 * Math.sin(i * 0.7)));
+    const time = new Float64Array(n).map((_, i) => i * 3_600_000);
+    const m = computeMetrics({ equity, time, timeframeMs: 3_600_000, startEquity: 1000, trades: [], barsInMarket: 0, feesPaid: 0, buyAndHoldReturn: 0 });
+    return { m, perPeriod: returnStats(perBarReturns(equity, 1000), 4).sharpe! };
+  };
+
+  it('the per-period sharpe is the annualised one without the square root of bars per year', () => {
+    const { m, perPeriod } = hourly(40);
+    expect(m.sharpe!).toBeCloseTo(perPeriod * Math.sqrt(365 * 24), 9);
+    expect(objectiveValue('sharpe', { ...m, sharpePerPeriod: perPeriod })).toBe(m.sharpe);
+  });
+
+  it('under 30 days the sharpe objective ranks by the per-period sharpe (the annualised one is null)', () => {
+    const { m } = hourly(10);
+    expect(m.sharpe).toBeNull();
+    expect(objectiveValue('sharpe', { ...m, sharpePerPeriod: 0.05 })).toBe(0.05);
+    expect(objectiveValue('sortino', { ...m, sharpePerPeriod: 0.05 })).toBeNull();
+  });
+
   it('returns, sample sd, population skewness and ordinary kurtosis as computed by hand', () => {
     const r = perBarReturns(new Float64Array([110, 99, 121, 121]), 100);
     expect([...r].map((x) => +x.toFixed(12))).toEqual([0.1, -0.1, +(121 / 99 - 1).toFixed(12), 0]);
