@@ -4,6 +4,7 @@ import { UsageError } from '../src/core/errors.js';
 import type { ConfigInput } from '../src/config/schema.js';
 import { validateConfig } from '../src/config/validate-config.js';
 import { parseParamFlags } from '../src/strategies/params.js';
+import { collect } from './collect.js';
 
 /**
  * Flag -> config key. Every flag has a config-file equivalent; only flags actually given on the
@@ -11,9 +12,7 @@ import { parseParamFlags } from '../src/strategies/params.js';
  */
 export type FlagMap = Record<string, { path: string; kind: 'string' | 'number' | 'boolean' | 'params' }>;
 
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+export { collect } from './collect.js';
 
 /** A config fragment holding the flags given on the command line, validated like a config file. */
 export function flagsToConfig(cmd: Command, map: FlagMap): ConfigInput {
