@@ -1,14 +1,18 @@
 // npm run bench [-- --json]: engine throughput, whole-CLI CPU time against grademark, start-up
-// against a bare node, cache load, status, the 1M-candle run and sim orders.
+// against a bare node, cache load, status, the 1M-candle run, sim orders, the HTML report and the
+// optimize grid (bench/optimize.js, the longest part: BENCH_SKIP_OPTIMIZE=1 leaves it out).
+// With --json every part's figures go into ONE JSON document on stdout (the lines go nowhere).
 // Figures go in the issue notes and the README; nothing here is asserted by the test suite.
 // Processes are measured by their own CPU time (bench/usage.js), which a shared machine disturbs
 // far less than wall time; wall figures are printed too, and are noisy there.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STATE_SCHEMA_VERSION } from '../dist/src/store/bot-state.js';
+import { BotStateFile } from '../dist/src/store/bot-state-file.js';
+import { botPaths } from '../dist/src/store/bot-paths.js';
 import { MutableCandleSeries } from '../dist/src/core/candles.js';
 import { loadCandleCache, writeCandleCache } from '../dist/src/data/candle-cache.js';
 import { readCandleFile } from '../dist/src/data/read-candles.js';
@@ -164,22 +168,44 @@ function botState(name, trips, now, pid) {
 }
 
 
-/** A home with 20 bots (half of them "running", owned by this process), 200 round trips each. */
-function statusHome(dir, bots) {
+/**
+ * A home with `bots` bots (half of them "running", owned by this process), 200 round trips each,
+ * written as a running bot writes them: the state file, then its summary (src/store/status-summary.ts).
+ */
+async function statusHome(dir, bots) {
   const home = join(dir, 'status-home');
   const now = Date.now();
   for (let i = 0; i < bots; i++) {
     const name = `bot${String(i).padStart(2, '0')}`;
-    const bdir = join(home, 'bots', name);
-    mkdirSync(bdir, { recursive: true });
+    const paths = botPaths(home, name);
+    mkdirSync(paths.dir, { recursive: true });
     const pid = i % 2 === 0 ? process.pid : null;
-    writeFileSync(join(bdir, 'state.json'), `${JSON.stringify(botState(name, 200, now, pid), null, 1)}\n`);
+    await new BotStateFile(paths.state, paths.summary).write(botState(name, 200, now, pid));
+    if (!existsSync(paths.summary)) throw new Error(`status bench: no summary written for ${name}`);
     if (pid) {
-      writeFileSync(join(bdir, 'lock.json'), JSON.stringify({ pid, host: hostname(), command: 'bench', since: now }));
-      writeFileSync(join(bdir, 'heartbeat.json'), JSON.stringify({ time: now, pid }));
+      writeFileSync(join(paths.dir, 'lock.json'), JSON.stringify({ pid, host: hostname(), command: 'bench', since: now }));
+      writeFileSync(paths.heartbeat, JSON.stringify({ time: now, pid }));
     }
   }
   return home;
+}
+
+/** The same home without the summaries: status reads every state file (a bot of an older version). */
+function withoutSummaries(home, dir) {
+  const copy = join(dir, 'status-home-no-summaries');
+  cpSync(home, copy, { recursive: true, preserveTimestamps: true, filter: (src) => !src.endsWith('summary.json') });
+  return copy;
+}
+
+/** A bench script run as a child with --json: its figures (its last stdout line), its lines printed unless --json. */
+function part(script, args = []) {
+  const r = spawnSync(process.execPath, [join(root, 'bench', script), ...args, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) {
+    say(`${script} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+    return { failed: `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
+  }
+  if (r.stderr.trim()) say(r.stderr.trim());
+  return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
@@ -228,14 +254,17 @@ try {
       ` (node -e 0: ${fmt(cli.node.cpuMs)} ms). Peak RSS ${cli.firstRun.maxRssMb.toFixed(0)} MB; wall ${fmt(cli.firstRun.wallMs)} / ${fmt(cli.repeatedRun.wallMs)} ms`,
   );
 
-  // start-up against a bare node, side by side
-  const home = statusHome(dir, 20);
+  // start-up against a bare node, side by side; status over 20 bots with the summaries the bots
+  // write, and over the same state files without them (the fallback: every state file parsed)
+  const home = await statusHome(dir, 20);
+  const bare = withoutSummaries(home, dir);
   const start = sideBySide(
     {
       node: () => measure(['-e', '0']),
       version: () => measure([bin, '--version']),
       help: () => measure([bin, '--help']),
       status: () => measure([bin, 'status', '--json'], { cwd: dir, env: { TRADEBOT_HOME: home, HOME: dir } }),
+      statusNoSummaries: () => measure([bin, 'status', '--json'], { cwd: dir, env: { TRADEBOT_HOME: bare, HOME: dir } }),
     },
     9,
   );
@@ -245,12 +274,14 @@ try {
     versionToNode: ratio('version', 'cpuMs'),
     helpToNode: ratio('help', 'cpuMs'),
     statusToNode: ratio('status', 'cpuMs'),
-    wall: { versionToNode: ratio('version', 'wallMs'), helpToNode: ratio('help', 'wallMs'), statusToNode: ratio('status', 'wallMs') },
+    statusNoSummariesToNode: ratio('statusNoSummaries', 'cpuMs'),
+    wall: { versionToNode: ratio('version', 'wallMs'), helpToNode: ratio('help', 'wallMs'), statusToNode: ratio('status', 'wallMs'), statusNoSummariesToNode: ratio('statusNoSummaries', 'wallMs') },
   };
   const st = figures.startup;
   say(
     `start-up, CPU median of 9 against node -e 0 (${fmt(start.node.cpuMs)} ms): --version ${st.versionToNode.toFixed(2)}x, --help ${st.helpToNode.toFixed(2)}x, ` +
-      `status --json with 20 bots ${st.statusToNode.toFixed(2)}x (wall: ${st.wall.versionToNode.toFixed(2)}x, ${st.wall.helpToNode.toFixed(2)}x, ${st.wall.statusToNode.toFixed(2)}x)`,
+      `status --json with 20 bots ${st.statusToNode.toFixed(2)}x (without their summaries ${st.statusNoSummariesToNode.toFixed(2)}x) ` +
+      `(wall: ${st.wall.versionToNode.toFixed(2)}x, ${st.wall.helpToNode.toFixed(2)}x, ${st.wall.statusToNode.toFixed(2)}x, ${st.wall.statusNoSummariesToNode.toFixed(2)}x)`,
   );
 
   const c = await cacheLoad(dir, 7);
@@ -277,17 +308,15 @@ try {
     say('1,000,000-candle run skipped: the shared 1m file is absent');
   }
 
-  const so = spawnSync(process.execPath, [join(root, 'bench', 'sim-orders.js'), '--json'], { encoding: 'utf8' });
-  if (so.status === 0) {
-    figures.simOrders = JSON.parse(so.stdout.trim().split('\n').pop());
+  figures.simOrders = part('sim-orders.js');
+  if (figures.simOrders.roundTripsPerSec !== undefined) {
     say(`sim order round trips (create+fetch+cancel via ccxt): ${figures.simOrders.roundTripsPerSec.toFixed(0)}/s, ${figures.simOrders.msEach.toFixed(2)} ms each`);
-  } else say(`sim order bench failed: ${so.stderr.slice(0, 300)}`);
-
-  const hr = spawnSync(process.execPath, [join(root, 'bench', 'html-report.js'), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (hr.status === 0) {
-    figures.htmlReport = JSON.parse(hr.stdout.trim().split('\n').pop());
-    say(hr.stderr.trim());
-  } else say(`html report bench failed: ${hr.stderr.slice(0, 300)}`);
+  }
+  figures.htmlReport = part('html-report.js');
+  if (process.env.BENCH_SKIP_OPTIMIZE === '1') {
+    figures.optimize = { skipped: 'BENCH_SKIP_OPTIMIZE=1' };
+    say('optimize grid skipped (BENCH_SKIP_OPTIMIZE=1)');
+  } else figures.optimize = part('optimize.js');
 
   if (JSON_OUT) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 } finally {

@@ -56,7 +56,9 @@ export function backtestCommand(env: CommandEnv): Command {
       `
 Fill model: a market order decided on a bar's close fills at the next bar's open, plus slippage.
 Limit orders fill when a bar trades through their price; stops are checked within the bar and hit
-before targets. Fees are a rate of notional. See README.md.
+before targets. The position rules (--roi, --take-profit-ladder, --dca, --reentry) judge each
+bar's close and send market orders, so a stop within a bar comes before any ladder level.
+Fees are a rate of notional. See README.md.
 
 Signals: --strategy webhook --signals-file alerts.jsonl acts on each alert at the first candle
 that closes after its time, as paper and live do; --strategy http-signal --signal-url URL asks

@@ -4,6 +4,7 @@ import { UsageError } from '../src/core/errors.js';
 import type { ConfigInput } from '../src/config/schema.js';
 import { validateConfig } from '../src/config/validate-config.js';
 import { parseParamFlags } from '../src/strategies/params.js';
+import { collect } from './collect.js';
 
 /**
  * Flag -> config key. Every flag has a config-file equivalent; only flags actually given on the
@@ -11,9 +12,7 @@ import { parseParamFlags } from '../src/strategies/params.js';
  */
 export type FlagMap = Record<string, { path: string; kind: 'string' | 'number' | 'boolean' | 'params' }>;
 
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+export { collect } from './collect.js';
 
 /** A config fragment holding the flags given on the command line, validated like a config file. */
 export function flagsToConfig(cmd: Command, map: FlagMap): ConfigInput {
@@ -55,18 +54,38 @@ export const TRADING_FLAGS: FlagMap = {
   trailingStop: { path: 'risk.trailingStop', kind: 'number' },
   riskPerTrade: { path: 'risk.riskPerTrade', kind: 'number' },
   maxOpenPositions: { path: 'risk.maxOpenPositions', kind: 'number' },
+  roi: { path: 'risk.roi', kind: 'string' },
+  takeProfitLadder: { path: 'risk.takeProfitLadder', kind: 'string' },
+  breakevenAfter: { path: 'risk.breakevenAfter', kind: 'number' },
+  reentry: { path: 'risk.reentry', kind: 'number' },
+  reentryWindow: { path: 'risk.reentryWindow', kind: 'number' },
+  dca: { path: 'risk.dca', kind: 'number' },
+  dcaStep: { path: 'risk.dcaStep', kind: 'number' },
+  dcaScale: { path: 'risk.dcaScale', kind: 'number' },
+  maxEntries: { path: 'risk.maxEntries', kind: 'number' },
+  maxStake: { path: 'risk.maxStake', kind: 'string' },
 };
 
 export function addTradingOptions(cmd: Command): Command {
   return cmd
     .option('--strategy <name|file>', 'built-in strategy name or path to a .js strategy module', D.strategy.name)
     .option('--param <name=value>', 'strategy parameter, repeatable (see `tradebot strategies`)', collect, [])
-    .option('--stake <amount|N%>', 'per entry: N% of the free quote balance, or a fixed quote amount', String(D.stake))
+    .option('--stake <amount|N%|kelly:F|atr:R>', 'per entry: N% of the free quote balance, a fixed quote amount, F times the Kelly fraction of the closed trades, or R of equity per ATR(14) of stop distance', String(D.stake))
+    .option('--max-stake <amount|N%>', 'no entry spends more than this (a cap for kelly and atr stakes)')
     .option('--fee <rate>', 'fee rate of notional per fill (0.001 = 0.1%)', String(D.fee))
     .option('--slippage <bps>', 'slippage against market and stop fills, in basis points', String(D.slippage))
     .option('--stop-loss <fraction>', 'stop-loss distance below the entry price (0.02 = 2%)')
     .option('--take-profit <fraction>', 'take-profit distance above the entry price')
     .option('--trailing-stop <fraction>', 'trailing stop distance below the highest price since entry')
     .option('--risk-per-trade <fraction>', 'size entries to lose this fraction of equity at the stop (needs --stop-loss)')
-    .option('--max-open-positions <n>', 'maximum positions open at once', String(D.risk.maxOpenPositions));
+    .option('--max-open-positions <n>', 'maximum positions open at once', String(D.risk.maxOpenPositions))
+    .option('--roi <table>', 'minimal return by trade age in minutes, e.g. "0:0.04,60:0.02,240:0": exit once the close reaches it')
+    .option('--take-profit-ladder <levels>', 'sell in levels, "profit:fraction,...", e.g. "0.01:0.3,0.02:0.3,0.04:0.4" (fractions sum to 1)')
+    .option('--breakeven-after <n>', 'move the stop to the entry price once n ladder levels have filled')
+    .option('--reentry <n>', 'after a stop-loss, buy again up to n times in a row when the close is back at the entry price (with --reentry-window)')
+    .option('--reentry-window <bars>', 'candles after a stop-loss during which a re-entry may happen')
+    .option('--dca <n>', 'add to a position up to n times (with --dca-step)')
+    .option('--dca-step <fraction>', 'each add waits for the close this fraction below the average entry (0.02 = 2%)')
+    .option('--dca-scale <x>', 'each add spends x times the previous entry', '1')
+    .option('--max-entries <n>', "entries one position may take, the first and the strategy's adds (default: the strategy's own, 1)");
 }

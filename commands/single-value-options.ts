@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../src/core/errors.js';
-import { collect } from './options.js';
+import { collect } from './collect.js';
 
 /**
  * A flag that takes one value, given twice (`--strategy rsi --strategy macd`), is a usage error:

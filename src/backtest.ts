@@ -21,11 +21,12 @@ import { parseDate } from './data/parse-date.js';
 import { loadStrategy } from './strategies/registry.js';
 import { checkSignalSettings, openBacktestSignals } from './signals/open-signals.js';
 import { resolveParams } from './strategies/params.js';
+import { strategyNeeds } from './strategies/strategy-needs.js';
 import type { StrategyDefinition } from './strategies/types.js';
 import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
 import type { Engine } from './engine/engine.js';
-import { RESULT_SCHEMA_VERSION, exitReasonOf, type BacktestResult, type TradeRecord } from './report/result.js';
+import { RESULT_SCHEMA_VERSION, exitReasonOf, toTradeLeg, type BacktestResult, type TradeRecord } from './report/result.js';
 import { VERSION } from './version.js';
 import { PACKAGE_ROOT } from './paths.js';
 
@@ -101,6 +102,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
   const market = marketFromConfig(symbol, cfg, loaded.market);
 
   const signals = await openBacktestSignals({ def, cfg, series: data.series, pair: market.symbol, timeframe: data.timeframe, stake, cwd: env.cwd, env: env.processEnv ?? process.env });
+  const needs = strategyNeeds(def, params, data.series.timeframeMs);
   let strategy;
   try {
     strategy = def.create(params, { indicators, ...(signals ? { signals: signals.tools } : {}) });
@@ -119,6 +121,7 @@ export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promis
       quote: market.quote,
       initialBalances: { [market.quote]: cash },
       ...trading,
+      maxEntries: trading.maxEntries ?? needs.maxEntries,
       ids: new OrderIds('bt'),
       onStrategyError: 'throw',
       ...(cfg.backtest.warmup > 0 ? { warmupUntil: data.series.time[Math.min(cfg.backtest.warmup, data.series.length) - 1]! } : {}),
@@ -269,6 +272,8 @@ function buildResult(p: {
       returnPct: rt.entryCost.isZero() ? 0 : pnl.div(rt.entryCost).toNumber(),
       exitReason: open ? null : exitReasonOf(rt.exitReason),
       open,
+      entries: rt.entries.map(toTradeLeg),
+      exits: rt.exits.map(toTradeLeg),
     };
   };
   for (const rt of pf.closed) trades.push(toRecord(rt, false));

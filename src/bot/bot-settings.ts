@@ -80,7 +80,7 @@ const KEPT: Kept[] = [
   ...RISK_KEYS.map(
     (k): Kept => ({
       key: `risk.${k}`,
-      kind: 'number',
+      kind: k === 'maxStake' ? 'stake' : 'number',
       asked: (g) => g.risk?.[k],
       stored: (d) => (d.settings.risk[k] ?? null) as number | null,
       apply: (c, v) => ((c.risk as unknown as Record<string, unknown>)[k] = v),

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ExitCode, TradebotError } from '../core/errors.js';
 import type { BotPaths } from '../store/bot-paths.js';
 import { writeFileDurable } from '../store/durable-write.js';
@@ -39,9 +40,10 @@ export async function recordRefusedStart(o: { paths: BotPaths; err: unknown; com
   await writeFileDurable(o.paths.refused, `${redact(JSON.stringify(refused))}\n`).catch(() => undefined);
 }
 
-export async function readRefusedStart(paths: BotPaths): Promise<RefusedStart | null> {
+/** Read by `status` for every bot: a small file, read synchronously. */
+export function readRefusedStart(paths: Pick<BotPaths, 'refused'>): RefusedStart | null {
   try {
-    const r = JSON.parse(await readFile(paths.refused, 'utf8')) as Partial<RefusedStart>;
+    const r = JSON.parse(readFileSync(paths.refused, 'utf8')) as Partial<RefusedStart>;
     return typeof r.time === 'number' && typeof r.message === 'string' ? (r as RefusedStart) : null;
   } catch {
     return null;

@@ -28,6 +28,7 @@ import { START_RETRY, withReadRetries, type ReadRetry } from '../exchange/read-r
 import { connectExchange } from './live-exchange.js';
 import { BotSession } from './session.js';
 import { checkSameOwner, describeSettings, parseBalances, settleSettings } from './bot-settings.js';
+import { strategyNeeds } from '../strategies/strategy-needs.js';
 import { recordRefusedStart } from './refused-start.js';
 import { readControl, type ControlRequest } from './control.js';
 import { BotEvents } from './bot-events.js';
@@ -153,6 +154,10 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
     if (mode === 'live' && trading.protection && (trading.protection.trailingStop !== undefined || (trading.protection.stopLoss !== undefined && trading.protection.takeProfit !== undefined))) {
       throw new UsageError('live trading places one protective exit per entry on the exchange: use a stop-loss or a take-profit, not both, and no trailing stop');
     }
+    if (mode === 'live' && trading.positions?.breakevenAfter !== undefined && trading.protection?.takeProfit !== undefined) {
+      throw new UsageError('live trading keeps one protective exit per position on the exchange: --breakeven-after places a stop, which cannot rest beside --take-profit; drop one of them');
+    }
+    const needs = strategyNeeds(def, params, tfMs);
     checkSignalSettings(def, cfg, given, mode);
     // ---- a signal strategy's alerts or service: its secret and its record are checked before the network
     let persistSignals: () => void = () => undefined;
@@ -302,6 +307,7 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
       quote,
       initialBalances: balances,
       ...trading,
+      maxEntries: trading.maxEntries ?? needs.maxEntries,
       ids: new OrderIds(idPrefixFor(o.bot), Math.max(prev?.engine?.idSequence ?? 0, journaledSeq)),
       onStrategyError: 'halt' as const,
       // a new bot decides from the first candle that closes after it started; a resumed one

@@ -37,7 +37,7 @@ export class BotSession {
     const lock = await acquireStateLock(paths.dir, o.command, o.now);
     const created = made !== undefined;
     try {
-      const file = new BotStateFile(paths.state);
+      const file = new BotStateFile(paths.state, paths.summary);
       const db = await openStateFile<BotStateDoc | null>(file, null);
       await checkNotReset(paths, db.data);
       const journal = await Journal.open(paths.journal);

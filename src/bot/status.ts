@@ -1,18 +1,19 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
 import { UsageError } from '../core/errors.js';
-import { isTerminal, type OrderStatus } from '../core/orders.js';
-import { Portfolio, roundTripPnl } from '../core/portfolio.js';
 import type { Decision } from '../engine/engine.js';
-import type { BotMode, BotStateDoc } from '../store/bot-state.js';
-import { botPaths, botsDir, checkBotName } from '../store/bot-paths.js';
-import { readStateDoc } from '../store/read-state.js';
-import { pidAlive, readLockOwner, type LockOwner } from '../store/state-lock.js';
+import type { BotMode } from '../store/bot-state.js';
+import { botPaths, botsDir, checkBotName, type BotPaths } from '../store/bot-paths.js';
+import type { OpenOrderView, PositionView, StatusDigest } from '../store/status-digest.js';
+import { readStatusSummary } from '../store/status-summary.js';
+import { pidAlive, readLockOwnerSync, type LockOwner } from '../store/state-lock.js';
 import { readRefusedStart, type RefusedStart } from './refused-start.js';
 import { readNotifyFile, type NotifyFileDoc } from '../notify/notify-file.js';
 import { notifyPath } from '../notify/notify-path.js';
 import type { SignalRuntime } from '../signals/signal-runtime.js';
+
+export type { OpenOrderView, PositionView } from '../store/status-digest.js';
 
 /**
  * What `status` and `bots` show of a bot, read from its files only: state.json, lock.json and
@@ -22,29 +23,6 @@ export type BotState = 'running' | 'paused' | 'halted' | 'stale' | 'stopped' | '
 
 /** A running bot rewrites heartbeat.json every second; older than this, it is not answering. */
 export const HEARTBEAT_FRESH_MS = 10_000;
-
-export interface PositionView {
-  symbol: string;
-  qty: string;
-  entryPrice: string;
-  /** the last close the bot saw, or null */
-  lastPrice: string | null;
-  /** null when there is no price to mark it at */
-  unrealizedPnl: string | null;
-}
-
-export interface OpenOrderView {
-  clientOrderId: string;
-  symbol: string;
-  side: 'buy' | 'sell';
-  type: string;
-  amount: string;
-  price: string | null;
-  stopPrice: string | null;
-  filled: string;
-  status: OrderStatus;
-  purpose: string;
-}
 
 export interface BotStatusView {
   name: string;
@@ -147,27 +125,48 @@ function isBotName(name: string): boolean {
   }
 }
 
-/** Every bot under `<home>/bots`, by name. One unreadable bot never hides the others. */
+/**
+ * Every bot under `<home>/bots`, by name. One unreadable bot never hides the others. A bot's
+ * summary (src/store/status-summary.ts) stands in for its state file while it matches it.
+ */
 export async function listBots(home: string, now: number): Promise<BotStatusView[]> {
-  return Promise.all((await botNames(home)).map((name) => readBotStatus(home, name, now)));
+  return Promise.all((await botNames(home)).map((name) => readBotStatus(home, name, now, { summary: true })));
 }
 
-export async function readBotStatus(home: string, name: string, now: number): Promise<BotStatusView> {
+/**
+ * One bot, from its files. `summary`: from the summary the bot wrote beside its state file when it
+ * still describes that file; otherwise (and by default) the state file itself is read and checked.
+ */
+export async function readBotStatus(home: string, name: string, now: number, o: { summary?: boolean } = {}): Promise<BotStatusView> {
   const paths = botPaths(home, name);
-  let doc: BotStateDoc | null = null;
-  let error: string | null = null;
-  try {
-    doc = await readStateDoc(paths.state);
-  } catch (err) {
-    error = err instanceof Error ? err.message : String(err);
+  const notify = await readNotifyFile(notifyPath(paths.dir));
+  const around = { name, dir: paths.dir, lock: readLockOwnerSync(paths.dir), heartbeat: readHeartbeat(paths.heartbeat), refused: readRefusedStart(paths), notify, now, host: hostname(), isAlive: pidAlive };
+  const summary = o.summary ? readStatusSummary(paths.summary, paths.state) : null;
+  if (summary) {
+    try {
+      return statusView({ ...around, digest: summary, error: null });
+    } catch {
+      // a summary status cannot show is no summary: the state file decides
+    }
   }
-  const [lock, beat, refused, notify] = await Promise.all([readLockOwner(paths.dir), readHeartbeat(paths.heartbeat), readRefusedStart(paths), readNotifyFile(notifyPath(paths.dir))]);
-  return statusView({ name, dir: paths.dir, doc, error, lock, heartbeat: beat, refused, notify, now, host: hostname(), isAlive: pidAlive });
+  const { digest, error } = await readDigest(paths);
+  return statusView({ ...around, digest, error });
 }
 
-async function readHeartbeat(path: string): Promise<{ time: number; pid: number | null } | null> {
+/** The state file read and checked as the runner reads it; loaded only when there is no usable summary. */
+async function readDigest(paths: BotPaths): Promise<{ digest: StatusDigest | null; error: string | null }> {
+  const [{ readStateDoc }, { statusDigestOf }] = await Promise.all([import('../store/read-state.js'), import('../store/status-digest.js')]);
   try {
-    const h = JSON.parse(await readFile(path, 'utf8')) as { time?: unknown; pid?: unknown };
+    const doc = await readStateDoc(paths.state);
+    return { digest: doc ? statusDigestOf(doc) : null, error: null };
+  } catch (err) {
+    return { digest: null, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function readHeartbeat(path: string): { time: number; pid: number | null } | null {
+  try {
+    const h = JSON.parse(readFileSync(path, 'utf8')) as { time?: unknown; pid?: unknown };
     return typeof h.time === 'number' ? { time: h.time, pid: typeof h.pid === 'number' ? h.pid : null } : null;
   } catch {
     return null;
@@ -177,7 +176,8 @@ async function readHeartbeat(path: string): Promise<{ time: number; pid: number 
 export interface StatusInputs {
   name: string;
   dir: string;
-  doc: BotStateDoc | null;
+  /** what the state file says (src/store/status-digest.ts); null when there is none or it cannot be read */
+  digest: StatusDigest | null;
   error: string | null;
   lock: LockOwner | null;
   heartbeat: { time: number; pid: number | null } | null;
@@ -193,8 +193,8 @@ export interface StatusInputs {
 
 /** The view from what was read: pure, so the state rules are tested without processes. */
 export function statusView(i: StatusInputs): BotStatusView {
-  const { doc, now } = i;
-  const rt = doc?.runtime ?? null;
+  const { digest: d, now } = i;
+  const rt = d?.runtime ?? null;
   // lock.json names the owner; without one, the pid the bot last wrote (a lock file removed by hand)
   const owner = i.lock ?? (rt?.pid ? { pid: rt.pid, host: rt.host ?? i.host, command: rt.command ?? '', since: rt.startedAt ?? 0 } : null);
   const local = owner !== null && owner.host === i.host;
@@ -210,17 +210,19 @@ export function statusView(i: StatusInputs): BotStatusView {
   const live = state === 'running' || state === 'paused' || state === 'halted' || state === 'stale';
   const startedAt = rt?.startedAt ?? null;
   const uptimeMs = live ? now - (rt && owner && rt.pid === owner.pid && startedAt !== null ? startedAt : owner!.since) : null;
+  const e = d?.equity ?? null;
+  const today = e !== null && e.day === Math.floor(now / 86_400_000);
 
-  const base: BotStatusView = {
+  return {
     name: i.name,
     dir: i.dir,
-    mode: doc?.bot.mode ?? null,
-    exchange: doc?.bot.exchange ?? null,
-    apiUrl: doc?.bot.apiUrl ?? null,
-    strategy: doc ? { name: doc.bot.strategy.name, params: doc.bot.strategy.params } : null,
-    pairs: doc?.bot.pairs ?? [],
-    timeframe: doc?.bot.timeframe ?? null,
-    quote: doc?.bot.quote ?? null,
+    mode: d?.mode ?? null,
+    exchange: d?.exchange ?? null,
+    apiUrl: d?.apiUrl ?? null,
+    strategy: d ? { name: d.strategy.name, params: d.strategy.params } : null,
+    pairs: d?.pairs ?? [],
+    timeframe: d?.timeframe ?? null,
+    quote: d?.quote ?? null,
     state,
     runtimeStatus: rt?.status ?? null,
     pid: owner?.pid ?? null,
@@ -230,45 +232,22 @@ export function statusView(i: StatusInputs): BotStatusView {
     uptimeMs,
     startedAt,
     stoppedAt: rt?.stoppedAt ?? null,
-    equity: null,
-    realizedPnl: null,
-    unrealizedPnl: null,
-    positions: [],
-    openOrders: [],
-    external: doc?.runtime.external ?? null,
+    equity: e && { start: e.start, last: e.last, time: e.time, pnl: e.pnl, pnlPct: e.pnlPct, today: today ? e.today : null, todayPct: today ? e.todayPct : null },
+    realizedPnl: d?.realizedPnl ?? null,
+    unrealizedPnl: d?.unrealizedPnl ?? null,
+    positions: d?.positions ?? [],
+    openOrders: d?.openOrders ?? [],
+    external: rt?.external ?? null,
     lastDecision: rt?.lastDecision ? { ...rt.lastDecision, ageMs: Math.max(0, now - rt.lastDecision.time) } : null,
     lastError: lastError(rt, i.refused ?? null),
     degraded: rt?.degraded ?? null,
     signals: rt?.signals ?? null,
-    riskHalt: doc?.engine?.risk?.halt ?? null,
+    riskHalt: d?.riskHalt ?? null,
     paused: rt?.status === 'paused',
     lastCandleAt: rt?.lastCandleAt ?? null,
     notify: notifyView(i.notify ?? null),
     error: i.error,
   };
-  if (!doc) return base;
-  base.equity = equityView(doc, now);
-  if (doc.engine) {
-    const book = ledger(doc);
-    base.realizedPnl = book.realized.toFixed();
-    base.unrealizedPnl = book.unrealized.toFixed();
-    base.positions = book.positions;
-    base.openOrders = doc.engine.orders
-      .filter((o) => !isTerminal(o.status))
-      .map((o) => ({
-        clientOrderId: o.clientOrderId,
-        symbol: o.symbol,
-        side: o.side,
-        type: o.type,
-        amount: o.amount,
-        price: o.price ?? null,
-        stopPrice: o.stopPrice ?? null,
-        filled: o.filled,
-        status: o.status,
-        purpose: o.purpose,
-      }));
-  }
-  return base;
 }
 
 function notifyView(doc: NotifyFileDoc | null): NotifyChannelView[] {
@@ -285,7 +264,7 @@ function notifyView(doc: NotifyFileDoc | null): NotifyChannelView[] {
 }
 
 /** A refused start counts until the bot next starts; otherwise the last error the bot wrote. */
-function lastError(rt: BotStateDoc['runtime'] | null, refused: RefusedStart | null): { time: number; message: string } | null {
+function lastError(rt: StatusDigest['runtime'] | null, refused: RefusedStart | null): { time: number; message: string } | null {
   const own = rt?.lastError ?? null;
   if (!refused || refused.time <= (rt?.startedAt ?? 0) || (own && own.time >= refused.time)) return own;
   return { time: refused.time, message: `start refused: ${refused.message}` };
@@ -314,53 +293,4 @@ export function shownByStatus(v: BotStatusView): boolean {
 /** True while some process owns the bot (running, paused, halted, or stale but alive). */
 export function isLive(v: BotStatusView): boolean {
   return v.state === 'running' || v.state === 'paused' || v.state === 'halted' || v.state === 'stale';
-}
-
-function equityView(doc: BotStateDoc, now: number): BotStatusView['equity'] {
-  const e = doc.runtime.equity;
-  if (!e) return null;
-  const start = new Dec(e.start);
-  const last = new Dec(e.last);
-  const dayStart = new Dec(e.dayStart);
-  const today = e.day === Math.floor(now / 86_400_000);
-  return {
-    start: e.start,
-    last: e.last,
-    time: e.lastTime,
-    pnl: last.minus(start).toFixed(),
-    pnlPct: start.isZero() ? null : last.div(start).minus(1).toNumber(),
-    today: today ? last.minus(dayStart).toFixed() : null,
-    todayPct: today && !dayStart.isZero() ? last.div(dayStart).minus(1).toNumber() : null,
-  };
-}
-
-function ledger(doc: BotStateDoc): { realized: Decimal; unrealized: Decimal; positions: PositionView[] } {
-  const snap = doc.engine!.portfolio;
-  // roundTripPnl of a closed trip is proceeds − cost − fees: summed as three totals, because a
-  // long-running bot has thousands of closed trips and status reads every bot on each call
-  let proceeds = ZERO;
-  let cost = ZERO;
-  let fees = ZERO;
-  for (const rt of snap.closed) {
-    proceeds = proceeds.plus(rt.exitProceeds);
-    cost = cost.plus(rt.entryCost);
-    fees = fees.plus(rt.fees);
-  }
-  const p = Portfolio.restore({ ...snap, closed: [] });
-  let unrealized = ZERO;
-  const positions: PositionView[] = [];
-  for (const [symbol, rt] of p.open) {
-    const px = doc.runtime.prices[symbol];
-    const mark = px !== undefined && Number.isFinite(px) ? new Dec(px) : undefined;
-    const pnl = mark ? roundTripPnl(rt, mark) : null;
-    if (pnl) unrealized = unrealized.plus(pnl);
-    positions.push({
-      symbol,
-      qty: rt.qty.toFixed(),
-      entryPrice: rt.entryPrice.toFixed(),
-      lastPrice: mark ? mark.toFixed() : null,
-      unrealizedPnl: pnl ? pnl.toFixed() : null,
-    });
-  }
-  return { realized: proceeds.minus(cost).minus(fees), unrealized, positions };
 }

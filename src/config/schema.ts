@@ -8,6 +8,8 @@
  */
 import { parseDecimal } from '../core/money.js';
 import { timeframeToMs } from '../core/timeframe.js';
+import { parseStake } from '../core/sizing.js';
+import { parseLadder, parseRoi } from '../core/position-rules.js';
 import { didYouMean } from './did-you-mean.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -44,6 +46,19 @@ export interface RiskConfig {
   dailyLossLimit: number | null;
   maxDrawdown: number | null;
   cooldownAfterStopLoss: number | null;
+  roi: string | null;
+  takeProfitLadder: string | null;
+  breakevenAfter: number | null;
+  reentry: number | null;
+  reentryWindow: number | null;
+  dca: number | null;
+  dcaStep: number | null;
+  dcaScale: number | null;
+  maxEntries: number | null;
+  maxStake: Stake | null;
+  kellyWindow: number | null;
+  kellyMinTrades: number | null;
+  kellyFloor: number | null;
 }
 
 export interface MarketConfig {
@@ -382,8 +397,17 @@ export function optFractionField(description: string, opts: { exclusiveZero?: bo
 
 const PERCENT_RE = /^\s*([+-]?(?:\d+\.?\d*|\.\d+))\s*%\s*$/;
 
-/** Is `v` a valid stake: "N%" with 0 < N <= 100, or a positive finite amount (number or numeric string)? */
-export function isValidStake(v: unknown): boolean {
+/** Is `v` a valid stake: "N%" with 0 < N <= 100, a positive finite amount (number or numeric string), `kelly:F` or `atr:R`? */
+export function isValidStake(v: unknown, fixedOnly = false): boolean {
+  if (typeof v === 'string' && /^\s*(kelly|atr):/i.test(v)) {
+    if (fixedOnly) return false;
+    try {
+      parseStake(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }
   if (typeof v === 'string') {
     const m = PERCENT_RE.exec(v);
     if (m) {
@@ -402,8 +426,33 @@ export function isValidStake(v: unknown): boolean {
 }
 
 export function stakeField(description: string, def: Stake): LeafField<Stake> {
-  const expected = 'a percentage above 0% and at most 100% (like "99%") or a positive quote amount';
+  const expected = 'a percentage above 0% and at most 100% (like "99%"), a positive quote amount, "kelly:F" (0 < F <= 1) or "atr:R" (0 < R < 1)';
   return leaf<Stake>({ kind: 'stake', description, default: def, nullable: false, expected, check: (v) => (isValidStake(v) ? undefined : mustBe(expected, v)) });
+}
+
+export function optFixedStakeField(description: string): LeafField<Stake | null> {
+  const expected = 'a percentage above 0% and at most 100% (like "25%") or a positive quote amount';
+  return leaf<Stake | null>({ kind: 'stake', description, default: null, nullable: true, expected, check: (v) => (isValidStake(v, true) ? undefined : mustBe(expected, v)) });
+}
+
+/** A string read by `parse` (which throws a UsageError "<name>: <what is wrong>"); its message is the problem. */
+function optParsedField(description: string, expected: string, parse: (s: string) => unknown): LeafField<string | null> {
+  return leaf<string | null>({
+    kind: 'string',
+    description,
+    default: null,
+    nullable: true,
+    expected,
+    check: (v) => {
+      if (typeof v !== 'string' || v.trim() === '') return mustBe(expected, v);
+      try {
+        parse(v);
+        return undefined;
+      } catch (err) {
+        return [{ message: `must be ${expected}: ${(err as Error).message.replace(/^[^:]*:\s*/, '')}` }];
+      }
+    },
+  });
 }
 
 const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -563,6 +612,19 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     dailyLossLimit: optFractionField("fraction of the day's starting equity; losing more halts entries until the next UTC day", { exclusiveZero: true }),
     maxDrawdown: optFractionField('fraction below peak equity; falling further halts entries', { exclusiveZero: true }),
     cooldownAfterStopLoss: optNumberField('milliseconds without a new entry on a pair after its stop-loss', { min: 0 }),
+    roi: optParsedField('minimal return by trade age, "minutes:return,...", e.g. "0:0.04,60:0.02,240:0": exit once the close reaches it', 'a table like "0:0.04,60:0.02,240:0"', (s) => parseRoi(s, 'roi')),
+    takeProfitLadder: optParsedField('profit booking in levels, "profit:fraction,...", fractions summing to 1, e.g. "0.01:0.3,0.02:0.3,0.04:0.4"', 'a ladder like "0.01:0.3,0.02:0.3,0.04:0.4"', (s) => parseLadder(s, 'ladder')),
+    breakevenAfter: optIntegerField('move the stop to the entry price once this many ladder levels have filled', { min: 1 }),
+    reentry: optIntegerField('after a stop-loss, buy again at most this many times in a row when the close is back at the entry price (needs stopLoss, reentryWindow)', { min: 1 }),
+    reentryWindow: optIntegerField('candles after a stop-loss during which a re-entry may happen', { min: 1 }),
+    dca: optIntegerField('add to a position at most this many times (needs dcaStep)', { min: 1 }),
+    dcaStep: optFractionField('each add waits for the close this fraction below the average entry, e.g. 0.02', { exclusiveZero: true }),
+    dcaScale: optNumberField('each add spends this multiple of the previous entry (default 1)', { min: 0, minExclusive: true, max: 100 }),
+    maxEntries: optIntegerField("entries one position may take, the first and a strategy's adds; null = the strategy's own (1 unless it says)", { min: 1, max: 1000 }),
+    maxStake: optFixedStakeField('no entry spends more than this: "N%" of the free quote balance or a quote amount'),
+    kellyWindow: optIntegerField('stake kelly: closed trades the estimate uses (the latest; default 50)', { min: 2 }),
+    kellyMinTrades: optIntegerField('stake kelly: closed trades before the estimate applies; until then the floor (default 10)', { min: 1 }),
+    kellyFloor: optFractionField('stake kelly: the smallest stake, a fraction of equity (default 0.01)', { exclusiveZero: true }),
   }),
   market: objectField<MarketConfig>('precision and minimums for candle files without market info', {
     amountStep: optNumberField('order amount step size', { min: 0, minExclusive: true }),

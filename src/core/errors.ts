@@ -68,7 +68,11 @@ export type OrderRejectCode =
   | 'order-not-found'
   | 'unknown-symbol'
   /** the exchange does not offer this operation (e.g. an order edit): nothing was done */
-  | 'not-supported';
+  | 'not-supported'
+  /** the engine cannot size an entry yet (an ATR stake before the ATR is ready): nothing was sent */
+  | 'sizing'
+  /** a stop order whose price the market has already crossed: it would trigger at once (Binance -2010) */
+  | 'would-trigger';
 
 export class OrderRejectedError extends TradebotError {
   readonly code: OrderRejectCode;

@@ -52,39 +52,21 @@ export class Dec {
   static readonly EXACT_DIGITS = EXACT_DIGITS;
 
   /** the value is m × 10^-e */
-  readonly m: bigint;
-  readonly e: number;
+  // `declare`: set by the constructor alone (a class field would first define them as undefined,
+  // once more per value made, and every operation makes one)
+  declare readonly m: bigint;
+  declare readonly e: number;
 
   /** A value from a decimal string, a finite number, another Dec, or a raw mantissa and scale. */
   constructor(value: DecInput, scale = 0) {
+    // arithmetic makes values from a mantissa: that path is kept small (it is inlined everywhere)
     if (typeof value === 'bigint') {
       this.m = value;
       this.e = scale;
-    } else if (value instanceof Dec) {
-      this.m = value.m;
-      this.e = value.e;
-    } else if (typeof value === 'number') {
-      if (Number.isInteger(value) && value <= MAX_SAFE && value >= -MAX_SAFE) {
-        this.m = BigInt(value);
-        this.e = 0;
-      } else {
-        if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-        const text = String(value);
-        const dot = text.indexOf('.');
-        if (dot >= 0 && text.indexOf('e') < 0) {
-          // the shortest round-trip form has no trailing zeros: the digits are the mantissa
-          this.m = BigInt(text.slice(0, dot) + text.slice(dot + 1));
-          this.e = text.length - dot - 1;
-        } else {
-          const [m, e] = parse(text);
-          this.m = m;
-          this.e = e;
-        }
-      }
     } else {
-      const [m, e] = parse(value);
-      this.m = m;
-      this.e = e;
+      const d = value instanceof Dec ? value : fromValue(value);
+      this.m = d.m;
+      this.e = d.e;
     }
   }
 
@@ -110,16 +92,14 @@ export class Dec {
 
   plus(y: DecInput): Dec {
     const b = dec(y);
-    if (this.e === b.e) return finish(this.m + b.m, this.e);
-    if (this.e > b.e) return finish(this.m + b.m * pow10(this.e - b.e), this.e);
-    return finish(this.m * pow10(b.e - this.e) + b.m, b.e);
+    const e = this.e >= b.e ? this.e : b.e;
+    return finish(at(this, e) + at(b, e), e);
   }
 
   minus(y: DecInput): Dec {
     const b = dec(y);
-    if (this.e === b.e) return finish(this.m - b.m, this.e);
-    if (this.e > b.e) return finish(this.m - b.m * pow10(this.e - b.e), this.e);
-    return finish(this.m * pow10(b.e - this.e) - b.m, b.e);
+    const e = this.e >= b.e ? this.e : b.e;
+    return finish(at(this, e) - at(b, e), e);
   }
 
   mul(y: DecInput): Dec {
@@ -228,11 +208,17 @@ export class Dec {
 
   cmp(y: DecInput): -1 | 0 | 1 {
     const b = dec(y);
-    let a = this.m;
-    let c = b.m;
-    if (this.e > b.e) c *= pow10(this.e - b.e);
-    else if (this.e < b.e) a *= pow10(b.e - this.e);
-    return a < c ? -1 : a > c ? 1 : 0;
+    const a = this.m;
+    const c = b.m;
+    // signs first: comparisons with zero (the most common) and of opposite signs scale nothing
+    const sa = a > 0n ? 1 : a < 0n ? -1 : 0;
+    const sc = c > 0n ? 1 : c < 0n ? -1 : 0;
+    if (sa !== sc || sa === 0) return sa < sc ? -1 : sa > sc ? 1 : 0;
+    if (this.e === b.e) return a < c ? -1 : a > c ? 1 : 0;
+    const e = this.e > b.e ? this.e : b.e;
+    const x = at(this, e);
+    const z = at(b, e);
+    return x < z ? -1 : x > z ? 1 : 0;
   }
 
   comparedTo(y: DecInput): -1 | 0 | 1 {
@@ -350,58 +336,44 @@ export class Dec {
       if (e < 0 && e >= -22) return Number(m) * POW10_FLOAT[-e]!;
     }
     if (e <= 0) return Number(e === 0 ? m : m * pow10(-e)); // an integer: Number() rounds it correctly
+    if (m === 0n) return 0;
     const neg = m < 0n;
     const f = nearestFloat(neg ? -m : m, e);
     return neg ? -f : f;
   }
 }
 
+/** Bit length of pow10(n), for nearestFloat. */
+const POW10_BITS: number[] = [];
+
 /**
- * The float nearest a / 10^e (a > 0, e > 0), without a BigInt division (~150 ns): a float
- * estimate within a few ulps, then moved to the right float by exact comparisons of a × 2^k with
- * the midpoints between neighbouring floats (BigInt products and shifts only).
+ * The float nearest a / 10^e (a > 0, e > 0), from one integer division: q = ⌊a·2^k / 10^e⌋ with
+ * k chosen so that q has 55 to 58 bits, its last bit set when the division leaves a remainder
+ * (a sticky bit: it decides a tie that the dropped digits would otherwise hide). Number(q) then
+ * rounds once, to nearest even, exactly as the exact quotient rounds, and the power of two
+ * scales it back without rounding.
  */
 function nearestFloat(a: bigint, e: number): number {
-  let f = Number(a) / 10 ** e;
-  if (!(f > 1e-290 && f < 1e290)) return Number(`${a}e-${e}`);
-  const p = pow10(e);
-  for (;;) {
-    // f = F × 2^s with 2^52 ≤ F < 2^53
-    let s = Math.floor(Math.log2(f)) - 52;
-    let F = f / 2 ** s;
-    if (F >= 2 ** 53) {
-      s += 1;
-      F /= 2;
-    } else if (F < 2 ** 52) {
-      s -= 1;
-      F *= 2;
-    }
-    // compare 2a / 10^e with (2F ± 1) × 2^s, all scaled to integers
-    const twoF = BigInt(F) << 1n;
-    let lhs = a << 1n;
-    let unit = p;
-    if (s >= 0) unit <<= BigInt(s);
-    else lhs <<= BigInt(-s);
-    const mid = twoF * unit;
-    const low = mid - unit;
-    const high = mid + unit;
-    if (F === 2 ** 52) {
-      // a power of two: the float below is half an ulp away, the midpoint a quarter
-      const low4 = ((twoF << 1n) - 1n) * unit;
-      if (lhs << 1n < low4) {
-        f -= 2 ** (s - 1);
-        continue;
-      }
-    } else if (lhs < low || (lhs === low && F % 2 === 1)) {
-      f -= 2 ** s;
-      continue;
-    }
-    if (lhs > high || (lhs === high && F % 2 === 1)) {
-      f += 2 ** s;
-      continue;
-    }
-    return f;
+  const approx = Number(a);
+  const d = pow10(e);
+  const dBits = POW10_BITS[e] ?? (POW10_BITS[e] = d.toString(2).length);
+  // the bit length of a, give or take one (approx is a rounded to 53 bits)
+  const aBits = approx === Infinity ? a.toString(2).length : Math.floor(Math.log2(approx)) + 1;
+  const k = 56 - aBits + dBits;
+  let q: bigint;
+  let r: bigint;
+  if (k >= 0) {
+    const n = a << BigInt(k);
+    q = n / d;
+    r = n - q * d;
+  } else {
+    const dk = d << BigInt(-k);
+    q = a / dk;
+    r = a - q * dk;
   }
+  const f = Number(r === 0n ? q : q | 1n) * 2 ** -k;
+  // outside the normal range (never money): the slow, always correct way
+  return f > 2.2250738585072014e-308 && f < 1.7976931348623157e308 && k >= -1000 && k <= 1000 ? f : Number(`${a}e-${e}`);
 }
 
 export type DecInput = Dec | string | number | bigint;
@@ -416,7 +388,8 @@ pow10(64);
 
 function dec(y: DecInput): Dec {
   if (y instanceof Dec) return y;
-  return y === 0 ? ZERO : new Dec(y);
+  if (y === 0) return ZERO;
+  return typeof y === 'bigint' ? new Dec(y) : fromValue(y);
 }
 
 /** Number of decimal digits of a positive integer. */
@@ -430,7 +403,15 @@ function digits(x: bigint): number {
 
 /** A sum or product: exact up to 60 significant digits, else rounded to them, half to even. */
 function finish(m: bigint, e: number): Dec {
-  if (m < EXACT_LIMIT && m > -EXACT_LIMIT) return new Dec(m, e);
+  return m < EXACT_LIMIT && m > -EXACT_LIMIT ? new Dec(m, e) : roundToExactDigits(m, e);
+}
+
+/** The mantissa of x at the scale e ≥ x.e. */
+function at(x: Dec, e: number): bigint {
+  return x.e === e ? x.m : x.m * pow10(e - x.e);
+}
+
+function roundToExactDigits(m: bigint, e: number): Dec {
   const neg = m < 0n;
   const a = neg ? -m : m;
   const drop = digits(a) - EXACT_DIGITS;
@@ -438,6 +419,21 @@ function finish(m: bigint, e: number): Dec {
   let q = a / p;
   if (roundAway(q, a - q * p, p, HALF_EVEN, neg)) q += 1n;
   return new Dec(neg ? -q : q, e - drop);
+}
+
+/** A Dec from a number (at its shortest round-trip form) or decimal text. */
+function fromValue(value: number | string): Dec {
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && value <= MAX_SAFE && value >= -MAX_SAFE) return new Dec(BigInt(value), 0);
+    if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+    const text = String(value);
+    const dot = text.indexOf('.');
+    // the shortest round-trip form has no trailing zeros: the digits are the mantissa
+    if (dot >= 0 && text.indexOf('e') < 0) return new Dec(BigInt(text.slice(0, dot) + text.slice(dot + 1)), text.length - dot - 1);
+    value = text;
+  }
+  const [m, e] = parse(value);
+  return new Dec(m, e);
 }
 
 /**

@@ -6,8 +6,7 @@ export type Side = 'buy' | 'sell';
 /** `stop` is a stop-market order: it becomes a market order once the price trades through stopPrice. */
 export type OrderType = 'market' | 'limit' | 'stop';
 /** Why an order exists: an entry, or which kind of exit. */
-/** `manual`: an operator's order or forced exit; `panic`: the exits of `tradebot panic` (and Telegram /panic). */
-export type OrderPurpose = 'entry' | 'exit' | 'stop-loss' | 'take-profit' | 'trailing-stop' | 'manual' | 'panic';
+export type OrderPurpose = 'entry' | 'exit' | 'stop-loss' | 'take-profit' | 'trailing-stop' | 'manual';
 
 /**
  * Order lifecycle. `pending` = journaled, not yet acknowledged. `unknown` = the send's outcome is
@@ -79,6 +78,13 @@ export interface OrderRequest {
   parentId?: string;
   /** time the decision was taken (the signal bar's close), epoch ms */
   createdAt: number;
+  /**
+   * Why the engine sent it, kept with the fills of the trade: 'signal' (the strategy), 'roi',
+   * 'ladder-N', 'dca', 'reentry', 'panic'. Absent: the purpose says ('entry'/'exit' are signals).
+   */
+  cause?: string;
+  /** the strategy's free-form label (ctx.buy/ctx.sell `tag`) */
+  tag?: string;
 }
 
 export interface Order extends OrderRequest {
@@ -124,6 +130,8 @@ export function newOrder(req: OrderRequest): Order {
     protection: req.protection,
     parentId: req.parentId,
     createdAt: req.createdAt,
+    cause: req.cause,
+    tag: req.tag,
     status: 'pending',
     exchangeId: undefined,
     filled: ZERO,
@@ -164,6 +172,12 @@ export function applyFillToOrder(order: Order, fill: Fill): FillOutcome {
   order.updatedAt = fill.time;
   if (filled.eq(order.amount) && order.status !== 'filled') order.status = 'filled';
   return 'applied';
+}
+
+/** The reason a fill of this order gives its trade's leg (see RoundTrip.entries / exits). */
+export function legReason(o: OrderRequest): string {
+  if (o.cause !== undefined) return o.cause;
+  return o.purpose === 'entry' || o.purpose === 'exit' ? 'signal' : o.purpose;
 }
 
 export function remaining(order: Order): Decimal {
@@ -207,6 +221,8 @@ export function restoreOrder(s: SerializedOrder): Order {
     protection: s.protection,
     parentId: s.parentId,
     createdAt: s.createdAt,
+    ...(s.cause !== undefined ? { cause: s.cause } : {}),
+    ...(s.tag !== undefined ? { tag: s.tag } : {}),
   });
   o.status = s.status;
   o.exchangeId = s.exchangeId;

@@ -1,6 +1,26 @@
 import { Dec, ZERO, type Dec as Decimal } from './money.js';
-import type { Fill, OrderPurpose } from './orders.js';
+import type { Fill } from './orders.js';
 import type { MarketInfo } from './market.js';
+
+/**
+ * One entry or exit of a round trip: the fills of one order, merged. `reason` says why it was
+ * sent (signal, dca, reentry, stop-loss, take-profit, trailing-stop, roi, ladder-N, manual, panic).
+ */
+export interface Leg {
+  /** time of the order's first fill */
+  time: number;
+  /** average fill price (the fill price itself for one fill) */
+  price: Decimal;
+  qty: Decimal;
+  /** quote value of the fills */
+  cost: Decimal;
+  /** in quote (a fee charged in base is valued at the fill price) */
+  fee: Decimal;
+  reason: string;
+  orderId: string;
+}
+
+type SerializedLeg = { [K in keyof Leg]: Leg[K] extends Decimal ? string : Leg[K] };
 
 /** A position from its first entry fill until it is flat again: one round trip. */
 export interface RoundTrip {
@@ -21,7 +41,11 @@ export interface RoundTrip {
   /** average entry / exit prices: the fill price itself for a single fill, never re-derived from rounded products */
   entryPrice: Decimal;
   exitPrice: Decimal | null;
-  exitReason: OrderPurpose | null;
+  /** the reason of its last exit (older state files: the purpose of the last exit order) */
+  exitReason: string | null;
+  /** its entries and exits in order (absent in state files of older versions: empty) */
+  entries: Leg[];
+  exits: Leg[];
 }
 
 export interface PortfolioSnapshot {
@@ -35,7 +59,22 @@ export interface PortfolioSnapshot {
   transfers?: Record<string, string>;
 }
 
-type SerializedRoundTrip = { [K in keyof RoundTrip]: RoundTrip[K] extends Decimal ? string : RoundTrip[K] extends Decimal | null ? string | null : RoundTrip[K] };
+type SerializedRoundTrip = {
+  [K in keyof RoundTrip]: RoundTrip[K] extends Decimal ? string : RoundTrip[K] extends Decimal | null ? string | null : RoundTrip[K] extends Leg[] ? SerializedLeg[] : RoundTrip[K];
+};
+
+/** Book a fill on a trade's list of legs: a further fill of the same order joins its leg. */
+function addLeg(legs: Leg[], fill: Fill, feeInQuote: Decimal, qty: Decimal, reason: string): void {
+  const last = legs.length > 0 ? legs[legs.length - 1]! : undefined;
+  if (last !== undefined && last.orderId === fill.clientOrderId) {
+    last.qty = last.qty.plus(qty);
+    last.cost = last.cost.plus(fill.cost);
+    last.fee = last.fee.plus(feeInQuote);
+    last.price = last.cost.div(last.qty);
+    return;
+  }
+  legs.push({ time: fill.time, price: fill.price, qty, cost: fill.cost, fee: feeInQuote, reason, orderId: fill.clientOrderId });
+}
 
 /**
  * The bot's ledger: balances, open round trips and closed ones, all Decimal.
@@ -72,8 +111,9 @@ export class Portfolio {
     return this.open.get(symbol)?.qty ?? ZERO;
   }
 
-  applyFill(fill: Fill, market: MarketInfo, purpose: OrderPurpose): void {
-    if (fill.feeCurrency === market.quote) return this.applyQuoteFeeFill(fill, market, purpose);
+  /** `reason`: why the order was sent, kept on the trade's leg (see legReason). */
+  applyFill(fill: Fill, market: MarketInfo, reason: string): void {
+    if (fill.feeCurrency === market.quote) return this.applyQuoteFeeFill(fill, market, reason);
     const { base, quote } = market;
     const notional = fill.cost;
     const feeInQuote = fill.feeCurrency === quote ? fill.fee : fill.feeCurrency === base ? fill.fee.mul(fill.price) : ZERO;
@@ -100,9 +140,12 @@ export class Portfolio {
           entryPrice: fill.price,
           exitPrice: null,
           exitReason: null,
+          entries: [],
+          exits: [],
         };
         this.open.set(fill.symbol, rt);
       }
+      addLeg(rt.entries, fill, feeInQuote, fill.qty.minus(feeInBase), reason);
       const first = rt.entryQty.isZero();
       rt.entryQty = rt.entryQty.plus(fill.qty.minus(feeInBase));
       rt.entryCost = rt.entryCost.plus(notional);
@@ -125,7 +168,8 @@ export class Portfolio {
     rt.fees = rt.fees.plus(feeInQuote);
     rt.qty = rt.qty.minus(fill.qty).minus(feeInBase);
     rt.exitTime = fill.time;
-    rt.exitReason = purpose;
+    rt.exitReason = reason;
+    addLeg(rt.exits, fill, feeInQuote, fill.qty, reason);
     if (isDust(rt.qty, market)) this.close(rt, market);
   }
 
@@ -136,7 +180,7 @@ export class Portfolio {
   }
 
   /** The common case, fees in quote, with as few Decimal operations as possible (it runs per fill). */
-  private applyQuoteFeeFill(fill: Fill, market: MarketInfo, purpose: OrderPurpose): void {
+  private applyQuoteFeeFill(fill: Fill, market: MarketInfo, reason: string): void {
     const { base, quote } = market;
     this.feesPaid = this.feesPaid.plus(fill.fee);
     let rt = this.open.get(fill.symbol);
@@ -157,10 +201,13 @@ export class Portfolio {
           entryPrice: fill.price,
           exitPrice: null,
           exitReason: null,
+          entries: [{ time: fill.time, price: fill.price, qty: fill.qty, cost: fill.cost, fee: fill.fee, reason, orderId: fill.clientOrderId }],
+          exits: [],
         };
         this.open.set(fill.symbol, rt);
         return;
       }
+      addLeg(rt.entries, fill, fill.fee, fill.qty, reason);
       rt.entryQty = rt.entryQty.plus(fill.qty);
       rt.entryCost = rt.entryCost.plus(fill.cost);
       rt.entryPrice = rt.entryCost.div(rt.entryQty);
@@ -177,7 +224,8 @@ export class Portfolio {
     rt.fees = rt.fees.plus(fill.fee);
     rt.qty = rt.qty.minus(fill.qty);
     rt.exitTime = fill.time;
-    rt.exitReason = purpose;
+    rt.exitReason = reason;
+    addLeg(rt.exits, fill, fill.fee, fill.qty, reason);
     if (isDust(rt.qty, market)) this.close(rt, market);
   }
 
@@ -214,6 +262,8 @@ export class Portfolio {
       qty: rt.qty.toFixed(),
       entryPrice: rt.entryPrice.toFixed(),
       exitPrice: rt.exitPrice === null ? null : rt.exitPrice.toFixed(),
+      entries: rt.entries.map(serLeg),
+      exits: rt.exits.map(serLeg),
     });
     return {
       quote: this.quote,
@@ -242,6 +292,8 @@ export class Portfolio {
       qty: new Dec(r.qty),
       entryPrice: new Dec(r.entryPrice),
       exitPrice: r.exitPrice === null ? null : new Dec(r.exitPrice),
+      entries: (r.entries ?? []).map(deLeg),
+      exits: (r.exits ?? []).map(deLeg),
     });
     for (const [k, v] of Object.entries(s.open)) p.open.set(k, de(v));
     for (const r of s.closed) p.closed.push(de(r));
@@ -249,6 +301,14 @@ export class Portfolio {
     for (const [k, v] of Object.entries(s.transfers ?? {})) p.transfers.set(k, new Dec(v));
     return p;
   }
+}
+
+function serLeg(l: Leg): SerializedLeg {
+  return { time: l.time, price: l.price.toFixed(), qty: l.qty.toFixed(), cost: l.cost.toFixed(), fee: l.fee.toFixed(), reason: l.reason, orderId: l.orderId };
+}
+
+function deLeg(l: SerializedLeg): Leg {
+  return { time: l.time, price: new Dec(l.price), qty: new Dec(l.qty), cost: new Dec(l.cost), fee: new Dec(l.fee), reason: l.reason, orderId: l.orderId };
 }
 
 /** A remainder too small to trade counts as flat; it stays in the balance and is reported as dust. */

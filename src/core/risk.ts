@@ -88,6 +88,29 @@ export function checkEntry(limits: RiskLimits, state: RiskState, c: EntryCheck):
   return checkRate(limits, state, c.now);
 }
 
+export interface AddCheck {
+  symbol: string;
+  /** the position's notional once the add fills */
+  notional: number;
+  openOrders: number;
+  now: number;
+}
+
+/**
+ * An add to an open position (DCA): the same gate as an entry, except that the position already
+ * counts among the open ones; max-position-notional applies to the whole position.
+ */
+export function checkAdd(limits: RiskLimits, state: RiskState, c: AddCheck): RiskDecision {
+  if (state.halt) return deny('halted', `entries halted since ${new Date(state.halt.since).toISOString()}: ${state.halt.message}`);
+  if (limits.maxPositionNotional !== undefined && c.notional > limits.maxPositionNotional) {
+    return deny('max-position-notional', `the position's notional ${c.notional.toFixed(2)} after the add exceeds the limit ${limits.maxPositionNotional}`);
+  }
+  if (limits.maxOpenOrders !== undefined && c.openOrders >= limits.maxOpenOrders) {
+    return deny('max-open-orders', `${c.openOrders} orders open, the limit is ${limits.maxOpenOrders}`);
+  }
+  return checkRate(limits, state, c.now);
+}
+
 /** The orders-per-minute limit applies to every order, exits included, but exits only record. */
 export function checkRate(limits: RiskLimits, state: RiskState, now: number): RiskDecision {
   if (limits.maxOrdersPerMinute === undefined) return { approved: true };

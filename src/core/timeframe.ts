@@ -28,3 +28,22 @@ export function msToTimeframe(ms: number): string {
 }
 
 export const YEAR_MS = 365 * 86_400_000;
+
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+/** 1970-01-01 was a Thursday; exchanges start their weeks on Monday 00:00 UTC. */
+const MONDAY_OFFSET = 4 * DAY;
+
+/** Where buckets of `targetMs` start: epoch-aligned, except weeks, which start on Monday. */
+export function bucketOffset(targetMs: number): number {
+  return targetMs % WEEK === 0 ? MONDAY_OFFSET : 0;
+}
+
+/** A higher timeframe built from `baseMs` candles: larger and a whole multiple of it, else a UsageError. */
+export function higherTimeframeMs(tf: string, baseMs: number): number {
+  const ms = timeframeToMs(tf);
+  if (!(ms > baseMs) || ms % baseMs !== 0) {
+    throw new UsageError(`timeframe ${tf} cannot be built from ${msToTimeframe(baseMs)} candles: it must be larger than the base timeframe and a whole multiple of it`);
+  }
+  return ms;
+}

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { type CandleSeries, type Gap, allocateCandles, findGaps, seriesFromArrays } from '../core/candles.js';
+import { type CandleColumns, type CandleSeries, type Gap, allocateCandles, findGaps, seriesFromArrays } from '../core/candles.js';
 import { UsageError } from '../core/errors.js';
 import { msToTimeframe, timeframeToMs } from '../core/timeframe.js';
 import { EPOCH_SECONDS_LIMIT, formatTime, parseIsoTimestamp } from './parse-date.js';
@@ -46,11 +46,10 @@ const FIELD_NAMES = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as c
  * the file and the line (CSV) or array index (JSON).
  */
 export async function readCandleFile(path: string, opts: ReadCandleOptions = {}): Promise<LoadedCandles> {
-  const { buf, bom } = await readCandleBytes(path);
   // timeframeToMs throws its own UsageError for a bad --timeframe; check it before parsing
   const givenTfMs = opts.timeframe !== undefined ? timeframeToMs(opts.timeframe) : undefined;
 
-  const parsed = parseBytes(buf, bom, path, true);
+  const parsed = await readParsed(path, true);
   if (parsed.length < 2) {
     throw new UsageError(`candle file ${path} has ${parsed.length} candle row${parsed.length === 1 ? '' : 's'}: at least 2 are needed`);
   }
@@ -93,8 +92,7 @@ export interface CandleRows {
  * column count, text where a number belongs, negative values) are still UsageErrors.
  */
 export async function readCandleRows(path: string): Promise<CandleRows> {
-  const { buf, bom } = await readCandleBytes(path);
-  const p = parseBytes(buf, bom, path, false);
+  const p = await readParsed(path, false);
   const n = p.length;
   return { time: p.time.subarray(0, n), open: p.open.subarray(0, n), high: p.high.subarray(0, n), low: p.low.subarray(0, n), close: p.close.subarray(0, n), volume: p.volume.subarray(0, n), length: n, where: p.where };
 }
@@ -112,6 +110,81 @@ export function gunzipLimit(compressedBytes: number): number {
 }
 
 const mib = (bytes: number): number => Math.round(bytes / (1024 * 1024));
+
+/** A plain CSV file is read this many bytes at a time (more for a longer line). */
+const CSV_CHUNK_BYTES = 1 << 20;
+
+/** A candle file parsed: a plain CSV file chunk by chunk, anything else (gzip, JSON) read whole. */
+async function readParsed(path: string, strict: boolean): Promise<Parsed> {
+  const streamed = /\.gz$/i.test(path) ? null : await streamCsv(path, strict);
+  if (streamed) return streamed;
+  const { buf, bom } = await readCandleBytes(path);
+  return parseBytes(buf, bom, path, strict);
+}
+
+/**
+ * A plain CSV file parsed in bounded chunks straight into the columns, so that its bytes and the
+ * columns are never in memory together (a 1M-candle file is 60 MB of text, 48 MB of columns): one
+ * pass counts the newlines (the columns' capacity), a second parses whole lines, carrying a line
+ * cut by the chunk's end over to the next. Null when the file is not a readable plain CSV file
+ * (missing, a directory, empty, JSON, Arrow): the whole-file path reads it and names what is wrong.
+ */
+async function streamCsv(path: string, strict: boolean): Promise<Parsed | null> {
+  if (/\.(feather|arrow|ipc|parquet)$/i.test(path)) return null;
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const info = await fh.stat();
+    if (!info.isFile()) return null;
+    const size = info.size;
+    let buf = Buffer.allocUnsafe(Math.min(CSV_CHUNK_BYTES, Math.max(size, 1)));
+    const head = buf.subarray(0, (await fh.read(buf, 0, buf.length, 0)).bytesRead);
+    const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    let first = bom;
+    while (first < head.length && isSpace(head[first]!)) first++;
+    if (first === head.length || head[first] === 91 /* [ */ || isArrowFile(head, path)) return null;
+
+    let capacity = 1;
+    for (let off = 0; off < size; ) {
+      const got = (await fh.read(buf, 0, Math.min(buf.length, size - off), off)).bytesRead;
+      if (got === 0) break;
+      const view = buf.subarray(0, got);
+      for (let p = view.indexOf(10); p !== -1; p = view.indexOf(10, p + 1)) capacity++;
+      off += got;
+    }
+
+    const st = startCsv(capacity);
+    let start = bom;
+    let have = 0;
+    for (let off = 0; ; ) {
+      if (have === buf.length) {
+        // a line longer than the buffer: room for all of it
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, have);
+        buf = bigger;
+      }
+      const got = off < size ? (await fh.read(buf, have, Math.min(buf.length - have, size - off), off)).bytesRead : 0;
+      off += got;
+      const total = have + got;
+      const atEnd = got === 0 || off >= size;
+      const cut = atEnd ? total : buf.lastIndexOf(10, total - 1) + 1;
+      if (cut > 0) {
+        parseCsvLines(st, buf.subarray(0, cut), start, path, strict);
+        start = 0;
+      }
+      if (atEnd) break;
+      buf.copy(buf, 0, cut, total);
+      have = total - cut;
+    }
+    return finishCsv(st);
+  } finally {
+    await fh.close();
+  }
+}
 
 async function readCandleBytes(path: string): Promise<{ buf: Buffer; bom: number }> {
   let buf: Buffer;
@@ -296,29 +369,57 @@ function shown(text: string, s: number, e: number): string {
   return JSON.stringify(e - s > 40 ? `${raw}…` : raw);
 }
 
+/** A CSV parse under way: the columns so far and where it is, so that it can go on in the next chunk. */
+interface CsvParse {
+  cols: CandleColumns;
+  lines: Int32Array;
+  row: Float64Array;
+  n: number;
+  lineNo: number;
+  headerChecked: boolean;
+  prevT: number;
+}
+
+function startCsv(capacity: number): CsvParse {
+  return { cols: allocateCandles(capacity), lines: new Int32Array(capacity), row: new Float64Array(6), n: 0, lineNo: 0, headerChecked: false, prevT: -Infinity };
+}
+
+function finishCsv(st: CsvParse): Parsed {
+  const { lines } = st;
+  return { ...st.cols, length: st.n, where: (i) => `line ${lines[i]}` };
+}
+
+/** CSV from a whole buffer: rows counted by its newlines, parsed in one go. */
+function parseCsv(buf: Buffer, start: number, path: string, strict: boolean): Parsed {
+  // upper bound on rows: one per newline, plus a last line without one
+  let capacity = 1;
+  for (let p = buf.indexOf(10, start); p !== -1; p = buf.indexOf(10, p + 1)) capacity++;
+  const st = startCsv(capacity);
+  parseCsvLines(st, buf, start, path, strict);
+  return finishCsv(st);
+}
+
 /**
- * CSV straight from the bytes. A tight loop takes the common row shape (six unsigned decimals of at
- * most 15 digits, comma separated, LF or CRLF, extra columns ignored) without creating strings; any
- * other line (header, blank, ISO dates, signs, exponents, spaces, errors) is decoded on its own and
- * handled by the general path, after which the tight loop resumes on the next line.
+ * CSV straight from the bytes: `buf` from `start`, whole lines (the last one may lack its newline
+ * only at the end of the file), parsed into `st`. A tight loop takes the common row shape (six
+ * unsigned decimals of at most 15 digits, comma separated, LF or CRLF, extra columns ignored)
+ * without creating strings; any other line (header, blank, ISO dates, signs, exponents, spaces,
+ * errors) is decoded on its own and handled by the general path, after which the tight loop
+ * resumes on the next line.
  *
  * In the tight loop a mantissa of at most 15 digits is exact, and one division by an exact power of
  * ten is correctly rounded, so each value is the same double Number() would give.
  */
-function parseCsv(buf: Buffer, start: number, path: string, strict: boolean): Parsed {
+function parseCsvLines(st: CsvParse, buf: Buffer, start: number, path: string, strict: boolean): void {
   const len = buf.length;
-  // upper bound on rows: one per newline, plus a last line without one
-  let capacity = 1;
-  for (let p = buf.indexOf(10, start); p !== -1; p = buf.indexOf(10, p + 1)) capacity++;
-  const { time, open, high, low, close, volume } = allocateCandles(capacity);
-  const lines = new Int32Array(capacity);
-  const row = new Float64Array(6);
-
-  let n = 0;
-  let lineNo = 0;
+  const { time, open, high, low, close, volume } = st.cols;
+  const { lines, row } = st;
+  const capacity = time.length;
+  let n = st.n;
+  let lineNo = st.lineNo;
   let pos = start;
-  let headerChecked = false;
-  let prevT = -Infinity;
+  let headerChecked = st.headerChecked;
+  let prevT = st.prevT;
 
   while (pos < len) {
     // ---- tight loop over ordinary rows
@@ -366,6 +467,7 @@ function parseCsv(buf: Buffer, start: number, path: string, strict: boolean): Pa
         const l = row[3]!;
         const c = row[4]!;
         if (strict) checkRow(path, 'line', lineNo, n > 0 ? lines[n - 1]! : 0, t, o, h, l, c, prevT);
+        if (n === capacity) throw changedWhileRead(path);
         time[n] = t;
         open[n] = o;
         high[n] = h;
@@ -436,6 +538,7 @@ function parseCsv(buf: Buffer, start: number, path: string, strict: boolean): Pa
     }
     const [, o, h, l, c, v] = vals as [number, number, number, number, number, number];
     if (strict) checkRow(path, 'line', lineNo, n > 0 ? lines[n - 1]! : 0, t, o, h, l, c, prevT);
+    if (n === capacity) throw changedWhileRead(path);
     time[n] = t;
     open[n] = o;
     high[n] = h;
@@ -446,7 +549,15 @@ function parseCsv(buf: Buffer, start: number, path: string, strict: boolean): Pa
     n++;
     prevT = t;
   }
-  return { time, open, high, low, close, volume, length: n, where: (i) => `line ${lines[i]}` };
+  st.n = n;
+  st.lineNo = lineNo;
+  st.headerChecked = headerChecked;
+  st.prevT = prevT;
+}
+
+/** More rows than the file had newlines when it was counted: it was written to while being read. */
+function changedWhileRead(path: string): UsageError {
+  return new UsageError(`candle file ${path} changed while it was read; read it again when nothing writes it`);
 }
 
 /**

@@ -1,16 +1,8 @@
 import { type CandleSeries, seriesFromArrays, allocateCandles } from '../core/candles.js';
 import { UsageError } from '../core/errors.js';
-import { msToTimeframe } from '../core/timeframe.js';
+import { bucketOffset, msToTimeframe } from '../core/timeframe.js';
 
-const DAY = 86_400_000;
-const WEEK = 7 * DAY;
-/** 1970-01-01 was a Thursday; exchanges start their weeks on Monday 00:00 UTC. */
-const MONDAY_OFFSET = 4 * DAY;
-
-/** Where buckets of `targetMs` start: epoch-aligned, except weeks, which start on Monday. */
-export function bucketOffset(targetMs: number): number {
-  return targetMs % WEEK === 0 ? MONDAY_OFFSET : 0;
-}
+export { bucketOffset };
 
 /**
  * Builds higher-timeframe candles from lower ones, as an exchange builds them from its trades.

@@ -1,11 +1,46 @@
 import type { CandleSeries } from '../core/candles.js';
-import type { EntryOptions, ExitOptions, History, StrategyContext } from '../strategies/types.js';
+import { UsageError } from '../core/errors.js';
+import type { Dec } from '../core/money.js';
+import type { EntryOptions, ExitOptions, History, StrategyContext, TimeframeView, TradeView } from '../strategies/types.js';
+import { HigherTimeframe } from './higher-timeframe.js';
 
 export interface Intent {
   side: 'buy' | 'sell';
   type: 'market' | 'limit';
   price?: number;
   tag?: string;
+  /** buys: quote to spend; sells: unused */
+  quote?: number;
+  /** base quantity */
+  amount?: number;
+  /** buys: of the stake; sells: of the position */
+  fraction?: number;
+  /** why the engine sends it (absent: the strategy's signal) */
+  cause?: string;
+  /** the engine's own sizes, exact: a sell's base quantity, a buy's quote to spend */
+  qty?: Dec;
+  spend?: Dec;
+}
+
+/** The open trade in floats, refreshed after each fill and each close (ctx.trade). */
+export class TradeState implements TradeView {
+  entries = 0;
+  qty = 0;
+  avgPrice = NaN;
+  openedAt = NaN;
+  exitsDone = 0;
+  lastClose = NaN;
+  maxClose = -Infinity;
+  /** the highest high since the entry, for a trailing stop placed again */
+  maxHigh = -Infinity;
+
+  get profitPct(): number {
+    return this.lastClose / this.avgPrice - 1;
+  }
+
+  get maxProfitPct(): number {
+    return this.maxClose / this.avgPrice - 1;
+  }
 }
 
 /** Engine-side view of one instrument's position, in floats for the per-bar loop. */
@@ -14,6 +49,10 @@ export interface PositionView {
   inPosition: boolean;
   entryPrice: number;
   openOrders: number;
+  /** the open trade (undefined when flat) */
+  trade: TradeState | undefined;
+  /** higher timeframes the strategy asked for, built on first use */
+  timeframes: Map<string, HigherTimeframe> | null;
 }
 
 /**
@@ -83,6 +122,9 @@ export class EngineContext implements StrategyContext {
   get cash(): number {
     return this.cashF;
   }
+  get trade(): TradeView | undefined {
+    return this.pos.trade;
+  }
 
   buy(opts?: EntryOptions): void {
     this.intents.push(toIntent('buy', opts));
@@ -91,12 +133,37 @@ export class EngineContext implements StrategyContext {
   sell(opts?: ExitOptions): void {
     this.intents.push(toIntent('sell', opts));
   }
+
+  timeframe(tf: string): TimeframeView {
+    const p = this.pos;
+    let h = p.timeframes?.get(tf);
+    if (h === undefined) {
+      if (typeof tf !== 'string') throw new UsageError(`ctx.timeframe(${String(tf)}): the timeframe must be a string such as '1h'`);
+      h = new HigherTimeframe(tf, this.s);
+      (p.timeframes ??= new Map()).set(tf, h);
+    }
+    return h.advance(this.i);
+  }
 }
 
+const positive = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x > 0;
+
 function toIntent(side: 'buy' | 'sell', opts?: EntryOptions | ExitOptions): Intent {
-  const type = opts?.type ?? 'market';
-  if (type === 'limit' && !(typeof opts?.price === 'number' && Number.isFinite(opts.price) && opts.price > 0)) {
-    throw new RangeError(`a limit ${side} needs a positive finite price`);
+  if (opts === undefined) return { side, type: 'market' };
+  const type = opts.type ?? 'market';
+  if (type !== 'market' && type !== 'limit') throw new RangeError(`a ${side} type must be 'market' or 'limit', got ${String(type)}`);
+  if (type === 'limit' && !positive(opts.price)) throw new RangeError(`a limit ${side} needs a positive finite price`);
+  const it: Intent = { side, type };
+  if (opts.price !== undefined) it.price = opts.price;
+  if (opts.tag !== undefined) it.tag = String(opts.tag);
+  const o = opts as EntryOptions & ExitOptions;
+  const sizes = (['quote', 'amount', 'fraction'] as const).filter((k) => o[k] !== undefined);
+  if (sizes.length > 1) throw new RangeError(`a ${side} takes one of quote, amount or fraction, not ${sizes.join(' and ')}`);
+  if (side === 'sell' && o.quote !== undefined) throw new RangeError('a sell takes amount or fraction, not quote');
+  for (const k of sizes) {
+    if (!positive(o[k])) throw new RangeError(`${side}({ ${k} }) must be a positive finite number, got ${String(o[k])}`);
+    if (k === 'fraction' && side === 'sell' && o.fraction! > 1) throw new RangeError(`sell({ fraction }) must be at most 1, got ${o.fraction}`);
+    it[k] = o[k];
   }
-  return { side, type, ...(opts?.price !== undefined ? { price: opts.price } : {}), ...(opts?.tag !== undefined ? { tag: opts.tag } : {}) };
+  return it;
 }

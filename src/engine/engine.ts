@@ -1,11 +1,15 @@
 import type { CandleSeries } from '../core/candles.js';
 import { Dec, ZERO, type Dec as Decimal } from '../core/money.js';
 import { checkMinimums, roundAmount, roundPrice, type MarketInfo } from '../core/market.js';
+import { isDust, roundTripPnl } from '../core/portfolio.js';
+import { kellyFraction, type PositionRules } from '../core/position-rules.js';
+import { ATR } from '../indicators/atr.js';
 import { ExchangeError, OrderRejectedError, UsageError } from '../core/errors.js';
 import {
   applyFillToOrder,
   canTransition,
   isTerminal,
+  legReason,
   newOrder,
   remaining,
   transition,
@@ -18,14 +22,15 @@ import {
   serializeOrder,
   restoreOrder,
 } from '../core/orders.js';
-import { Portfolio, roundTripPnl, type RoundTrip } from '../core/portfolio.js';
-import { entryQuantity, type Stake } from '../core/sizing.js';
-import { checkEntry, checkRate, newRiskState, observeEquity, recordOrder, recordStopLoss, type RiskLimits, type RiskState } from '../core/risk.js';
+import { Portfolio, type RoundTrip } from '../core/portfolio.js';
+import { entryQuantity, stakeSpend, type FixedStake, type Stake } from '../core/sizing.js';
+import { checkAdd, checkEntry, checkRate, newRiskState, observeEquity, recordOrder, recordStopLoss, type RiskLimits, type RiskState } from '../core/risk.js';
 import type { OrderIds } from '../core/ids.js';
 import type { StrategyInstance } from '../strategies/types.js';
 import type { Clock, ExchangeEvent, ExchangePort, Feed, Store, SubmitResult } from './ports.js';
 import type { EngineEventSink } from './events.js';
-import { EngineContext, type Intent, type PositionView } from './context.js';
+import { EngineContext, TradeState, type Intent, type PositionView } from './context.js';
+import { managedIntents } from './managed-orders.js';
 
 export interface Instrument {
   symbol: string;
@@ -51,7 +56,19 @@ export interface EngineSettings {
   warmupUntil?: number;
   /** live: a closed position's untradeable remainder leaves the ledger (see Portfolio) */
   dustLeavesLedger?: boolean;
+  /** ROI table, profit ladder, break-even, re-entries, DCA (absent: none, at no cost) */
+  positions?: PositionRules;
+  /** entries one position may take: the first and its adds (default 1) */
+  maxEntries?: number;
+  /** no entry spends more than this */
+  maxStake?: FixedStake;
+  /** `--stake kelly:F`: the rolling window of closed trades, how many before it applies, and the floor (a fraction of equity) */
+  kelly?: { window: number; minTrades: number; floor: number };
 }
+
+/** ATR period of `--stake atr:R` */
+const SIZING_ATR_PERIOD = 14;
+const KELLY_DEFAULTS = { window: 50, minTrades: 10, floor: 0.01 };
 
 export interface EnginePorts {
   clock: Clock;
@@ -135,22 +152,38 @@ export class Engine {
   private inBatch = false;
   private batchWaiters: (() => void)[] = [];
 
+  private readonly rules: PositionRules | undefined;
+  private readonly maxEntries: number;
+  /** the engine places the whole position's protective exits again when it changes (adds, partial exits, break-even) */
+  private readonly protects: boolean;
+  /** per instrument: the position changed in a way its protective exits do not follow yet */
+  private readonly dirty: boolean[];
+  private readonly atrs: ATR[] | null;
+  private readonly managed: Intent[] = [];
+  /** symbols whose protective stop the exchange refused as already crossed, and which stop it was */
+  private readonly crossedStop = new Map<string, string>();
   constructor(
     readonly instruments: readonly Instrument[],
     readonly settings: EngineSettings,
     readonly ports: EnginePorts,
   ) {
     this.portfolio = new Portfolio(settings.quote, settings.initialBalances, settings.dustLeavesLedger === true);
-    this.pos = instruments.map(() => ({ base: 0, inPosition: false, entryPrice: NaN, openOrders: 0 }));
+    this.pos = instruments.map(() => ({ base: 0, inPosition: false, entryPrice: NaN, openOrders: 0, trade: undefined, timeframes: null }));
     this.lastClose = new Float64Array(instruments.length).fill(NaN);
     this.lastBarTime = instruments.map(() => -Infinity);
     this.retryExit = instruments.map(() => false);
+    this.dirty = instruments.map(() => false);
+    this.rules = settings.positions;
+    this.maxEntries = Math.max(settings.maxEntries ?? 1, 1 + (settings.positions?.dca?.times ?? 0));
+    this.protects = settings.protection !== undefined || settings.positions?.breakevenAfter !== undefined;
+    this.atrs = settings.stake.kind === 'atr' ? instruments.map(() => new ATR(SIZING_ATR_PERIOD)) : null;
     instruments.forEach((inst, k) => this.bySymbol.set(inst.symbol, k));
     const cap = Math.max(16, ports.feed.sizeHint ?? 1024);
     this.equityTime = new Float64Array(cap);
     this.equityValue = new Float64Array(cap);
     this.cashF = this.portfolio.balance(settings.quote).toNumber();
     instruments.forEach((inst, k) => (this.pos[k]!.base = this.portfolio.balance(inst.market.base).toNumber()));
+    instruments.forEach((_, k) => this.refreshTrade(k));
     this.risk = newRiskState(this.cashF, ports.clock.now());
     const l = settings.limits;
     this.trackEquityLimits = l.maxDrawdown !== undefined || l.dailyLossLimit !== undefined;
@@ -238,8 +271,17 @@ export class Engine {
     ctx.symbol = this.instruments[k]!.symbol;
     ctx.s = s;
     ctx.i = i;
-    ctx.pos = this.pos[k]!;
+    const p = this.pos[k]!;
+    ctx.pos = p;
     ctx.cashF = this.cashF;
+    const t = p.trade;
+    if (t !== undefined && s.time[i]! + s.timeframeMs > t.openedAt) {
+      const c = s.close[i]!;
+      t.lastClose = c;
+      if (c > t.maxClose) t.maxClose = c;
+      if (s.high[i]! > t.maxHigh) t.maxHigh = s.high[i]!;
+    }
+    if (this.atrs !== null) this.atrs[k]!.update(s.high[i]!, s.low[i]!, s.close[i]!);
     try {
       this.instruments[k]!.strategy.onCandle(ctx);
     } catch (err) {
@@ -283,11 +325,22 @@ export class Engine {
       if (this.pos[k]!.inPosition) ctx.intents.push({ side: 'sell', type: 'market' });
       else this.retryExit[k] = false;
     }
+    if (this.rules !== undefined) {
+      const p = this.pos[k]!;
+      const m = this.managed;
+      managedIntents(
+        { rules: this.rules, symbol: ctx.symbol, time: s.time[i]!, close, timeframeMs: s.timeframeMs, trade: p.trade, rt: p.trade ? this.portfolio.open.get(ctx.symbol) : undefined, maxEntries: this.maxEntries, active: this.active, closed: this.portfolio.closed },
+        m,
+      );
+      // the rules' orders go first: a strategy's exit then sells what they leave
+      if (m.length > 0) ctx.intents.unshift(...m.splice(0, m.length));
+    }
     if (ctx.intents.length > 0) {
       const ev = this.ports.events;
       if (ev !== undefined) for (const it of ctx.intents) ev.emit({ kind: 'signal', time: this.ports.clock.now(), symbol: ctx.symbol, side: it.side, type: it.type, close });
       return this.execute(k, s, i, ctx.intents.splice(0, ctx.intents.length), equity);
     }
+    if (this.dirty[k]) return this.protect(k, s, i);
     return undefined;
   }
 
@@ -337,29 +390,45 @@ export class Engine {
       if (pending !== undefined) return pending.then(() => this.execute(k, s, i, intents.slice(n + 1), equity));
     }
     const events = this.ports.exchange.drainEvents();
-    return events.length > 0 ? this.applyEvents(events) : undefined;
+    const written = events.length > 0 ? this.applyEvents(events) : undefined;
+    if (!this.dirty[k]) return written;
+    return written !== undefined ? written.then(() => this.protect(k, s, i)) : this.protect(k, s, i);
   }
 
   private enter(k: number, s: CandleSeries, i: number, it: Intent, equity: number): Promise<void> | undefined {
     const inst = this.instruments[k]!;
     const m = inst.market;
     const p = this.pos[k]!;
-    if (p.inPosition || this.hasActive(inst.symbol, 'buy')) return; // one entry at a time per instrument
+    // one entry order at a time per instrument; while in position, an add up to maxEntries (else ignored, as a v1 buy)
+    const adding = p.inPosition;
+    if ((adding && (p.trade === undefined || p.trade.entries >= this.maxEntries)) || this.hasActive(inst.symbol, 'buy')) return;
     const now = this.ports.clock.now();
     if (this.paused) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: 'paused', message: 'the bot is paused: no new entries' });
     const blocked = this.sendBlocked(now);
     if (blocked) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', ...blocked });
     const price = it.type === 'limit' ? roundPrice(m, new Dec(it.price!), 'buy') : new Dec(s.close[i]!);
+    const freeQuote = this.freeQuote();
+    let spend: Decimal | undefined;
+    try {
+      spend = this.entrySpend(k, it, price, freeQuote, equity);
+    } catch (err) {
+      if (err instanceof OrderRejectedError) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: err.code, message: err.message });
+      throw err;
+    }
+    // every field given, in one shape: spreading optional keys in makes V8 build slow objects
+    const st = this.settings;
     const qty = roundAmount(
       m,
       entryQuantity({
-        stake: this.settings.stake,
-        freeQuote: this.freeQuote(),
-        equity: this.settings.riskPerTrade !== undefined ? new Dec(equity) : ZERO,
+        stake: st.stake,
+        freeQuote,
+        equity: st.riskPerTrade !== undefined ? new Dec(equity) : ZERO,
         price,
-        feeRate: this.settings.feeRate,
-        ...(this.settings.riskPerTrade !== undefined ? { riskPerTrade: this.settings.riskPerTrade } : {}),
-        ...(this.settings.protection?.stopLoss !== undefined ? { stopLoss: this.settings.protection.stopLoss } : {}),
+        feeRate: st.feeRate,
+        riskPerTrade: st.riskPerTrade,
+        stopLoss: st.protection?.stopLoss,
+        spend,
+        maxSpend: st.maxStake !== undefined ? stakeSpend(st.maxStake, freeQuote) : undefined,
       }),
     );
     try {
@@ -368,13 +437,10 @@ export class Engine {
       if (err instanceof OrderRejectedError) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: err.code, message: err.message });
       throw err;
     }
-    const verdict = checkEntry(this.settings.limits, this.risk, {
-      symbol: inst.symbol,
-      notional: qty.toNumber() * price.toNumber(),
-      openPositions: this.portfolio.open.size,
-      openOrders: this.active.size,
-      now,
-    });
+    const notional = qty.toNumber() * price.toNumber();
+    const verdict = adding
+      ? checkAdd(this.settings.limits, this.risk, { symbol: inst.symbol, notional: notional + p.base * s.close[i]!, openOrders: this.active.size, now })
+      : checkEntry(this.settings.limits, this.risk, { symbol: inst.symbol, notional, openPositions: this.portfolio.open.size, openOrders: this.active.size, now });
     if (!verdict.approved) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: verdict.code, message: verdict.message });
     return this.send({
       clientOrderId: this.settings.ids.next(),
@@ -384,19 +450,55 @@ export class Engine {
       amount: qty,
       price: it.type === 'limit' ? price : undefined,
       purpose: 'entry',
-      protection: this.settings.protection,
+      // an add is protected with the whole position once it fills (protect), not on its own
+      protection: adding ? undefined : this.settings.protection,
       createdAt: now,
+      cause: it.cause,
+      tag: it.tag,
     });
+  }
+
+  /**
+   * The quote an entry spends when something other than a plain stake decides it: the strategy's
+   * quote, amount or fraction, a DCA add, a Kelly or ATR stake. undefined: the plain stake.
+   * Throws OrderRejectedError when the size cannot be decided yet (an ATR still warming up).
+   */
+  private entrySpend(k: number, it: Intent, price: Decimal, freeQuote: Decimal, equity: number): Decimal | undefined {
+    if (it.spend !== undefined) return it.spend;
+    if (it.quote !== undefined) return new Dec(it.quote);
+    if (it.amount !== undefined) return new Dec(it.amount).mul(price);
+    const st = this.settings.stake;
+    let stake: Decimal | undefined;
+    if (st.kind === 'kelly') {
+      const kc = this.settings.kelly ?? KELLY_DEFAULTS;
+      const closed = this.portfolio.closed;
+      let f = kc.floor;
+      if (closed.length >= kc.minTrades) {
+        const returns: number[] = [];
+        for (let j = Math.max(0, closed.length - kc.window); j < closed.length; j++) {
+          const rt = closed[j]!;
+          if (!rt.entryCost.isZero()) returns.push(roundTripPnl(rt).div(rt.entryCost).toNumber());
+        }
+        f = Math.max(kc.floor, st.value.toNumber() * kellyFraction(returns));
+      }
+      stake = new Dec(Math.min(f, 1)).mul(new Dec(equity));
+    } else if (st.kind === 'atr') {
+      const atr = this.atrs![k]!.value;
+      if (!(atr > 0)) throw new OrderRejectedError('sizing', `ATR(${SIZING_ATR_PERIOD}) of ${this.instruments[k]!.symbol} is not ready yet: no atr-sized entry`);
+      stake = new Dec(equity).mul(st.value).div(new Dec(atr)).mul(price);
+    } else if (it.fraction !== undefined) {
+      stake = stakeSpend(st, freeQuote);
+    }
+    return it.fraction !== undefined && stake !== undefined ? stake.mul(new Dec(it.fraction)) : stake;
   }
 
   private exit(k: number, s: CandleSeries, i: number, it: Intent): Promise<void> | undefined {
     const inst = this.instruments[k]!;
     if (!this.pos[k]!.inPosition) return undefined;
-    // Protective exits (and any other resting sell) give way to the strategy's exit.
+    // Protective exits (resting stops and targets) give way to an exit; protect() places them
+    // again for what a partial exit leaves.
     for (const o of this.active) {
-      if (o.symbol !== inst.symbol || o.side !== 'sell') continue;
-      if (o.purpose === 'exit' || o.purpose === 'manual' || o.purpose === 'panic') return undefined; // an exit is already working
-      return this.cancelThenExit(k, s, i, it);
+      if (o.symbol === inst.symbol && o.side === 'sell' && o.purpose !== 'exit' && o.purpose !== 'manual') return this.cancelThenExit(k, s, i, it);
     }
     const events = this.ports.exchange.drainEvents();
     if (events.length > 0) {
@@ -411,41 +513,74 @@ export class Engine {
    * (the fill) arrives as events, and then there may be nothing left to sell.
    */
   private async cancelThenExit(k: number, s: CandleSeries, i: number, it: Intent): Promise<void> {
-    const inst = this.instruments[k]!;
+    await this.cancelProtective(k);
+    return this.exitNow(k, s, i, it);
+  }
+
+  private async cancelProtective(k: number): Promise<void> {
+    const symbol = this.instruments[k]!.symbol;
     for (const o of [...this.active]) {
-      if (o.symbol !== inst.symbol || o.side !== 'sell') continue;
-      if (o.purpose === 'exit' || o.purpose === 'manual' || o.purpose === 'panic') return; // an exit is already working
+      if (o.symbol !== symbol || o.side !== 'sell' || o.purpose === 'exit' || o.purpose === 'manual') continue;
       await this.cancelOne(o);
     }
     const events = this.ports.exchange.drainEvents();
     if (events.length > 0) await this.applyEvents(events);
-    return this.exitNow(k, s, i, it);
   }
 
-  /** The strategy's exit once nothing else sells: what the position holds, rounded to the step. */
+  /** What the position holds, less what exits already working will sell. */
+  private available(k: number): Decimal {
+    const inst = this.instruments[k]!;
+    const rt = this.portfolio.open.get(inst.symbol);
+    if (!rt) return ZERO;
+    let left = Dec.min(rt.qty, this.portfolio.balance(inst.market.base));
+    for (const o of this.active) {
+      if (o.symbol === inst.symbol && o.side === 'sell' && (o.purpose === 'exit' || o.purpose === 'manual')) left = left.minus(remaining(o));
+    }
+    return left;
+  }
+
+  /**
+   * The exit once nothing else sells: the whole position (what it holds less what exits already
+   * working will sell, rounded to the step), or the part asked for. A part that would leave a
+   * remainder too small to trade sells everything.
+   */
   private exitNow(k: number, s: CandleSeries, i: number, it: Intent): Promise<void> | undefined {
     const inst = this.instruments[k]!;
     const m = inst.market;
     if (!this.pos[k]!.inPosition) return undefined;
     const now = this.ports.clock.now();
 
-    const rt = this.portfolio.open.get(inst.symbol)!;
-    const held = Dec.min(rt.qty, this.portfolio.balance(m.base));
-    const qty = roundAmount(m, held);
+    const avail = this.available(k);
+    if (avail.lte(0)) return undefined; // an exit is already working
     const price = it.type === 'limit' ? roundPrice(m, new Dec(it.price!), 'sell') : new Dec(s.close[i]!);
+    const all = roundAmount(m, avail);
+    let qty = all;
+    const part = it.qty ?? (it.amount !== undefined ? new Dec(it.amount) : it.fraction !== undefined && it.fraction < 1 ? Dec.min(this.portfolio.open.get(inst.symbol)!.qty, this.portfolio.balance(m.base)).mul(new Dec(it.fraction)) : undefined);
+    if (part !== undefined && part.lt(avail)) {
+      qty = roundAmount(m, part);
+      const rest = avail.minus(qty);
+      if (isDust(rest, m) || (m.minNotional !== undefined && rest.mul(price).lt(m.minNotional))) qty = all;
+    }
+    const partial = qty.lt(all);
     try {
       checkMinimums(m, qty, price);
     } catch (err) {
-      if (err instanceof OrderRejectedError) return this.decided({ time: now, symbol: inst.symbol, side: 'sell', outcome: 'denied', code: 'dust', message: err.message });
+      if (err instanceof OrderRejectedError) {
+        if (this.protects) this.dirty[k] = true;
+        return this.decided({ time: now, symbol: inst.symbol, side: 'sell', outcome: 'denied', code: 'dust', message: err.message });
+      }
       throw err;
     }
     const rate = checkRate(this.settings.limits, this.risk, now);
     const blocked = rate.approved ? this.sendBlocked(now) : { code: rate.code, message: rate.message };
     if (blocked) {
-      this.retryExit[k] = true;
+      // a whole exit is tried again on every candle; a rule's partial exit asks again by itself
+      if (!partial) this.retryExit[k] = true;
+      if (this.protects) this.dirty[k] = true;
       return this.decided({ time: now, symbol: inst.symbol, side: 'sell', outcome: 'denied', ...blocked });
     }
-    this.retryExit[k] = false;
+    if (!partial) this.retryExit[k] = false;
+    if (partial && this.protects) this.dirty[k] = true;
     return this.send({
       clientOrderId: this.settings.ids.next(),
       symbol: inst.symbol,
@@ -455,7 +590,78 @@ export class Engine {
       price: it.type === 'limit' ? price : undefined,
       purpose: 'exit',
       createdAt: now,
+      cause: it.cause,
+      tag: it.tag,
     });
+  }
+
+  /**
+   * The protective exits of the whole position, placed again after it changed (a DCA add filled,
+   * a partial exit, break-even reached): a stop at the average entry less the stop distance (at
+   * the entry itself after break-even), a trailing stop from the highest high since the entry,
+   * a take-profit above the average entry, each for what the position holds less what exits
+   * already working will sell. Orders that already say so are left alone.
+   */
+  private protect(k: number, s: CandleSeries, i: number): Promise<void> | undefined {
+    const inst = this.instruments[k]!;
+    const m = inst.market;
+    const rt = this.portfolio.open.get(inst.symbol);
+    const now = this.ports.clock.now();
+    if (!rt || this.sendBlocked(now) !== null || !checkRate(this.settings.limits, this.risk, now).approved) {
+      if (!rt) this.dirty[k] = false;
+      return undefined;
+    }
+    this.dirty[k] = false;
+    const amount = roundAmount(m, this.available(k));
+    const prot = this.settings.protection ?? {};
+    const avg = rt.entryPrice;
+    const want: OrderRequest[] = [];
+    const base = { symbol: inst.symbol, side: 'sell' as const, amount, createdAt: now };
+    const be = this.rules?.breakevenAfter;
+    let laddered = 0;
+    if (be !== undefined) for (const l of rt.exits) if (l.reason.startsWith('ladder-')) laddered = Math.max(laddered, Number(l.reason.slice(7)));
+    const stop = be !== undefined && laddered >= be ? roundPrice(m, avg) : prot.stopLoss !== undefined ? roundPrice(m, avg.mul(new Dec(1 - prot.stopLoss))) : undefined;
+    if (amount.gt(0) && !isDust(amount, m)) {
+      const close = s.close[i]!;
+      // a stop the market has already crossed is an exit now: an exchange refuses a stop that
+      // would trigger at once, and a simulated one would fill at the next open anyway
+      if (stop !== undefined && close <= stop.toNumber()) return this.exit(k, s, i, { side: 'sell', type: 'market', cause: 'stop-loss' });
+      if (stop !== undefined) want.push({ ...base, clientOrderId: '', type: 'stop', stopPrice: stop, purpose: 'stop-loss' });
+      if (prot.trailingStop !== undefined) {
+        const hw = Math.max(this.pos[k]!.trade?.maxHigh ?? -Infinity, avg.toNumber(), s.high[i]!);
+        const trail = roundPrice(m, new Dec(hw * (1 - prot.trailingStop)));
+        if (close <= trail.toNumber()) return this.exit(k, s, i, { side: 'sell', type: 'market', cause: 'trailing-stop' });
+        want.push({ ...base, clientOrderId: '', type: 'stop', stopPrice: trail, trailing: prot.trailingStop, purpose: 'trailing-stop' });
+      }
+      if (prot.takeProfit !== undefined) want.push({ ...base, clientOrderId: '', type: 'limit', price: roundPrice(m, avg.mul(new Dec(1 + prot.takeProfit))), purpose: 'take-profit' });
+    }
+    const have = [...this.active].filter((o) => o.symbol === inst.symbol && o.side === 'sell' && o.purpose !== 'exit' && o.purpose !== 'manual');
+    const same =
+      have.length === want.length &&
+      want.every((w) => have.some((o) => o.purpose === w.purpose && remaining(o).eq(w.amount) && (w.purpose === 'trailing-stop' || (o.stopPrice ?? o.price)!.eq((w.stopPrice ?? w.price)!))));
+    if (same) return undefined;
+    return this.replaceProtective(k, s, i, want);
+  }
+
+  private async replaceProtective(k: number, s: CandleSeries, i: number, want: OrderRequest[]): Promise<void> {
+    await this.cancelProtective(k);
+    if (this.available(k).lte(0)) return;
+    let group: string | undefined;
+    const symbol = this.instruments[k]!.symbol;
+    this.crossedStop.delete(symbol);
+    for (const w of want) {
+      const id = this.settings.ids.next();
+      group ??= id;
+      await this.send({ ...w, clientOrderId: id, parentId: group });
+    }
+    const events = this.ports.exchange.drainEvents();
+    if (events.length > 0) await this.applyEvents(events);
+    // the market crossed the stop since the candle closed (live): the stop's exit is due now
+    const crossed = this.crossedStop.get(symbol);
+    if (crossed !== undefined) {
+      this.crossedStop.delete(symbol);
+      await this.exit(k, s, i, { side: 'sell', type: 'market', cause: crossed });
+    }
   }
 
   /**
@@ -521,6 +727,7 @@ export class Engine {
   /** The error policy of a send: refused, rate limited, banned, bad keys, or of unknown outcome. */
   private async sendFailed(order: Order, req: OrderRequest, err: unknown): Promise<void> {
     if (err instanceof OrderRejectedError) {
+      if (err.code === 'would-trigger' && (req.purpose === 'stop-loss' || req.purpose === 'trailing-stop')) this.crossedStop.set(req.symbol, req.purpose);
       this.setStatus(order, 'rejected', req.createdAt, err.message, err.code);
       await this.ports.store.journal({ type: 'status', time: req.createdAt, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
       this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.code, message: err.message, clientOrderId: req.clientOrderId });
@@ -626,11 +833,14 @@ export class Engine {
         const market = k !== undefined ? this.instruments[k]!.market : undefined;
         const trip = this.ports.events !== undefined ? this.portfolio.open.get(f.symbol) : undefined;
         if (market) {
-          this.portfolio.applyFill(f, market, o.purpose);
+          const wasOpen = this.protects && this.portfolio.open.has(f.symbol);
+          this.portfolio.applyFill(f, market, legReason(o));
           this.refresh(k!, f.side === 'buy');
+          // an add, or a partial exit, changes what the protective exits must cover
+          if (wasOpen && this.pos[k!]!.inPosition && (f.side === 'buy' || o.purpose === 'exit' || o.purpose === 'manual')) this.dirty[k!] = true;
         }
         if (this.ports.events !== undefined) this.emitFill(o, f, before, trip);
-        if (o.purpose === 'stop-loss') recordStopLoss(this.risk, o.symbol, f.time);
+        if (o.purpose === 'stop-loss' || o.cause === 'stop-loss') recordStopLoss(this.risk, o.symbol, f.time);
         w = this.ports.store.journal({ type: 'fill', time: f.time, fill: f });
       }
       if (w !== undefined) (writes ??= []).push(w);
@@ -682,6 +892,26 @@ export class Engine {
     if (!rt) p.entryPrice = NaN;
     else if (entryChanged || p.entryPrice !== p.entryPrice) p.entryPrice = rt.entryPrice.toNumber();
     this.cashF = this.portfolio.balance(this.settings.quote).toNumber();
+    this.refreshTrade(k);
+  }
+
+  /** ctx.trade after a fill: a new trade starts its own view; a closed one has none. */
+  private refreshTrade(k: number): void {
+    const p = this.pos[k]!;
+    const rt = this.portfolio.open.get(this.instruments[k]!.symbol);
+    if (!rt) {
+      p.trade = undefined;
+      return;
+    }
+    let t = p.trade;
+    if (t === undefined || t.openedAt !== rt.entryTime) {
+      t = p.trade = new TradeState();
+      t.openedAt = rt.entryTime;
+    }
+    t.entries = rt.entries.length;
+    t.exitsDone = rt.exits.length;
+    t.qty = p.base;
+    t.avgPrice = p.entryPrice;
   }
 
   /** `code`: why, for the event sink (a rejection's code) */
@@ -854,7 +1084,7 @@ export class Engine {
     const qty = roundAmount(inst.market, Dec.min(rt.qty, this.portfolio.balance(inst.market.base)));
     if (qty.lte(0)) return false;
     const now = this.ports.clock.now();
-    const req: OrderRequest = { clientOrderId: this.settings.ids.next(), symbol: inst.symbol, side: 'sell', type: 'market', amount: qty, purpose: reason, createdAt: now };
+    const req: OrderRequest = { clientOrderId: this.settings.ids.next(), symbol: inst.symbol, side: 'sell', type: 'market', amount: qty, purpose: 'manual', createdAt: now, ...(reason === 'panic' ? { cause: 'panic' } : {}) };
     const order = newOrder(req);
     this.orders.set(req.clientOrderId, order);
     this.track(order);

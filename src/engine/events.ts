@@ -14,7 +14,7 @@ export type EngineEvent =
   | { kind: 'order-intent'; time: number; clientOrderId: string; symbol: string; side: Side; type: string; amount: string; price: string | null; purpose: OrderPurpose }
   | { kind: 'order-sent'; time: number; clientOrderId: string; symbol: string; side: Side; exchangeId: string; status: OrderStatus }
   | { kind: 'fill'; time: number; clientOrderId: string; symbol: string; side: Side; price: string; qty: string; fee: string; feeCurrency: string; tradeId: string; purpose: OrderPurpose }
-  /** a round trip ended: `purpose` is its last exit order's (see exitReasonOf) */
+  /** a round trip ended: `purpose` is the reason of its last exit (signal, stop-loss, roi, ladder-N, manual, panic, …; see exitReasonOf) */
   | {
       kind: 'trade-closed';
       time: number;
@@ -27,7 +27,7 @@ export type EngineEvent =
       pnl: string;
       /** pnl over the entry cost, a fraction */
       pnlPct: number;
-      purpose: OrderPurpose | null;
+      purpose: string | null;
     }
   | { kind: 'order-canceled'; time: number; clientOrderId: string; symbol: string; side: Side; purpose: OrderPurpose }
   | { kind: 'order-expired'; time: number; clientOrderId: string; symbol: string; side: Side; purpose: OrderPurpose; reason: string | null }

@@ -129,6 +129,7 @@ export function classifyCcxtError(err: unknown, ctx: ClassifyContext): unknown {
   if (names.has('InvalidNonce')) return new ClockSkewError(`the exchange refused the request time: ${text}; check the system clock`, cause);
   // -1020 "This operation is not supported" (ccxt: BadRequest for spot, NotSupported elsewhere): refused, nothing done
   if (code === -1020 || names.has('NotSupported')) return new OrderRejectedError('not-supported', `the exchange does not support this: ${text}`);
+  if (/would trigger immediately/i.test(text)) return new OrderRejectedError('would-trigger', `the stop would trigger at once: ${text}`);
   if (names.has('InsufficientFunds')) return new OrderRejectedError('insufficient-funds', `insufficient funds: ${text}`);
   if (names.has('OrderNotFound')) return new OrderRejectedError('order-not-found', `order not found: ${text}`);
   if (names.has('BadSymbol')) return new OrderRejectedError('unknown-symbol', `unknown symbol: ${text}`);

@@ -10,6 +10,10 @@
  *   when the bar opens beyond it; no slippage.
  * - Within one bar: pending market orders first (at the open), then stops, then limits and
  *   take-profits. So when a stop and a target both fall inside one bar, the stop hits first.
+ * - The engine's position rules (ROI table, profit ladder, DCA adds, re-entries) come after all of
+ *   that: they judge the bar's close and send market orders, which fill at the next bar's open.
+ *   A bar that trades through the stop (or the break-even stop) leaves no position for a ladder
+ *   level, however high it closes: the stop comes before any target or ladder level.
  * - Fees are a rate of the fill's notional, charged in the quote currency.
  */
 

@@ -91,6 +91,9 @@ function setupChanges(cur: BacktestResult, base: BacktestResult): string[] {
     if (diff) out.push(`strategy parameters of ${cur.strategy.name} differ from the baseline: ${diff}`);
   }
 
+  if (base.schemaVersion !== cur.schemaVersion) {
+    out.push(`the baseline is a schemaVersion ${base.schemaVersion} document, this run ${cur.schemaVersion}: metrics and trades are compared as usual (the entries and exits lists are not compared)`);
+  }
   pair('data source', base.data.source, cur.data.source);
   pair('symbol', base.data.symbol, cur.data.symbol);
   pair('timeframe', base.data.timeframe, cur.data.timeframe);

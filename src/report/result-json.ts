@@ -1,7 +1,7 @@
 import type { Gap } from '../core/candles.js';
 import { InternalError, UsageError } from '../core/errors.js';
 import { METRIC_NAMES, type Metrics } from '../core/metrics.js';
-import { RESULT_SCHEMA_VERSION, type BacktestResult, type ExitReason, type TradeRecord } from './result.js';
+import { RESULT_SCHEMA_VERSION, exitReasonOf, isLegReason, type BacktestResult, type TradeLeg, type TradeRecord } from './result.js';
 
 // The key order of every object in the document: the order of the type declarations.
 // Adding a field to a type without listing it here is a compile error (see `Exhaustive`).
@@ -23,7 +23,10 @@ const TRADE_KEYS = [
   'returnPct',
   'exitReason',
   'open',
+  'entries',
+  'exits',
 ] as const;
+const LEG_KEYS = ['time', 'price', 'qty', 'fee', 'reason'] as const;
 const POINT_KEYS = ['time', 'equity'] as const;
 
 type Exhaustive<T, K extends readonly PropertyKey[]> = [Exclude<keyof T, K[number]>] extends [never]
@@ -37,8 +40,9 @@ const exhaustive: [
   Exhaustive<Gap, typeof GAP_KEYS>,
   Exhaustive<BacktestResult['settings'], typeof SETTINGS_KEYS>,
   Exhaustive<TradeRecord, typeof TRADE_KEYS>,
+  Exhaustive<TradeLeg, typeof LEG_KEYS>,
   Exhaustive<Point, typeof POINT_KEYS>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 void exhaustive;
 
 /**
@@ -61,7 +65,11 @@ export function serializeResult(result: BacktestResult): string {
     settings: () => ordered(settings, SETTINGS_KEYS, 'settings', { risk: (v, p) => canonical(v, p) }),
     metrics: (v, p) => ordered(obj(v, p), METRIC_NAMES, p),
     metricsNotes: (v, p) => ordered(obj(v, p), METRIC_NAMES, p),
-    trades: (v, p) => arr(v, p).map((t, i) => ordered(obj(t, `${p}[${i}]`), TRADE_KEYS, `${p}[${i}]`)),
+    trades: (v, p) =>
+      arr(v, p).map((t, i) => {
+        const legs: Convert = (x, q) => arr(x, q).map((l, j) => ordered(obj(l, `${q}[${j}]`), LEG_KEYS, `${q}[${j}]`));
+        return ordered(obj(t, `${p}[${i}]`), TRADE_KEYS, `${p}[${i}]`, { entries: legs, exits: legs });
+      }),
     equityCurve: (v, p) => arr(v, p).map((pt, i) => ordered(obj(pt, `${p}[${i}]`), POINT_KEYS, `${p}[${i}]`)),
   });
   return JSON.stringify(doc, null, 2) + '\n';
@@ -145,7 +153,7 @@ const METRIC_NULLABLE: { readonly [K in keyof Metrics]-?: null extends Metrics[K
   buyAndHoldReturn: false,
 };
 
-const EXIT_REASONS: readonly ExitReason[] = ['signal', 'stop-loss', 'take-profit', 'trailing-stop', 'manual', 'panic'];
+const EXIT_REASONS_TEXT = 'signal, stop-loss, take-profit, trailing-stop, roi, ladder-N, reentry, manual, panic';
 const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
@@ -241,10 +249,21 @@ export function parseResult(text: string, source: string): BacktestResult {
     dec(to, 'fees', p);
     dec(to, 'pnl', p);
     num(to, 'returnPct', p);
-    if (to.exitReason !== null && !EXIT_REASONS.includes(to.exitReason as ExitReason)) {
-      bad(`${p}.exitReason`, `must be one of ${EXIT_REASONS.join(', ')} or null`);
+    if (to.exitReason !== null && (!isLegReason(to.exitReason) || exitReasonOf(to.exitReason) !== to.exitReason)) {
+      bad(`${p}.exitReason`, `must be one of ${EXIT_REASONS_TEXT} or null`);
     }
     if (typeof to.open !== 'boolean') bad(`${p}.open`, 'must be true or false');
+    // schemaVersion 1 had no legs: its trades are read without them
+    if (v === 1 && to.entries === undefined && to.exits === undefined) return;
+    for (const side of ['entries', 'exits'] as const) {
+      array(to[side], `${p}.${side}`).forEach((l, j) => {
+        const q = `${p}.${side}[${j}]`;
+        const lo = object(l, q);
+        num(lo, 'time', q);
+        for (const k of ['price', 'qty', 'fee']) dec(lo, k, q);
+        if (!isLegReason(lo.reason)) bad(`${q}.reason`, `must be one of ${EXIT_REASONS_TEXT}, dca`);
+      });
+    }
   });
 
   array(d.equityCurve, 'equityCurve').forEach((pt, i) => {

@@ -6,24 +6,36 @@ import type { MonteCarloResult } from '../research/monte-carlo.js';
  * The backtest result document (--json, --out). A public interface: bump RESULT_SCHEMA_VERSION
  * on any incompatible change. Money and quantities are decimal strings; times are epoch ms.
  */
-export const RESULT_SCHEMA_VERSION = 1;
+export const RESULT_SCHEMA_VERSION = 2;
 
-export type ExitReason = 'signal' | 'stop-loss' | 'take-profit' | 'trailing-stop' | 'manual' | 'panic';
+export type ExitReason = 'signal' | 'stop-loss' | 'take-profit' | 'trailing-stop' | 'roi' | `ladder-${number}` | 'reentry' | 'manual' | 'panic';
+export type EntryReason = 'signal' | 'dca' | 'reentry' | 'manual';
+export type LegReason = ExitReason | EntryReason;
 
-/** Why a round trip closed, from the purpose of its last exit order: a strategy's exit is a signal. */
-export function exitReasonOf(purpose: string | null): ExitReason | null {
-  switch (purpose) {
-    case 'stop-loss':
-    case 'take-profit':
-    case 'trailing-stop':
-    case 'manual':
-    case 'panic':
-      return purpose;
-    case null:
-      return null;
-    default:
-      return 'signal';
-  }
+const FIXED_REASONS: ReadonlySet<string> = new Set(['signal', 'stop-loss', 'take-profit', 'trailing-stop', 'roi', 'reentry', 'manual', 'panic', 'dca']);
+
+/** Is `r` a reason a leg can carry (schemaVersion 2)? */
+export function isLegReason(r: unknown): r is LegReason {
+  return typeof r === 'string' && (FIXED_REASONS.has(r) || /^ladder-[1-9]\d*$/.test(r));
+}
+
+/**
+ * Why a round trip closed: the reason of its last exit. State files of older versions kept the
+ * purpose of the last exit order instead, where a strategy's exit ('exit') is a signal.
+ */
+export function exitReasonOf(reason: string | null): ExitReason | null {
+  if (reason === null) return null;
+  return isLegReason(reason) && reason !== 'dca' ? (reason as ExitReason) : 'signal';
+}
+
+/** One entry or exit of a trade: the fills of one order. */
+export interface TradeLeg {
+  time: number;
+  price: string;
+  qty: string;
+  /** quote currency */
+  fee: string;
+  reason: LegReason;
 }
 
 export interface TradeRecord {
@@ -43,6 +55,9 @@ export interface TradeRecord {
   returnPct: number;
   exitReason: ExitReason | null;
   open: boolean;
+  /** schemaVersion 2: every entry (the first, DCA adds, a re-entry) and every exit (partial or last) */
+  entries: TradeLeg[];
+  exits: TradeLeg[];
 }
 
 export interface BacktestResult {
@@ -75,4 +90,10 @@ export interface BacktestResult {
   equityCurve: { time: number; equity: number }[];
   /** `--monte-carlo N`: bands of final return and max drawdown; absent otherwise */
   monteCarlo?: MonteCarloResult;
+}
+
+/** A leg of the ledger (Decimals) or of a state file (decimal strings) as the result document shows it. */
+export function toTradeLeg(l: { time: number; price: { toFixed(): string } | string; qty: { toFixed(): string } | string; fee: { toFixed(): string } | string; reason: string }): TradeLeg {
+  const str = (x: { toFixed(): string } | string) => (typeof x === 'string' ? x : x.toFixed());
+  return { time: l.time, price: str(l.price), qty: str(l.qty), fee: str(l.fee), reason: isLegReason(l.reason) ? l.reason : l.reason === 'entry' ? 'signal' : (exitReasonOf(l.reason) ?? 'signal') };
 }

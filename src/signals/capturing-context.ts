@@ -1,4 +1,4 @@
-import type { EntryOptions, ExitOptions, History, StrategyContext } from '../strategies/types.js';
+import type { EntryOptions, ExitOptions, History, StrategyContext, TimeframeView, TradeView } from '../strategies/types.js';
 import type { EngineOrder } from './alert-order.js';
 
 /**
@@ -48,6 +48,12 @@ export class CapturingContext implements StrategyContext {
   }
   get cash(): number {
     return this.inner.cash;
+  }
+  get trade(): TradeView | undefined {
+    return this.inner.trade;
+  }
+  timeframe(tf: string): TimeframeView {
+    return this.inner.timeframe(tf);
   }
 
   buy(opts?: EntryOptions): void {

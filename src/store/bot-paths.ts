@@ -11,6 +11,8 @@ export interface BotPaths {
   heartbeat: string;
   /** the last refused start (src/bot/refused-start.ts) */
   refused: string;
+  /** what status shows of the state file (src/store/status-summary.ts) */
+  summary: string;
   /** a webhook bot's accepted alerts, one JSON line each (src/signals/alert-log.ts) */
   alerts: string;
 }
@@ -36,6 +38,7 @@ export function botPaths(home: string, name: string): BotPaths {
     control: join(dir, 'control.json'),
     heartbeat: join(dir, 'heartbeat.json'),
     refused: join(dir, 'refused.json'),
+    summary: join(dir, 'summary.json'),
     alerts: join(dir, 'alerts.jsonl'),
   };
 }

@@ -4,6 +4,8 @@ import { StateError } from '../core/errors.js';
 import { upgradeStateDoc, type BotStateDoc } from './bot-state.js';
 import { recoveryHint } from './read-state.js';
 import { DurableJsonFile } from './state-file.js';
+import { statusDigestOf } from './status-digest.js';
+import { writeStatusSummary } from './status-summary.js';
 
 /** Which bot a state document belongs to, and how many writes it has seen. */
 export interface Lineage {
@@ -16,13 +18,17 @@ export interface Lineage {
  * bot). Every write counts `generation` up. Before its first write, a process checks that the file
  * about to become the backup descends from the backup it replaces (successorProblem): the last
  * good snapshot is never overwritten by a new empty state, another bot's state, or an older one.
+ * After each write it writes `summaryPath` (when given): what `status` shows of the new state.
  */
 export class BotStateFile extends DurableJsonFile<BotStateDoc | null> {
   private loaded: BotStateDoc | null = null;
   private checked = false;
   private generation = 0;
 
-  constructor(path: string) {
+  constructor(
+    path: string,
+    private readonly summaryPath?: string,
+  ) {
     super(path, (raw, p) => upgradeStateDoc(raw, p), recoveryHint);
   }
 
@@ -43,6 +49,7 @@ export class BotStateFile extends DurableJsonFile<BotStateDoc | null> {
     const next = { ...doc, generation: this.generation + 1 };
     await super.write(next);
     this.generation = next.generation;
+    if (this.summaryPath !== undefined && this.lastWritten) await writeStatusSummary(this.summaryPath, this.lastWritten, statusDigestOf(next));
   }
 }
 

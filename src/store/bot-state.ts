@@ -5,12 +5,13 @@ import type { SimExchangeSnapshot } from '../exchange/sim-exchange.js';
 import type { SignalRuntime } from '../signals/signal-runtime.js';
 import { meaningProblem } from './state-meaning.js';
 import { DamagedStateError } from './state-file.js';
+import { STATE_SCHEMA_VERSION } from './state-schema.js';
 
 /**
  * A bot's state file (`<home>/bots/<name>/state.json`): a public interface, versioned. Money is
  * stored as decimal strings. `status` reads it without loading ccxt or talking to an exchange.
  */
-export const STATE_SCHEMA_VERSION = 3;
+export { STATE_SCHEMA_VERSION };
 
 export type BotMode = 'paper' | 'live';
 export type BotStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'halted' | 'crashed';

@@ -1,5 +1,5 @@
+import type { BigIntStats } from 'node:fs';
 import { open, rename, rm, copyFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { StateError } from '../core/errors.js';
 
@@ -9,16 +9,21 @@ import { StateError } from '../core/errors.js';
  * a torn one, and after a power loss the rename is on disk. With `backup`, the file being replaced
  * is first copied (durably) to `<path>.bak`: the last good snapshot.
  *
+ * Returns the written file's stat, taken before the rename (which keeps its inode, size and
+ * modification time): what it is, whoever replaces it later.
+ *
  * lowdb's own TextFile adapter uses a fixed temp name and no fsync: two writers lose data.
  */
-export async function writeFileDurable(path: string, data: string | Uint8Array, opts: { backup?: boolean; beforeRename?: () => void } = {}): Promise<void> {
+export async function writeFileDurable(path: string, data: string | Uint8Array, opts: { backup?: boolean; beforeRename?: () => void } = {}): Promise<BigIntStats> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${await randomHex()}.tmp`);
   try {
     const fh = await open(tmp, 'wx', 0o600);
+    let written: BigIntStats;
     try {
       await fh.writeFile(data);
       await fh.sync();
+      written = await fh.stat({ bigint: true });
     } finally {
       await fh.close();
     }
@@ -26,10 +31,20 @@ export async function writeFileDurable(path: string, data: string | Uint8Array, 
     opts.beforeRename?.();
     await rename(tmp, path);
     await fsyncDir(dir);
+    return written;
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw stateWriteError(path, err);
   }
+}
+
+/**
+ * 8 random hex digits for a temp name. node:crypto is loaded here, on the first write, not with
+ * this module: read-only commands (status) import it and never write.
+ */
+export async function randomHex(): Promise<string> {
+  const { randomBytes } = await import('node:crypto');
+  return randomBytes(4).toString('hex');
 }
 
 async function backupExisting(path: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Adapter, Low } from 'lowdb';
 import { StateError } from '../core/errors.js';
@@ -48,9 +49,12 @@ export class DurableJsonFile<T> implements Adapter<T> {
   /** `beforeRename` is a crash point for tests: the new snapshot is on disk, not yet in place. */
   beforeRename?: () => void;
 
+  /** the stat of the file the last write put in place (src/store/status-summary.ts names it by that) */
+  protected lastWritten: BigIntStats | null = null;
+
   async write(data: T): Promise<void> {
     // secrets never reach a state file, even inside an exchange's error text
-    await writeFileDurable(this.path, `${redact(JSON.stringify(data, null, 1))}\n`, { backup: true, ...(this.beforeRename ? { beforeRename: this.beforeRename } : {}) });
+    this.lastWritten = await writeFileDurable(this.path, `${redact(JSON.stringify(data, null, 1))}\n`, { backup: true, ...(this.beforeRename ? { beforeRename: this.beforeRename } : {}) });
   }
 }
 

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from '../core/errors.js';
 import { writeFileDurable } from './durable-write.js';
@@ -25,8 +26,13 @@ const OWNER_FILE = 'lock.json';
 export class LockedError extends StateError {}
 
 export async function readLockOwner(dir: string): Promise<LockOwner | null> {
+  return readLockOwnerSync(dir);
+}
+
+/** `status` reads it for every bot: a small file, read without the round trips of fs/promises. */
+export function readLockOwnerSync(dir: string): LockOwner | null {
   try {
-    return JSON.parse(await readFile(join(dir, OWNER_FILE), 'utf8')) as LockOwner;
+    return JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')) as LockOwner;
   } catch {
     return null;
   }

@@ -34,12 +34,58 @@ export interface EntryOptions {
   price?: number;
   /** a free-form label kept with the order */
   tag?: string;
+  /** v2: spend this much quote (instead of the stake) */
+  quote?: number;
+  /** v2: buy this base quantity */
+  amount?: number;
+  /** v2: spend this fraction of what the configured stake would spend (0.5: half a stake) */
+  fraction?: number;
 }
 
 export interface ExitOptions {
   type?: 'market' | 'limit';
   price?: number;
   tag?: string;
+  /** v2: sell this fraction of the position (a partial exit); without it and `amount`, all of it */
+  fraction?: number;
+  /** v2: sell this base quantity */
+  amount?: number;
+}
+
+/** v2: the open trade, in floats, as of the candle that just closed. */
+export interface TradeView {
+  /** filled entries: 1, more after DCA adds */
+  readonly entries: number;
+  /** base held */
+  readonly qty: number;
+  /** average entry price */
+  readonly avgPrice: number;
+  /** time of the first entry fill, epoch ms */
+  readonly openedAt: number;
+  /** close / avgPrice - 1 at the candle that just closed */
+  readonly profitPct: number;
+  /** the highest profitPct at a close since the entry */
+  readonly maxProfitPct: number;
+  /** partial exits filled so far */
+  readonly exitsDone: number;
+}
+
+/**
+ * v2: the closed candles of a higher timeframe, built from the base candles. A candle becomes
+ * visible once its last base candle has closed (or, after a gap, once a later one has).
+ */
+export interface TimeframeView {
+  readonly timeframe: string;
+  /** the latest closed candle of this timeframe (NaN before the first one) */
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  readonly history: History;
+  /** candles of this timeframe that closed with the base candle that just closed (0, 1; more only after a gap) */
+  readonly closed: number;
 }
 
 /**
@@ -65,10 +111,17 @@ export interface StrategyContext {
   readonly openOrders: number;
   /** free quote balance */
   readonly cash: number;
-  /** buy with the configured stake (ignored when already in position or when an entry is pending) */
+  /** v2: the open trade, undefined when flat */
+  readonly trade: TradeView | undefined;
+  /**
+   * buy with the configured stake (or `quote`, `amount`, `fraction`); while in position it adds
+   * to it (DCA) up to maxEntries, else it is ignored; ignored while an entry is pending
+   */
   buy(opts?: EntryOptions): void;
-  /** sell the whole position (ignored when flat) */
+  /** sell the whole position, or `fraction` / `amount` of it (ignored when flat) */
   sell(opts?: ExitOptions): void;
+  /** v2: closed candles of a higher timeframe ('1h'), a whole multiple of the base one */
+  timeframe(tf: string): TimeframeView;
 }
 
 export interface StrategyInstance {
@@ -87,5 +140,11 @@ export interface StrategyDefinition {
   params: ParamSchema;
   /** cross-parameter checks, e.g. fast < slow; returns a message when invalid */
   validate?(params: ParamValues): string | undefined;
+  /** the strategy API it is written for: 1 (the default) or 2 (partial exits, DCA, ctx.trade, ctx.timeframe) */
+  apiVersion?: 1 | 2;
+  /** v2: entries one position may take (the first and its adds); default 1 */
+  maxEntries?: number;
+  /** v2: the higher timeframes it reads with ctx.timeframe, checked against the base timeframe before it runs */
+  timeframes?: readonly string[] | ((params: ParamValues) => readonly string[]);
   create(params: ParamValues, tools: StrategyTools): StrategyInstance;
 }

@@ -46,8 +46,8 @@ describe('backtest --json', { timeout: 30_000 }, () => {
     expect(typeof doc).toBe('object');
   });
 
-  it('has schemaVersion 1, the strategy with its parameters and the data description', () => {
-    expect(doc.schemaVersion).toBe(1);
+  it('has schemaVersion 2, the strategy with its parameters and the data description', () => {
+    expect(doc.schemaVersion).toBe(2);
     expect(doc.strategy).toEqual({ name: 'ema-cross', params: { fast: 12, slow: 26 } });
     expect(doc.data.source).toMatch(/binance_BTC_USDT-5m/);
     expect(doc.data.symbol).toBe('BTC/USDT');

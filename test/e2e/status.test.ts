@@ -3,11 +3,13 @@
  * fixture builder, with real processes standing in for live owners.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, childEnv, cleanupTmpDirs, hasAnsi, makeTmpDir, nonEmptyLines, runCli, DECIMAL_STRING_RE } from '../support/cli.js';
 import { botDir, botDoc, deadPid, idleProcess, ownBot, writeBot } from '../support/bot-fixture.js';
+import { BotStateFile } from '../../src/store/bot-state-file.js';
+import type { BotStateDoc } from '../../src/store/bot-state.js';
 
 afterAll(cleanupTmpDirs);
 
@@ -131,6 +133,45 @@ describe('tradebot status', { timeout: 60_000 }, () => {
     const one = t.run(['status', 'broken']);
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/error\s+state file .* is unusable/);
+  });
+
+  it("reads each bot's summary while it describes the state file, and the state file itself once it does not", async () => {
+    const t = home();
+    const h = path.join(t.dir, 'home');
+    const pid = live(h, 'alpha');
+    live(h, 'bravo');
+    // bravo's state written as the runner writes it: with summary.json beside it
+    const state = path.join(botDir(h, 'bravo'), 'state.json');
+    const summary = path.join(botDir(h, 'bravo'), 'summary.json');
+    const file = new BotStateFile(state, summary);
+    await file.read();
+    await file.write(botDoc('bravo', { status: 'running', pid }));
+    const timeless = (v: Record<string, any>) => ({ ...v, heartbeatAgeMs: 0, uptimeMs: 0, lastDecision: { ...v.lastDecision, ageMs: 0 } });
+    const listed = () => (JSON.parse(t.run(['status', '--json']).stdout) as { bots: Record<string, any>[] }).bots.find((b) => b.name === 'bravo')!;
+    const detail = () => JSON.parse(t.run(['status', 'bravo', '--json']).stdout) as Record<string, any>;
+
+    // the list (from the summary) and the detail (from the state file) agree
+    const { schemaVersion, ...fromState } = detail();
+    expect(schemaVersion).toBe(1);
+    expect(timeless(listed())).toEqual(timeless(fromState));
+
+    // the list does read the summary: a summary that still names the state file is believed
+    const doc = JSON.parse(readFileSync(summary, 'utf8')) as { digest: { strategy: { name: string } } };
+    doc.digest.strategy.name = 'from-the-summary';
+    writeFileSync(summary, JSON.stringify(doc));
+    expect(listed().strategy.name).toBe('from-the-summary');
+    expect(detail().strategy.name).toBe('ema-cross');
+
+    // a state file changed after its summary (a hand edit here) is read itself
+    const edited = JSON.parse(readFileSync(state, 'utf8')) as BotStateDoc;
+    edited.runtime.lastError = { time: Date.now(), message: 'edited by hand' };
+    writeFileSync(state, JSON.stringify(edited));
+    expect(listed()).toMatchObject({ strategy: { name: 'ema-cross' }, lastError: { message: 'edited by hand' } });
+
+    // and a damaged one is shown as such, summary or not
+    writeFileSync(state, '{"schemaVersion": 3, "bot": ');
+    expect(listed().error).toMatch(/not valid JSON/);
+    expect(t.run(['status', '--json']).code).toBe(0);
   });
 
   it('refuses an unknown bot (exit 2, naming the known ones) and --watch without a terminal (exit 2)', () => {

@@ -5,7 +5,7 @@
  * fails once a balance is doctored. The simulator runs in this process, so the CLI is spawned
  * asynchronously (a blocking spawn would freeze the simulator).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,11 @@ describe('status, control, logs and state check on a real paper bot', () => {
     expect(await bot.exited).toEqual({ code: 0, signal: null });
     expect((await status()).state).toBe('stopped');
     expect((await cli(['status'])).stdout).toMatch(/no bot is running \(1 stopped bot/);
+    // the bot left a summary of its last state: the list reads it, and it says what the state file says
+    expect(existsSync(path.join(home, 'bots', 'p1', 'summary.json'))).toBe(true);
+    const timeless = (v: Record<string, any>) => ({ ...v, schemaVersion: 1, heartbeatAgeMs: 0, lastDecision: v.lastDecision && { ...v.lastDecision, ageMs: 0 } });
+    const listed = (JSON.parse((await cli(['bots', '--json'])).stdout) as { bots: Record<string, any>[] }).bots[0]!;
+    expect(timeless(listed)).toEqual(timeless(await status()));
 
     const check = await cli(['state', 'check', 'p1']);
     expect(check.stdout).not.toMatch(/^FAIL/m);

@@ -68,6 +68,10 @@ export function fromRejection(err: OrderRejectedError, op: 'new' | 'cancel' | 'q
       return binanceErrors.badSymbol();
     case 'order-not-found':
       return op === 'cancel' ? binanceErrors.cancelUnknown() : binanceErrors.noSuchOrder();
+    case 'sizing':
+      return binanceErrors.rejected(err.message);
+    case 'would-trigger':
+      return binanceErrors.rejected('Stop price would trigger immediately.');
     case 'invalid-order':
       if (/duplicate/i.test(err.message)) return binanceErrors.rejected('Duplicate order sent.');
       if (/step/.test(err.message)) return binanceErrors.filter('LOT_SIZE');

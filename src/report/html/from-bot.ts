@@ -9,7 +9,7 @@ import { selectRange } from '../../data/select-range.js';
 import type { BotStateDoc } from '../../store/bot-state.js';
 import { botPaths } from '../../store/bot-paths.js';
 import { readStateDoc } from '../../store/read-state.js';
-import { exitReasonOf, type TradeRecord } from '../result.js';
+import { exitReasonOf, toTradeLeg, type TradeRecord } from '../result.js';
 import { equityFromTrades } from './equity-from-trades.js';
 import { candlesSha256 } from './provenance.js';
 import type { EquityInput, ReportInput } from './report-input.js';
@@ -142,6 +142,8 @@ function tradesOf(doc: BotStateDoc, prices: Record<string, number>): TradeRecord
       returnPct: cost.isZero() ? 0 : pnl.div(cost).toNumber(),
       exitReason: open ? null : exitReasonOf(rt.exitReason),
       open,
+      entries: (rt.entries ?? []).map(toTradeLeg),
+      exits: (rt.exits ?? []).map(toTradeLeg),
     };
   };
   return [...pf.closed.map((rt) => record(rt, false)), ...Object.values(pf.open).map((rt) => record(rt, true))];

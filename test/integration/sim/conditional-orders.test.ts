@@ -214,7 +214,7 @@ describe('conditional limit orders through ccxt', () => {
     const e = await caught(ex.createOrder(S, 'limit', 'sell', 0.1, 30_500, { triggerPrice: 30_100 }));
     const ours = classifyCcxtError(e, { operation: 'submit' });
     expect(ours).toBeInstanceOf(OrderRejectedError);
-    expect((ours as OrderRejectedError).code).toBe('invalid-order');
+    expect((ours as OrderRejectedError).code).toBe('would-trigger');
     const s = await simState(sim.url);
     expect(s.orders).toHaveLength(0);
     expect(bal(s, 'BTC')).toEqual({ free: '1', used: '0', total: '1' });

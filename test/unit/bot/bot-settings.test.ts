@@ -38,7 +38,17 @@ describe('a resumed bot runs with its stored settings', () => {
     ['a risk key that was not set', { risk: { stopLoss: 0.02 } }, 'risk.stopLoss is none, not 0.02'],
     ['the cash', { cash: 500 }, 'cash is USDT=10000, not USDT=500'],
     ['the strategy', { strategy: { name: 'rsi' } }, 'strategy is ema-cross, not rsi'],
+    ['profit ladder', { risk: { takeProfitLadder: '0.01:0.5,0.02:0.5' } }, 'risk.takeProfitLadder is none, not 0.01:0.5,0.02:0.5'],
+    ['stake (a kelly stake)', { stake: 'kelly:0.5' }, 'stake is 99%, not kelly:0.5'],
   ];
+  it('keeps its position rules: a stored ladder, DCA and re-entry run again, and another ladder is refused', async () => {
+    const prev = stored((d) => (d.settings.risk = { stopLoss: 0.02, takeProfitLadder: '0.01:0.3,0.02:0.7', breakevenAfter: 1, dca: 2, dcaStep: 0.02, reentry: 1, reentryWindow: 5, maxStake: '50%' }));
+    const s = await settle({}, { prev });
+    expect(s.cfg.risk).toMatchObject({ takeProfitLadder: '0.01:0.3,0.02:0.7', breakevenAfter: 1, dca: 2, dcaStep: 0.02, reentry: 1, reentryWindow: 5, maxStake: '50%' });
+    await expect(settle({ risk: { takeProfitLadder: '0.01:1' } }, { prev })).rejects.toThrow(/risk.takeProfitLadder is 0.01:0.3,0.02:0.7, not 0.01:1/);
+    // the same cap written another way is the same
+    expect((await settle({ risk: { maxStake: '50.0%' } }, { prev })).changes).toEqual([]);
+  });
   for (const [what, given, says] of drifts) {
     it(`another ${what}: refused (exit 2) naming both values; with reconfigure it is used`, async () => {
       const err = await settle(given).catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { botState, statusView, HEARTBEAT_FRESH_MS } from '../../../src/bot/status.js';
 import { fmtAge, fmtMoney, fmtPct, renderDetail, renderOverview } from '../../../src/report/status.js';
+import { statusDigestOf } from '../../../src/store/status-digest.js';
 import { botDoc } from '../../support/bot-fixture.js';
 
 const NOW = 1_800_000_000_000;
@@ -11,7 +12,7 @@ function view(o: { status?: 'running' | 'paused' | 'halted' | 'stopped' | 'crash
   return statusView({
     name: 'a',
     dir: '/h/bots/a',
-    doc,
+    digest: statusDigestOf(doc),
     error: null,
     lock: o.lock ? { pid: o.lock.pid, host: o.lock.host ?? HOST, command: 'x', since: NOW - 5_000 } : null,
     heartbeat: o.beatAge === null ? null : { time: NOW - (o.beatAge ?? 1_000), pid: o.lock?.pid ?? null },
@@ -46,7 +47,7 @@ describe('bot state', () => {
 
   it('a heartbeat left by an earlier owner does not make a new one look alive', () => {
     const doc = botDoc('a', { now: NOW, status: 'running', pid: 7, heartbeatAgeMs: 60_000 });
-    const v = statusView({ name: 'a', dir: '/d', doc, error: null, lock: { pid: 10, host: HOST, command: 'x', since: NOW - 1 }, heartbeat: { time: NOW, pid: 7 }, now: NOW, host: HOST, isAlive: () => true });
+    const v = statusView({ name: 'a', dir: '/d', digest: statusDigestOf(doc), error: null, lock: { pid: 10, host: HOST, command: 'x', since: NOW - 1 }, heartbeat: { time: NOW, pid: 7 }, now: NOW, host: HOST, isAlive: () => true });
     expect(v.heartbeatAgeMs).toBeNull();
     expect(v.state).toBe('stale');
   });
@@ -55,7 +56,7 @@ describe('bot state', () => {
     expect(view({ lock: { pid: 10 } }).uptimeMs).toBe(3_600_000);
     expect(view({ lock: null, status: 'stopped' }).uptimeMs).toBeNull();
     const doc = botDoc('a', { now: NOW - 2 * 86_400_000 });
-    const v = statusView({ name: 'a', dir: '/d', doc, error: null, lock: null, heartbeat: null, now: NOW, host: HOST, isAlive: () => false });
+    const v = statusView({ name: 'a', dir: '/d', digest: statusDigestOf(doc), error: null, lock: null, heartbeat: null, now: NOW, host: HOST, isAlive: () => false });
     expect(v.equity!.today).toBeNull();
     expect(v.equity!.pnl).toBe('185.9');
   });
@@ -88,7 +89,7 @@ describe('status formatting', () => {
 describe('last error', () => {
   const withRefusal = (refusedAt: number, o: { lastError?: { time: number; message: string } } = {}) => {
     const doc = botDoc('a', { now: NOW, status: 'stopped', ...(o.lastError ? { lastError: o.lastError } : {}) });
-    return statusView({ name: 'a', dir: '/h/bots/a', doc, error: null, lock: null, heartbeat: null, refused: { time: refusedAt, command: 'tradebot paper --bot a', message: 'fee is 0.001, not 0.002', exitCode: 2 }, now: NOW, host: HOST, isAlive: () => false }).lastError;
+    return statusView({ name: 'a', dir: '/h/bots/a', digest: statusDigestOf(doc), error: null, lock: null, heartbeat: null, refused: { time: refusedAt, command: 'tradebot paper --bot a', message: 'fee is 0.001, not 0.002', exitCode: 2 }, now: NOW, host: HOST, isAlive: () => false }).lastError;
   };
   const startedAt = NOW - 3_600_000; // the fixture's last start
 
@@ -107,7 +108,7 @@ describe("a signal bot's status", () => {
   const withSignals = (signals: NonNullable<ReturnType<typeof statusView>['signals']>) => {
     const doc = botDoc('a', { now: NOW, status: 'running', pid: 10 });
     doc.runtime.signals = signals;
-    return statusView({ name: 'a', dir: '/h/bots/a', doc, error: null, lock: { pid: 10, host: HOST, command: 'x', since: NOW - 5_000 }, heartbeat: { time: NOW - 1_000, pid: 10 }, now: NOW, host: HOST, isAlive: () => true });
+    return statusView({ name: 'a', dir: '/h/bots/a', digest: statusDigestOf(doc), error: null, lock: { pid: 10, host: HOST, command: 'x', since: NOW - 5_000 }, heartbeat: { time: NOW - 1_000, pid: 10 }, now: NOW, host: HOST, isAlive: () => true });
   };
 
   it('shows where a webhook bot listens and what became of its alerts', () => {

@@ -306,3 +306,60 @@ describe('Dec: toNumber at the edges of a binade', () => {
     }
   });
 });
+
+describe('Dec: toNumber of long mantissas (balances and costs of 25 to 40 digits)', () => {
+  /** The exact decimal value of a positive float as [mantissa, scale]: M·2^E = M·5^-E / 10^-E. */
+  const exactParts = (x: number): [bigint, number] => {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x);
+    const bits = view.getBigUint64(0);
+    const exp = Number((bits >> 52n) & 0x7ffn);
+    const frac = bits & ((1n << 52n) - 1n);
+    const M = exp === 0 ? frac : frac | (1n << 52n);
+    const E = (exp === 0 ? 1 : exp) - 1075;
+    return E >= 0 ? [M << BigInt(E), 0] : [M * 5n ** BigInt(-E), -E];
+  };
+
+  it('rounds a value exactly halfway between two floats to the even one, and a hair either side to the nearer', () => {
+    const r = lcg(11);
+    for (let i = 0; i < 3_000; i++) {
+      const f = (r() + 0.01) * 10 ** Math.floor(r() * 12 - 4);
+      const view = new DataView(new ArrayBuffer(8));
+      view.setFloat64(0, f);
+      const g = (() => {
+        view.setBigUint64(0, view.getBigUint64(0) + 1n);
+        return view.getFloat64(0);
+      })();
+      const [mf, ef] = exactParts(f);
+      const [mg, eg] = exactParts(g);
+      const e = Math.max(ef, eg) + 1;
+      // (f + g) / 2 exactly: both at scale e, summed, times 5 / 10
+      const m = ((mf * 10n ** BigInt(e - ef) + mg * 10n ** BigInt(e - eg)) * 5n) / 10n;
+      const mid = new Dec(m, e);
+      const expectedMid = Number(mid.toFixed()); // the correctly rounded oracle: ties to even
+      expect(mid.toNumber(), mid.toFixed()).toBe(expectedMid);
+      expect([f, g]).toContain(expectedMid);
+      // one unit in the 30th digit past the midpoint's last, either side (built exactly, no rounding)
+      const above = new Dec(m * 10n ** 30n + 1n, e + 30);
+      const below = new Dec(m * 10n ** 30n - 1n, e + 30);
+      expect(above.toNumber(), 'just above the midpoint').toBe(g);
+      expect(below.toNumber(), 'just below the midpoint').toBe(f);
+    }
+  });
+
+  it('agrees with the decimal text for 20,000 random mantissas of 20 to 40 digits at scales 1 to 45', () => {
+    const r = lcg(5);
+    for (let i = 0; i < 20_000; i++) {
+      let m = 0n;
+      const len = 20 + Math.floor(r() * 21);
+      for (let k = 0; k < len; k++) m = m * 10n + BigInt(Math.floor(r() * 10));
+      const v = new Dec(r() < 0.2 ? -m : m, 1 + Math.floor(r() * 45));
+      expect(v.toNumber(), v.toFixed()).toBe(Number(v.toFixed()));
+    }
+    // a zero left by arithmetic at a fine scale, and tiny values there
+    expect(new Dec(0n, 40).toNumber()).toBe(0);
+    expect(new Dec('0.1234567890123456789012345678').minus('0.1234567890123456789012345678').toNumber()).toBe(0);
+    expect(new Dec(5n, 30).toNumber()).toBe(5e-30);
+    expect(new Dec(-7n, 45).toNumber()).toBe(-7e-45);
+  });
+});

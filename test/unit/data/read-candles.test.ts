@@ -343,3 +343,49 @@ describe('readCandleFile: errors are one-line UsageErrors naming the file and li
     await expectUsageError(readCandleFile(bad), bad, 'JSON');
   });
 });
+
+describe('readCandleFile: a plain CSV file larger than its read chunks (1 MiB) is parsed as a whole one', () => {
+  /** over 1 MiB of rows with every shape the parser has: CRLF, blank lines, ISO dates, spaces, exponents, extra columns. */
+  function bigCsv(n: number): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = T0 + i * M5;
+      const base = `${100 + (i % 1000) / 100},${102 + (i % 1000) / 100},${99 + (i % 1000) / 100},${101 + (i % 1000) / 100}`;
+      if (i % 997 === 0) out.push(`${new Date(t).toISOString()}, ${base},1.5e1`);
+      else if (i % 991 === 0) out.push(`${t},${base},${10 + i}.25,extra,columns`);
+      else out.push(`${t},${base},${10 + i}.5`);
+      if (i % 4999 === 0) out.push('');
+    }
+    return out;
+  }
+
+  it('gives the same columns as the same bytes gzipped (read whole), with LF and CRLF lines cut at any chunk edge', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = `\ufeff${[HEADER, ...bigCsv(30_000)].join(eol)}`;
+      expect(Buffer.byteLength(text)).toBeGreaterThan(1 << 20);
+      const streamed = await readCandleFile(file(text));
+      const whole = await readCandleFile(file(gzipSync(text), 'csv.gz'));
+      expect(streamed.series.length).toBe(30_000);
+      for (const k of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+        expect(Buffer.from(streamed.series[k].buffer, streamed.series[k].byteOffset, 30_000 * 8).equals(Buffer.from(whole.series[k].buffer, whole.series[k].byteOffset, 30_000 * 8)), k).toBe(true);
+      }
+      expect(streamed.timeframe).toBe('5m');
+    }
+  }, 30_000);
+
+  it('names the right line of an error far past the first chunk, and reads a line longer than a chunk', async () => {
+    const lines = bigCsv(50_000);
+    lines[40_000] = lines[40_000]!.replace(/,[^,]*$/, ',nope');
+    const p = file([HEADER, ...lines].join('\n'));
+    const bad = lines.findIndex((l) => l.endsWith(',nope'));
+    // the header is line 1, so the rows array's index i is line i + 2
+    await expectUsageError(readCandleFile(p), p, `line ${bad + 2}`, 'nope');
+
+    const long = rows(3);
+    long[1] = `${long[1]},${'x'.repeat(3 * (1 << 20))}`; // extra columns are ignored, however long
+    const q = file([HEADER, ...long].join('\n'));
+    const got = await readCandleFile(q);
+    expect(got.series.length).toBe(3);
+    expect(got.series.close[2]).toBe(103);
+  }, 30_000);
+});

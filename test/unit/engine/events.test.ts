@@ -46,7 +46,7 @@ describe('the engine event stream', () => {
     const closed = events.at(-1) as Extract<EngineEvent, { kind: 'trade-closed' }>;
     const rt = engine.portfolio.closed[0]!;
     expect(closed.pnl).toBe(rt.exitProceeds.minus(rt.entryCost).minus(rt.fees).toFixed());
-    expect(closed.purpose).toBe('exit');
+    expect(closed.purpose).toBe('signal');
     expect(Number(closed.pnl)).toBeGreaterThan(0);
   });
 

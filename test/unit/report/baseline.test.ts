@@ -12,6 +12,14 @@ describe('compareWithBaseline', () => {
     expect(compareWithBaseline(result(), result(), 0.05)).toEqual({ regressions: [], changes: [] });
   });
 
+  it('compares with a schemaVersion 1 baseline: the same trades are no change, and it says which versions met', () => {
+    const v1 = result({ schemaVersion: 1, trades: result().trades.map((t) => ({ ...t, entries: undefined, exits: undefined }) as unknown as typeof t) });
+    const { regressions, changes } = compareWithBaseline(result(), v1, 0.05);
+    expect(regressions).toEqual([]);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toContain('schemaVersion 1');
+  });
+
   it('flags a sharpe drop beyond the tolerance as a regression', () => {
     const { regressions } = compareWithBaseline(withMetrics({ sharpe: 1.2 }), withMetrics({ sharpe: 1.5 }), 0.05);
     expect(regressions).toHaveLength(1);

@@ -42,6 +42,8 @@ export function trade(i: number, overrides: Partial<TradeRecord> = {}): TradeRec
     returnPct: win ? 0.0218 : -0.0139,
     exitReason: win ? 'take-profit' : 'stop-loss',
     open: false,
+    entries: [{ time: T0 + i * 24 * HOUR, price: '42000.5', qty: '0.1', fee: '4.20005', reason: 'signal' }],
+    exits: overrides.open ? [] : [{ time: T0 + i * 24 * HOUR + 5 * HOUR, price: win ? '43000' : '41500.25', qty: '0.1', fee: '4.25', reason: win ? 'take-profit' : 'stop-loss' }],
     ...overrides,
   };
 }
@@ -54,7 +56,7 @@ export function openTrade(i: number): TradeRecord {
 export function result(overrides: Partial<BacktestResult> = {}): BacktestResult {
   const equityCurve = Array.from({ length: 40 }, (_, i) => ({ time: T0 + i * 6 * HOUR, equity: 10_000 + i * 30 + (i % 5) * 10 }));
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tradebot: '0.1.0',
     strategy: { name: 'sma-cross', params: { fast: 10, slow: 30 } },
     data: {

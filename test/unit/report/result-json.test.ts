@@ -39,7 +39,7 @@ describe('serializeResult', () => {
     expect(Object.keys(doc.metrics)[0]).toBe('startEquity');
     expect(Object.keys(doc.metrics).at(-1)).toBe('buyAndHoldReturn');
     expect(Object.keys(doc.trades[0])).toEqual([
-      'symbol', 'side', 'entryTime', 'exitTime', 'entryPrice', 'exitPrice', 'qty', 'fees', 'pnl', 'returnPct', 'exitReason', 'open',
+      'symbol', 'side', 'entryTime', 'exitTime', 'entryPrice', 'exitPrice', 'qty', 'fees', 'pnl', 'returnPct', 'exitReason', 'open', 'entries', 'exits',
     ]);
   });
 
@@ -52,7 +52,7 @@ describe('serializeResult', () => {
 
   it('uses 2-space indentation and a trailing newline', () => {
     const text = serializeResult(result());
-    expect(text.split('\n')[1]).toBe('  "schemaVersion": 1,');
+    expect(text.split('\n')[1]).toBe('  "schemaVersion": 2,');
     expect(text.endsWith('}\n')).toBe(true);
   });
 
@@ -83,6 +83,42 @@ describe('parseResult', () => {
   it('reads back what serializeResult wrote', () => {
     const r = result();
     expect(parseResult(serializeResult(r), 'base.json')).toEqual(r);
+  });
+
+  it('reads a schemaVersion 1 document (trades without entries and exits)', () => {
+    const doc = JSON.parse(serializeResult(result()));
+    doc.schemaVersion = 1;
+    for (const t of doc.trades) {
+      delete t.entries;
+      delete t.exits;
+      if (t.exitReason === 'take-profit') t.exitReason = 'signal';
+    }
+    const r = parseResult(JSON.stringify(doc), 'v1.json');
+    expect(r.schemaVersion).toBe(1);
+    expect(r.trades[0]!.entries).toBeUndefined();
+  });
+
+  it('checks the legs of a schemaVersion 2 trade, naming the field', () => {
+    const missing = JSON.parse(serializeResult(result()));
+    delete missing.trades[1].exits;
+    expect(catchError(() => parseResult(JSON.stringify(missing), 'v2.json')).message).toContain('trades[1].exits must be an array');
+    const reason = JSON.parse(serializeResult(result()));
+    reason.trades[0].exits[0].reason = 'ladder-0';
+    expect(catchError(() => parseResult(JSON.stringify(reason), 'v2.json')).message).toContain('trades[0].exits[0].reason');
+    const ok = JSON.parse(serializeResult(result()));
+    ok.trades[0].exits = [
+      { time: 1, price: '43000', qty: '0.05', fee: '2', reason: 'ladder-1' },
+      { time: 2, price: '43100', qty: '0.05', fee: '2', reason: 'roi' },
+    ];
+    ok.trades[0].exitReason = 'roi';
+    expect(parseResult(JSON.stringify(ok), 'v2.json').trades[0]!.exits[1]!.reason).toBe('roi');
+  });
+
+  it('writes the legs of a trade with their keys in order', () => {
+    const text = serializeResult(result());
+    const leg = JSON.parse(text).trades[0].exits[0];
+    expect(Object.keys(leg)).toEqual(['time', 'price', 'qty', 'fee', 'reason']);
+    expect(Object.keys(JSON.parse(text).trades[0]).slice(-3)).toEqual(['open', 'entries', 'exits']);
   });
 
   it('reads a document written before metricsNotes and warnings existed, as empty ones', () => {
