@@ -9,7 +9,7 @@ The request goes into the bot's control.json; the bot reads it within half a sec
 acknowledges it in its state file. Works from any terminal or SSH session that sees the bot's
 home directory.`;
 
-const PAST: Record<SteerCommand, string> = { stop: 'stopped', pause: 'paused', resume: 'resumed' };
+const PAST: Record<SteerCommand, string> = { stop: 'stopped', pause: 'paused', resume: 'resumed', forceexit: 'forced out' };
 
 function timeoutMs(text: string): number {
   const n = Number(text);
@@ -19,7 +19,8 @@ function timeoutMs(text: string): number {
 
 function said(o: ControlOutcome): string {
   if (o.result === 'not-running') return `bot ${o.name} is not running (${o.state}): nothing to stop\n`;
-  return `bot ${o.name} ${PAST[o.command]} (acknowledged after ${(o.afterMs / 1000).toFixed(1)} s)\n`;
+  const detail = o.detail !== undefined ? `: ${o.detail}` : '';
+  return `bot ${o.name} ${PAST[o.command]} (acknowledged after ${(o.afterMs / 1000).toFixed(1)} s)${detail}\n`;
 }
 
 export function stopCommand(env: CommandEnv): Command {
@@ -87,4 +88,32 @@ export function pauseCommand(env: CommandEnv): Command {
 
 export function resumeCommand(env: CommandEnv): Command {
   return steer(env, 'resume', 'Resume a paused bot', 'Resuming a bot that is not paused is acknowledged and changes nothing.');
+}
+
+export function forceexitCommand(env: CommandEnv): Command {
+  return addHomeOptions(
+    new Command('forceexit')
+      .description("Sell one position of a running bot at market (or all of them), after cancelling that pair's open orders; the bot runs on")
+      .argument('<name>', 'the bot')
+      .argument('<pair>', 'a pair of the bot (BTC/USDT), or all'),
+  )
+    .option('--timeout <seconds>', 'how long to wait for the bot to answer', '30')
+    .addHelpText(
+      'after',
+      `${HOW}
+The bot cancels the pair's open orders (a resting stop-loss included), sells what the position
+holds at market between two candles, and records the exit reason "manual". It keeps running:
+its strategy may enter again. Telegram's /forceexit sends this same request.
+
+Exit codes: 0 done (or nothing to sell), 1 the bot could not sell (its answer says why), 2 usage
+error (no such bot or pair, the bot is not running), 5 no answer within --timeout.`,
+    )
+    .action(async (name: string, pair: string, opts: HomeOpts & { timeout: string }) => {
+      const ms = timeoutMs(opts.timeout);
+      const home = await homeFrom(opts, env);
+      const { sendControl, requester } = await import('../src/bot/send-control.js');
+      const out = await sendControl({ home, name, command: 'forceexit', pair, timeoutMs: ms, by: requester('forceexit', env.env) });
+      env.stdout.write(said(out));
+      if (out.result === 'acknowledged' && out.ok === false) process.exitCode = ExitCode.assertion;
+    });
 }

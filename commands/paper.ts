@@ -14,6 +14,7 @@ export const BOT_FLAGS: FlagMap = {
   timeframe: { path: 'timeframe', kind: 'string' },
   warmup: { path: 'paper.warmup', kind: 'number' },
   poll: { path: 'paper.poll', kind: 'number' },
+  metricsPort: { path: 'metrics.port', kind: 'number' },
   home: { path: 'home', kind: 'string' },
   listen: { path: 'signals.listen', kind: 'string' },
   signalUrl: { path: 'signals.url', kind: 'string' },
@@ -32,6 +33,7 @@ export function addBotOptions(cmd: Command): Command {
   )
     .option('--warmup <n>', 'candles of history that warm the indicators before the first decision', String(D.paper.warmup))
     .option('--poll <ms>', 'milliseconds between polls for new candles', String(D.paper.poll))
+    .option('--metrics-port <port>', 'serve Prometheus /metrics and /health on this port (127.0.0.1 unless metrics.host; 0: any free port)')
     .option('--listen <host:port>', 'webhook strategy: where the alert listener binds (put a TLS reverse proxy in front for TradingView)', D.signals.listen)
     .option('--signal-url <url>', 'http-signal strategy: the signal service, asked on every closed candle')
     .option('--home <dir>', 'tradebot home directory holding bots/ (default: config home, TRADEBOT_HOME, else the platform data dir)')

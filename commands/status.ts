@@ -18,8 +18,37 @@ export function statusCommand(env: CommandEnv): Command {
   )
     .option('--json', 'print a JSON document (schemaVersion 1)', false)
     .option('--watch', 'redraw every second until Ctrl+C (terminal only)', false)
-    .addHelpText('after', `${STATES_HELP}\n\nExit codes: 0 ok (a bot whose state file is unreadable is shown with its error), 2 usage error\n(unknown bot, --watch without a terminal), 5 the home directory cannot be read.`)
-    .action(async (name: string | undefined, opts: HomeOpts & { json: boolean; watch: boolean }) => {
+    .option('--check', 'health probe of one bot: exit 0 when it runs with a fresh heartbeat and last candle, else 1 and one line why', false)
+    .option('--max-age <duration>', 'with --check: how late the heartbeat, and a candle beyond one timeframe, may be (90s, 2m, 1h)', '2m')
+    .addHelpText(
+      'after',
+      `${STATES_HELP}
+
+--check (for cron, systemd, Kubernetes liveness probes): healthy when the bot is running or
+paused, its heartbeat is at most --max-age old, it handled a candle within one timeframe plus
+--max-age, and no risk limit halted it. Prints one line (ok or FAIL, and why).
+
+Exit codes: 0 ok (a bot whose state file is unreadable is shown with its error; --check: healthy),
+1 --check: not healthy (stopped, crashed, stale, halted, heartbeat or candle too old, unreadable
+state), 2 usage error (unknown bot, --watch without a terminal, --check without a bot, bad --max-age),
+5 the home directory cannot be read.`,
+    )
+    .action(async (name: string | undefined, opts: HomeOpts & { json: boolean; watch: boolean; check: boolean; maxAge: string }) => {
+      if (opts.check) {
+        if (name === undefined) throw new UsageError('--check probes one bot: give its name');
+        if (opts.watch) throw new UsageError('--check answers once; it does not go with --watch');
+        const { checkHealth, parseMaxAge } = await import('../src/bot/health-check.js');
+        const maxAgeMs = parseMaxAge(opts.maxAge);
+        const home = await homeFrom(opts, env);
+        const bots = await import('../src/bot/status.js');
+        await bots.requireBot(home, name);
+        const now = Date.now();
+        const v = await bots.readBotStatus(home, name, now);
+        const h = checkHealth({ state: v.state, error: v.error, heartbeatAgeMs: v.heartbeatAgeMs, lastCandleAt: v.lastCandleAt, startedAt: v.startedAt, timeframe: v.timeframe, riskHalt: v.riskHalt, now, maxAgeMs });
+        env.stdout.write(opts.json ? `${JSON.stringify({ schemaVersion: 1, name, ok: h.ok, reason: h.reason })}\n` : `${h.ok ? 'ok' : 'FAIL'} ${name}: ${h.reason}\n`);
+        if (!h.ok) process.exitCode = 1;
+        return;
+      }
       if (opts.watch && opts.json) throw new UsageError('--watch redraws a terminal; it does not go with --json');
       if (opts.watch && !env.stdout.isTTY) throw new UsageError('--watch needs a terminal: stdout is not one (run tradebot status without --watch, or with --json)');
       const home = await homeFrom(opts, env);

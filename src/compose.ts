@@ -4,6 +4,7 @@ import type { Dec as Decimal } from './core/money.js';
 import { Engine, type EngineSettings, type Instrument } from './engine/engine.js';
 import { SimulatedClock, SystemClock } from './engine/clocks.js';
 import type { ExchangePort, Feed, Store } from './engine/ports.js';
+import type { EngineEventSink } from './engine/events.js';
 import { ArrayFeed } from './data/array-feed.js';
 import { SimExchange, type SimExchangeOptions, type SimExchangeSnapshot } from './exchange/sim-exchange.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -66,6 +67,8 @@ export function composeBot(p: {
   store: Store;
   /** the ccxt adapter: market data for both modes, the order venue for live */
   exchange: ExchangePort;
+  /** the bot's event stream: its log, notifications, metrics */
+  events?: EngineEventSink;
   /** paper: the simulated exchange's settings and its saved state */
   paper?: { options: SimExchangeOptions; snapshot: SimExchangeSnapshot | null };
 }): { engine: Engine; sim: SimExchange | null } {
@@ -74,6 +77,6 @@ export function composeBot(p: {
     if (!p.paper) throw new Error('composeBot: paper mode needs the simulated exchange settings');
     sim = p.paper.snapshot ? SimExchange.restore(p.paper.options, p.paper.snapshot) : new SimExchange(p.paper.options);
   }
-  const engine = new Engine(p.instruments, p.settings, { clock: new SystemClock(), feed: p.feed, exchange: sim ?? p.exchange, store: p.store });
+  const engine = new Engine(p.instruments, p.settings, { clock: new SystemClock(), feed: p.feed, exchange: sim ?? p.exchange, store: p.store, ...(p.events ? { events: p.events } : {}) });
   return { engine, sim };
 }

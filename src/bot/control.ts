@@ -7,14 +7,19 @@ import { writeFileDurable } from '../store/durable-write.js';
  * the bot writes into its state file. Files, not signals, so it works across users and hosts
  * that share the directory, and the request survives until it is answered.
  */
-/** stop-cancel: stop and cancel the bot's open orders; panic: also sell every position at market */
-export type ControlCommand = 'stop' | 'pause' | 'resume' | 'stop-cancel' | 'panic';
+/**
+ * stop-cancel: stop and cancel the bot's open orders; panic: also sell every position at market;
+ * forceexit: cancel one pair's orders (or every pair's) and sell its position at market, and run on
+ */
+export type ControlCommand = 'stop' | 'pause' | 'resume' | 'stop-cancel' | 'panic' | 'forceexit';
 
 export interface ControlRequest {
   seq: number;
   command: ControlCommand;
   time: number;
   by: string;
+  /** forceexit: the pair, or "all" */
+  pair?: string;
 }
 
 export async function readControl(path: string): Promise<ControlRequest | null> {
@@ -26,9 +31,9 @@ export async function readControl(path: string): Promise<ControlRequest | null> 
   }
 }
 
-export async function writeControl(path: string, command: ControlCommand, now: number, by: string): Promise<ControlRequest> {
+export async function writeControl(path: string, command: ControlCommand, now: number, by: string, pair?: string): Promise<ControlRequest> {
   const prev = await readControl(path);
-  const req: ControlRequest = { seq: (prev?.seq ?? 0) + 1, command, time: now, by };
+  const req: ControlRequest = { seq: (prev?.seq ?? 0) + 1, command, time: now, by, ...(pair !== undefined ? { pair } : {}) };
   await writeFileDurable(path, `${JSON.stringify(req)}\n`);
   return req;
 }

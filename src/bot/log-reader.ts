@@ -59,8 +59,35 @@ function keep(rec: LogRecord, since: number | null): boolean {
   return since === null || rec.time === null || rec.time >= since;
 }
 
+const LEVELS = ['info', 'warn', 'error'] as const;
+
+/**
+ * `--level` (that level and above: warn shows warn and error) and `--event` (names, comma
+ * separated; `order-*` matches a prefix). A line that is not a record passes neither filter.
+ */
+export function recordFilter(o: { level?: string; events?: string }): ((rec: LogRecord) => boolean) | undefined {
+  const checks: ((rec: LogRecord) => boolean)[] = [];
+  if (o.level !== undefined) {
+    const min = LEVELS.indexOf(o.level.trim().toLowerCase() as (typeof LEVELS)[number]);
+    if (min < 0) throw new UsageError(`--level ${JSON.stringify(o.level)} must be one of ${LEVELS.join(', ')}`);
+    checks.push((rec) => LEVELS.indexOf(rec.level as (typeof LEVELS)[number]) >= min);
+  }
+  if (o.events !== undefined) {
+    const names = o.events.split(',').map((e) => e.trim()).filter((e) => e !== '');
+    if (names.length === 0 || names.some((n) => !/^[a-z0-9-]+\*?$/.test(n))) {
+      throw new UsageError(`--event ${JSON.stringify(o.events)} must be event names separated by commas (fill,trade-closed), a name may end in * (order-*)`);
+    }
+    const exact = new Set(names.filter((n) => !n.endsWith('*')));
+    const prefixes = names.filter((n) => n.endsWith('*')).map((n) => n.slice(0, -1));
+    checks.push((rec) => exact.has(rec.event) || prefixes.some((p) => rec.event.startsWith(p)));
+  }
+  return checks.length === 0 ? undefined : (rec) => checks.every((c) => c(rec));
+}
+
 export interface FollowOptions {
   since: number | null;
+  /** further conditions a record must meet (recordFilter) */
+  filter?: (rec: LogRecord) => boolean;
   /** called per record, in order */
   onRecord: (rec: LogRecord) => void;
   /** resolves or aborts the follow; without it, the log is read once */
@@ -88,7 +115,7 @@ export async function readLog(logPath: string, o: FollowOptions): Promise<void> 
   let partial = '';
   function emit(line: string) {
     const rec = parseLogLine(line);
-    if (keep(rec, o.since)) o.onRecord(rec);
+    if (keep(rec, o.since) && (o.filter === undefined || o.filter(rec))) o.onRecord(rec);
   }
   async function drain(): Promise<void> {
     if (!fh) return;

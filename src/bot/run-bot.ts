@@ -30,7 +30,12 @@ import { BotSession } from './session.js';
 import { checkSameOwner, describeSettings, parseBalances, settleSettings } from './bot-settings.js';
 import { strategyNeeds } from '../strategies/strategy-needs.js';
 import { recordRefusedStart } from './refused-start.js';
-import { readControl } from './control.js';
+import { readControl, type ControlRequest } from './control.js';
+import { BotEvents } from './bot-events.js';
+import { checkHealth, DEFAULT_MAX_AGE_MS, type Health } from './health-check.js';
+import type { RunningNotify } from '../notify/start-notify.js';
+import type { BotMetrics, BotReadings } from '../metrics/bot-metrics.js';
+import { roundTripPnl } from '../core/portfolio.js';
 import { VERSION } from '../version.js';
 import { mergeConfig, resolveConfig } from '../config/load-config.js';
 import { checkSignalSettings, openBotSignals, storedSignalSettings } from '../signals/open-signals.js';
@@ -100,6 +105,7 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
     env.say?.(`took over the lock of pid ${t.pid} (${t.command}), which is no longer running`);
   }
   let exitCode = 0;
+  const events = new BotEvents(session.log, now);
   const removers: (() => void)[] = [];
   // a signal during start-up still ends the bot cleanly: state written, lock released
   let stopped: { code: number; why: string } | null = null;
@@ -118,6 +124,9 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
   // set once the bot's state is first written: before that, a failed start leaves nothing behind
   let committed = false;
   let released = false;
+  let notify: RunningNotify | null = null;
+  let metrics: BotMetrics | null = null;
+  let closeMetrics: (() => Promise<void>) | null = null;
   let signals: SignalRunner | null = null;
   try {
     const prev = session.existing;
@@ -198,6 +207,22 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
       warmup: prev?.bot.warmup ?? null,
     };
 
+    // ---- notifications and Telegram commands (before anything is told: the start, a reconciliation)
+    if (cfg.notify.telegram.chatIds.length > 0 || cfg.notify.webhook.url !== null) {
+      const { startNotify } = await import('../notify/start-notify.js');
+      notify = await startNotify({
+        cfg: cfg.notify,
+        env: env.env,
+        secretsFile: cfg.secretsFile,
+        home,
+        bot: { name: o.bot, dir: session.paths.dir, mode, quote },
+        events,
+        log: session.log,
+        now,
+        onDelivery: (channel, ok) => metrics?.onDelivery(channel, ok),
+      });
+    }
+
     // ---- the exchange (paper: public data only, no keys); a passing failure at start is asked again
     const retry: ReadRetry = {
       ...START_RETRY,
@@ -267,8 +292,10 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
       pollMs: cfg.paper.poll,
       sleep,
       onTrouble: (err) => {
+        const was = runtime.degraded;
         runtime.degraded = err ? { since: runtime.degraded?.since ?? now(), message: err.message } : null;
-        if (err) void session.log.write(now(), 'warn', 'feed-degraded', { message: err.message });
+        if (err) events.emit({ kind: 'feed-degraded', time: now(), message: err.message });
+        else if (was) events.emit({ kind: 'feed-recovered', time: now() });
         // no candle arrives while the exchange fails, so no checkpoint either: write it for status
         persistRuntime();
       },
@@ -293,8 +320,14 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
     const instruments = pairs.map((symbol, k) => ({ symbol, market: markets[k]!, strategy: def.create(params, tools) }));
 
     let engine!: Engine;
+    let lastBar = Math.max(...(prev?.engine?.lastBarTime ?? []).map((t) => t ?? -Infinity), -Infinity);
     const build = (snap: unknown): BotStateDoc => {
       runtime.heartbeat = now();
+      const bar = Math.max(...engine.lastBarTime);
+      if (bar > lastBar) {
+        lastBar = bar;
+        runtime.lastCandleAt = now();
+      }
       runtime.lastDecision = engine.decisions.at(-1) ?? runtime.lastDecision;
       pairs.forEach((p, k) => {
         const px = engine.lastPrice(k);
@@ -336,10 +369,51 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
       };
     };
     const store = journalFillsOnce(new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash), journal.fills);
-    ({ engine, sim } = composeBot({ mode, instruments, settings, feed: signals ? signals.wrapFeed(feed) : feed, store, exchange: port, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
+    ({ engine, sim } = composeBot({ mode, instruments, settings, feed: signals ? signals.wrapFeed(feed) : feed, store, exchange: port, events, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
     persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);
     signals?.attach(engine);
+    let lastBeatAt = now();
+    // ---- Prometheus /metrics and /health
+    if (cfg.metrics.port !== null) {
+      const { BotMetrics } = await import('../metrics/bot-metrics.js');
+      const { startMetricsServer } = await import('../metrics/metrics-server.js');
+      const readings = (): BotReadings => {
+        const prices: Record<string, number> = {};
+        pairs.forEach((p, k) => (prices[p] = engine.lastPrice(k)));
+        const known = Object.values(prices).every(Number.isFinite);
+        let realized = 0;
+        for (const rt of engine.portfolio.closed) realized += roundTripPnl(rt).toNumber();
+        let unrealized = 0;
+        for (const [p, rt] of engine.portfolio.open) if (Number.isFinite(prices[p])) unrealized += roundTripPnl(rt, new Dec(prices[p]!)).toNumber();
+        const orders: Record<string, number> = {};
+        for (const x of engine.orders.values()) orders[x.status] = (orders[x.status] ?? 0) + 1;
+        return {
+          equity: known ? engine.portfolio.equity(prices, markets).toNumber() : null,
+          realizedPnl: realized,
+          unrealizedPnl: unrealized,
+          openPositions: engine.portfolio.open.size,
+          orders,
+          lastCandleAgeSec: runtime.lastCandleAt ? (now() - runtime.lastCandleAt) / 1000 : null,
+          heartbeatAgeSec: (now() - lastBeatAt) / 1000,
+          paused: engine.isPaused,
+          halted: engine.risk.halt !== null,
+          notifyQueued: notify?.notifier.queued() ?? 0,
+        };
+      };
+      const health = (): Health => {
+        const st = runtime.status;
+        if (st !== 'running' && st !== 'paused' && st !== 'halted') return { ok: false, reason: st === 'starting' ? 'starting' : `not running (${st})` };
+        return checkHealth({ state: st, error: null, heartbeatAgeMs: now() - lastBeatAt, lastCandleAt: runtime.lastCandleAt ?? null, startedAt: runtime.startedAt, timeframe: cfg.timeframe!, riskHalt: engine.risk.halt, now: now(), maxAgeMs: DEFAULT_MAX_AGE_MS });
+      };
+      metrics = new BotMetrics({ bot: o.bot, mode, quote }, readings);
+      const m = metrics;
+      events.on((e) => m.onEvent(e));
+      const server = await startMetricsServer({ host: cfg.metrics.host, port: cfg.metrics.port, metrics: m, health });
+      closeMetrics = server.close;
+      env.say?.(`metrics on ${server.url}/metrics, health on ${server.url}/health`);
+      void session.log.write(now(), 'info', 'metrics-listening', { url: server.url });
+    }
     if (signals) {
       // an alert's fate is shown by status at once: the runtime part of the last snapshot is
       // rewritten (never a new engine snapshot taken in the middle of a candle)
@@ -361,8 +435,13 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
     }
     if (mode === 'live') {
       const r = await recoverLive({ engine, port, pairs, currencies, prefix: idPrefixFor(o.bot), journalAfterSnapshot: journal.intents, adopt: o.adopt === true, now });
+      const external = externalHoldings(r.plan);
+      const actions = [...r.plan.safe, ...r.plan.drift].map((a) => a.kind);
+      if (actions.length > 0 || r.drift) {
+        await events.write({ kind: 'reconciled', time: now(), corrections: r.plan.safe.length, drift: r.drift ? r.plan.drift.length : 0, actions, external });
+      }
       if (r.drift) throw new StateError(`bot ${o.bot} differs from the exchange (${r.drift}); nothing was traded: review with tradebot reconcile ${o.bot} --plan, then --apply, or start with --adopt`);
-      runtime.external = { time: now(), balances: externalHoldings(r.plan) };
+      runtime.external = { time: now(), balances: external };
       runtime.equity = shiftEquityMarks(runtime.equity, r.transferred);
       await store.checkpoint(() => engine.snapshot());
       committed = true;
@@ -372,7 +451,7 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
 
     // ---- stop, pause, resume: signals (handled from the start) and the control file
     const halt = () => {
-      void session.log.write(now(), 'info', 'stopping', { why: stopped?.why });
+      events.emit({ kind: 'stopping', time: now(), why: (stopped as { why: string } | null)?.why ?? null });
       signals?.stop();
       engine.stop();
       feed.stop();
@@ -401,8 +480,15 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
           engine.setPaused(false);
           runtime.status = 'running';
         }
+        await events.write({ kind: 'control', time: now(), command: req.command, seq: req.seq, by: req.by, ...(req.pair !== undefined ? { pair: req.pair } : {}) });
+        if (req.command === 'forceexit') {
+          const done = await forceExit(engine, pairs, req);
+          runtime.ack = { seq: req.seq, command: req.command, time: now(), detail: done.detail, ok: done.ok };
+          await events.write({ kind: 'control-done', time: now(), command: req.command, seq: req.seq, by: req.by, detail: done.detail, ok: done.ok });
+          await store.checkpoint(() => engine.snapshot());
+          return;
+        }
         runtime.ack = { seq: req.seq, command: req.command, time: now() };
-        await session.log.write(now(), 'info', 'control', { command: req.command, seq: req.seq, by: req.by });
         if (req.command === 'stop' || req.command === 'stop-cancel' || req.command === 'panic') {
           afterStop = req.command === 'stop' ? null : req.command;
           stop(0, `tradebot ${req.command === 'panic' ? 'panic' : 'stop'} (${req.by})`);
@@ -412,6 +498,7 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
       })().catch((err: unknown) => void session.log.write(now(), 'error', 'control-failed', { message: String(err) }));
     }, 500);
     const heartbeat = setInterval(() => {
+      lastBeatAt = now();
       void writeFile(session.paths.heartbeat, `${JSON.stringify({ time: now(), pid: process.pid })}\n`).catch(() => undefined);
     }, 1000);
     removers.push(() => clearInterval(control), () => clearInterval(heartbeat));
@@ -432,7 +519,7 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
     await signals?.start();
     await store.checkpoint(() => engine.snapshot());
     committed = true;
-    await session.log.write(now(), 'info', 'started', { mode, pairs, timeframe: cfg.timeframe, strategy: def.name, resumed: Boolean(prev?.engine) });
+    await events.write({ kind: 'started', time: now(), mode, pairs, timeframe: cfg.timeframe!, strategy: def.name, resumed: Boolean(prev?.engine) });
     env.say?.(`${mode} bot ${o.bot} running: ${def.name} on ${pairs.join(', ')} ${cfg.timeframe} (state: ${session.paths.dir})`);
 
     try {
@@ -440,7 +527,7 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
     } catch (err) {
       runtime.status = 'crashed';
       runtime.lastError = { time: now(), message: err instanceof Error ? err.message : String(err) };
-      await session.log.write(now(), 'error', 'crashed', { message: runtime.lastError.message });
+      await events.write({ kind: 'crashed', time: now(), message: runtime.lastError.message });
       await store.checkpoint(() => engine.snapshot()).catch(() => undefined);
       throw err;
     }
@@ -448,16 +535,20 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
     await signals?.close();
     if (afterStop) {
       const cancelled = await engine.cancelAll();
-      const closed = afterStop === 'panic' ? await engine.closeAll() : 0;
-      await session.log.write(now(), 'warn', afterStop, { cancelled, closed });
+      const closed = afterStop === 'panic' ? await engine.closeAll('panic') : 0;
+      await events.write({ kind: afterStop, time: now(), cancelled, closed });
     }
     runtime.status = 'stopped';
     runtime.stoppedAt = now();
     runtime.pid = null;
     await store.checkpoint(() => engine.snapshot());
-    await session.log.write(now(), 'info', 'stopped', {});
+    await events.write({ kind: 'stopped', time: now() });
     return exitCode;
   } catch (err) {
+    await closeMetrics?.().catch(() => undefined);
+    closeMetrics = null;
+    await notify?.close().catch(() => undefined);
+    notify = null;
     if (!committed) {
       // a new bot that never ran leaves nothing behind; an existing one keeps a trace of the refusal
       if (session.created) {
@@ -468,8 +559,35 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
     throw err;
   } finally {
     for (const r of removers) r();
+    await closeMetrics?.().catch(() => undefined);
+    await notify?.close().catch(() => undefined);
     await signals?.close().catch(() => undefined);
     if (!released) await session.close();
+  }
+}
+
+/**
+ * `forceexit PAIR|all` on the running engine, between two batches of candles: the pair's open
+ * orders are cancelled (a resting stop holds the coins), then its position is sold at market.
+ */
+async function forceExit(engine: Engine, pairs: string[], req: ControlRequest): Promise<{ ok: boolean; detail: string }> {
+  const asked = req.pair === 'all' ? pairs : pairs.filter((p) => p === req.pair);
+  if (asked.length === 0) return { ok: false, detail: `this bot trades ${pairs.join(', ')}, not ${req.pair ?? '(no pair)'}` };
+  try {
+    return await engine.operate(async () => {
+      const sold: string[] = [];
+      const failed: string[] = [];
+      for (const p of asked) {
+        if (!engine.portfolio.open.has(p)) continue;
+        await engine.cancelAll(p);
+        if (await engine.closePosition(p, 'manual')) sold.push(p);
+        else if (engine.portfolio.open.has(p)) failed.push(p);
+      }
+      if (failed.length > 0) return { ok: false, detail: `could not sell ${failed.join(', ')} (see tradebot logs)${sold.length > 0 ? `; sold ${sold.join(', ')}` : ''}` };
+      return { ok: true, detail: sold.length > 0 ? `sold ${sold.join(', ')} at market` : `no open position in ${asked.join(', ')}` };
+    });
+  } catch (err) {
+    return { ok: false, detail: err instanceof Error ? err.message : String(err) };
   }
 }
 

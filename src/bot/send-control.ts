@@ -7,10 +7,11 @@ import { pidAlive, readLockOwner } from '../store/state-lock.js';
 import { readControl, writeControl, type ControlCommand, type ControlRequest } from './control.js';
 import { isLive, readBotStatus, requireBot, type BotState } from './status.js';
 
-export type SteerCommand = 'stop' | 'pause' | 'resume';
+export type SteerCommand = 'stop' | 'pause' | 'resume' | 'forceexit';
 
 export type ControlOutcome =
-  | { name: string; command: SteerCommand; result: 'acknowledged'; afterMs: number }
+  /** detail: what the bot said it did (forceexit: the positions sold) */
+  | { name: string; command: SteerCommand; result: 'acknowledged'; afterMs: number; detail?: string; ok?: boolean }
   | { name: string; command: SteerCommand; result: 'not-running'; state: BotState };
 
 export interface SendControlOptions {
@@ -26,6 +27,13 @@ export interface SendControlOptions {
   pollMs?: number;
   /** a stop that first cancels the bot's orders (stop-cancel), or also sells its positions (panic) */
   as?: 'stop-cancel' | 'panic';
+  /** forceexit: a pair of the bot, or "all" */
+  pair?: string;
+  /**
+   * false: a stop is done once acknowledged, without waiting for the process to exit (a request
+   * made from inside the bot itself: Telegram's /stop)
+   */
+  waitForExit?: boolean;
 }
 
 /**
@@ -49,18 +57,24 @@ export async function sendControl(o: SendControlOptions): Promise<ControlOutcome
 
   const t0 = now();
   if (o.as && o.command !== 'stop') throw new UsageError(`${o.as} is a kind of stop, not of ${o.command}`);
-  const req = await request(paths.control, paths.state, o.as ?? o.command, t0, o.by);
+  if (o.command === 'forceexit') {
+    if (!o.pair) throw new UsageError('forceexit needs a pair of the bot, or all');
+    if (o.pair !== 'all' && !view.pairs.includes(o.pair)) throw new UsageError(`bot ${o.name} trades ${view.pairs.join(', ')}, not ${o.pair}`);
+  }
+  const req = await request(paths.control, paths.state, o.as ?? o.command, t0, o.by, o.command === 'forceexit' ? o.pair : undefined);
   const deadline = t0 + o.timeoutMs;
   let acked = false;
+  let answer: Ack | null = null;
   for (;;) {
     // the owner first, then the ack: a bot acknowledges a stop before it lets go of the lock
     const alive = await ownerAlive(paths.dir);
     if (!acked) {
-      const ack = await readAck(paths.state);
-      acked = ack !== null && ack >= req.seq;
+      answer = await readAckDoc(paths.state);
+      acked = answer !== null && answer.seq >= req.seq;
     }
-    if (acked && (o.command !== 'stop' || !alive)) {
-      return { name: o.name, command: o.command, result: 'acknowledged', afterMs: now() - t0 };
+    if (acked && (o.command !== 'stop' || !alive || o.waitForExit === false)) {
+      const said = answer?.seq === req.seq && answer.detail !== undefined ? { detail: answer.detail, ok: answer.ok !== false } : {};
+      return { name: o.name, command: o.command, result: 'acknowledged', afterMs: now() - t0, ...said };
     }
     if (!acked && !alive) {
       // it went away without answering (crashed, killed): nothing is left to stop, nor to pause
@@ -84,21 +98,32 @@ export async function sendControl(o: SendControlOptions): Promise<ControlOutcome
  * has already acknowledged. Should control.json have been lost, the request is renumbered past
  * the bot's last acknowledgement.
  */
-async function request(controlPath: string, statePath: string, command: ControlCommand, time: number, by: string): Promise<ControlRequest> {
+async function request(controlPath: string, statePath: string, command: ControlCommand, time: number, by: string, pair: string | undefined): Promise<ControlRequest> {
   const acked = (await readAck(statePath)) ?? 0;
-  const req = await writeControl(controlPath, command, time, by);
+  const req = await writeControl(controlPath, command, time, by, pair);
   if (req.seq > acked) return req;
   const fixed: ControlRequest = { ...req, seq: Math.max(acked, (await readControl(controlPath))?.seq ?? 0) + 1 };
   await writeFileDurable(controlPath, `${JSON.stringify(fixed)}\n`);
   return fixed;
 }
 
+interface Ack {
+  seq: number;
+  detail?: string;
+  ok?: boolean;
+}
+
 /** runtime.ack.seq of the state file as it is now; null when unreadable (a corrupt file is status's business). */
 async function readAck(statePath: string): Promise<number | null> {
+  return (await readAckDoc(statePath))?.seq ?? null;
+}
+
+async function readAckDoc(statePath: string): Promise<Ack | null> {
   try {
-    const doc = JSON.parse(await readFile(statePath, 'utf8')) as { runtime?: { ack?: { seq?: unknown } | null } };
-    const seq = doc.runtime?.ack?.seq;
-    return typeof seq === 'number' ? seq : null;
+    const doc = JSON.parse(await readFile(statePath, 'utf8')) as { runtime?: { ack?: { seq?: unknown; detail?: unknown; ok?: unknown } | null } };
+    const a = doc.runtime?.ack;
+    if (typeof a?.seq !== 'number') return null;
+    return { seq: a.seq, ...(typeof a.detail === 'string' ? { detail: a.detail } : {}), ...(typeof a.ok === 'boolean' ? { ok: a.ok } : {}) };
   } catch {
     return null;
   }

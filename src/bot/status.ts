@@ -9,6 +9,8 @@ import type { OpenOrderView, PositionView, StatusDigest } from '../store/status-
 import { readStatusSummary } from '../store/status-summary.js';
 import { pidAlive, readLockOwnerSync, type LockOwner } from '../store/state-lock.js';
 import { readRefusedStart, type RefusedStart } from './refused-start.js';
+import { readNotifyFile, type NotifyFileDoc } from '../notify/notify-file.js';
+import { notifyPath } from '../notify/notify-path.js';
 import type { SignalRuntime } from '../signals/signal-runtime.js';
 
 export type { OpenOrderView, PositionView } from '../store/status-digest.js';
@@ -72,8 +74,23 @@ export interface BotStatusView {
   signals: SignalRuntime | null;
   riskHalt: { code: string; since: number; message: string } | null;
   paused: boolean;
+  /** when the bot last handled a new candle (this machine's clock); null: not recorded */
+  lastCandleAt: number | null;
+  /** the notification channels (notify.json): a failing one is degraded; empty without notifications */
+  notify: NotifyChannelView[];
   /** the state file could not be read (corrupt, newer schema): the rest is mostly empty */
   error: string | null;
+}
+
+export interface NotifyChannelView {
+  channel: string;
+  state: 'ok' | 'degraded';
+  since: number | null;
+  lastError: string | null;
+  /** messages waiting for it */
+  queued: number;
+  sent: number;
+  failed: number;
 }
 
 /** The bot's directory must exist; otherwise a usage error listing the bots that do. */
@@ -122,7 +139,8 @@ export async function listBots(home: string, now: number): Promise<BotStatusView
  */
 export async function readBotStatus(home: string, name: string, now: number, o: { summary?: boolean } = {}): Promise<BotStatusView> {
   const paths = botPaths(home, name);
-  const around = { name, dir: paths.dir, lock: readLockOwnerSync(paths.dir), heartbeat: readHeartbeat(paths.heartbeat), refused: readRefusedStart(paths), now, host: hostname(), isAlive: pidAlive };
+  const notify = await readNotifyFile(notifyPath(paths.dir));
+  const around = { name, dir: paths.dir, lock: readLockOwnerSync(paths.dir), heartbeat: readHeartbeat(paths.heartbeat), refused: readRefusedStart(paths), notify, now, host: hostname(), isAlive: pidAlive };
   const summary = o.summary ? readStatusSummary(paths.summary, paths.state) : null;
   if (summary) {
     try {
@@ -165,6 +183,8 @@ export interface StatusInputs {
   heartbeat: { time: number; pid: number | null } | null;
   /** the last refused start, if any (refused.json) */
   refused?: RefusedStart | null;
+  /** notify.json, if any */
+  notify?: NotifyFileDoc | null;
   now: number;
   /** this host's name */
   host: string;
@@ -224,8 +244,23 @@ export function statusView(i: StatusInputs): BotStatusView {
     signals: rt?.signals ?? null,
     riskHalt: d?.riskHalt ?? null,
     paused: rt?.status === 'paused',
+    lastCandleAt: rt?.lastCandleAt ?? null,
+    notify: notifyView(i.notify ?? null),
     error: i.error,
   };
+}
+
+function notifyView(doc: NotifyFileDoc | null): NotifyChannelView[] {
+  if (!doc) return [];
+  return Object.entries(doc.channels).map(([channel, h]) => ({
+    channel,
+    state: h.state,
+    since: h.since,
+    lastError: h.lastError,
+    queued: doc.queue.filter((m) => (m.target === 'webhook' ? 'webhook' : 'telegram') === channel).length,
+    sent: h.sent,
+    failed: h.failed,
+  }));
 }
 
 /** A refused start counts until the bot next starts; otherwise the last error the bot wrote. */

@@ -25,6 +25,7 @@ import {
   CONFIG_SCHEMA,
   configDefaults,
   isObjectField,
+  type AnySchemaFields,
   type ConfigInput,
   type StrategyParams,
   type TradebotConfig,
@@ -226,11 +227,7 @@ export function mergeConfig(base: ConfigInput, override: ConfigInput): ConfigInp
     if (isObjectField(node)) {
       const bObj = (bv ?? {}) as Record<string, unknown>;
       const oObj = (ov ?? {}) as Record<string, unknown>;
-      const merged: Record<string, unknown> = {};
-      for (const sub of Object.keys(node.fields)) {
-        const value = oObj[sub] !== undefined ? oObj[sub] : bObj[sub];
-        if (value !== undefined) merged[sub] = value;
-      }
+      const merged = mergeFields(node.fields, bObj, oObj);
       if (key === 'strategy') {
         const defaultName = CONFIG_DEFAULTS.strategy.name;
         const sameStrategy = oObj['name'] === undefined || oObj['name'] === (bObj['name'] ?? defaultName);
@@ -248,8 +245,32 @@ export function mergeConfig(base: ConfigInput, override: ConfigInput): ConfigInp
   return out as ConfigInput;
 }
 
+/** One level of the schema, and the objects below it (notify.telegram ...), merged key by key. */
+function mergeFields(fields: AnySchemaFields, b: Record<string, unknown>, o: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const [sub, node] of Object.entries(fields)) {
+    if (isObjectField(node) && (isRecord(b[sub]) || isRecord(o[sub]))) {
+      merged[sub] = mergeFields(node.fields, (isRecord(b[sub]) ? b[sub] : {}) as Record<string, unknown>, (isRecord(o[sub]) ? o[sub] : {}) as Record<string, unknown>);
+      continue;
+    }
+    const value = o[sub] !== undefined ? o[sub] : b[sub];
+    if (value !== undefined) merged[sub] = value;
+  }
+  return merged;
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Values given over the defaults of one level, and of the objects below it. */
+function applyFields(fields: AnySchemaFields, target: Record<string, unknown>, value: Record<string, unknown>): void {
+  for (const [sub, subValue] of Object.entries(value)) {
+    const node = Object.hasOwn(fields, sub) ? fields[sub] : undefined;
+    if (node === undefined || subValue === undefined) continue;
+    if (isObjectField(node) && isRecord(subValue)) applyFields(node.fields, target[sub] as Record<string, unknown>, subValue);
+    else target[sub] = Array.isArray(subValue) ? [...subValue] : isRecord(subValue) ? { ...subValue } : subValue;
+  }
 }
 
 /**
@@ -263,10 +284,7 @@ export function resolveConfig(input: ConfigInput): TradebotConfig {
     const value = inp[key];
     if (value === undefined) continue;
     if (isObjectField(node)) {
-      const target = cfg[key] as Record<string, unknown>;
-      for (const [sub, subValue] of Object.entries(value as Record<string, unknown>)) {
-        if (Object.hasOwn(node.fields, sub) && subValue !== undefined) target[sub] = isRecord(subValue) ? { ...subValue } : subValue;
-      }
+      applyFields(node.fields, cfg[key] as Record<string, unknown>, value as Record<string, unknown>);
     } else {
       cfg[key] = isRecord(value) ? { ...value } : value;
     }

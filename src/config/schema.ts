@@ -88,6 +88,54 @@ export interface PaperConfig {
   poll: number;
 }
 
+/** How an event is told: a message, a message without sound (Telegram), or not at all. */
+export type EventMode = 'on' | 'silent' | 'off';
+
+export interface NotifyEventsConfig {
+  started: EventMode;
+  stopped: EventMode;
+  crashed: EventMode;
+  halt: EventMode;
+  fill: EventMode;
+  rejected: EventMode;
+  unknown: EventMode;
+  degraded: EventMode;
+  reconcile: EventMode;
+  control: EventMode;
+  daily: EventMode;
+  heartbeat: EventMode;
+}
+
+/** A Telegram chat id (a negative one is a group), or a public channel's "@name". */
+export type ChatId = number | string;
+
+export interface TelegramConfig {
+  chatIds: ChatId[];
+  apiUrl: string;
+  commands: boolean;
+  pollTimeout: number;
+}
+
+export interface WebhookConfig {
+  url: string | null;
+  method: 'POST' | 'PUT' | 'GET';
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export interface NotifyConfig {
+  telegram: TelegramConfig;
+  webhook: WebhookConfig;
+  events: NotifyEventsConfig;
+  dailyHour: number;
+  heartbeatMinutes: number;
+}
+
+export interface MetricsConfig {
+  port: number | null;
+  host: string;
+}
+
 export interface SignalsConfig {
   listen: string;
   maxLag: number;
@@ -120,14 +168,15 @@ export interface TradebotConfig {
   signals: SignalsConfig;
   home: string | null;
   secretsFile: string | null;
+  notify: NotifyConfig;
+  metrics: MetricsConfig;
 }
 
+/** A config value as a source gives it: objects partial at every depth, leaves (lists, records) whole. */
+type InputOf<V> = V extends StrategyParams | ParamValue | null | readonly unknown[] ? V : { [J in keyof V]?: InputOf<V[J]> };
+
 /** One config source (a file, the command line): every key optional, nested objects partial. */
-export type ConfigInput = {
-  [K in keyof TradebotConfig]?: TradebotConfig[K] extends StrategyParams | ParamValue | null
-    ? TradebotConfig[K]
-    : { [J in keyof TradebotConfig[K]]?: TradebotConfig[K][J] };
-};
+export type ConfigInput = { [K in keyof TradebotConfig]?: InputOf<TradebotConfig[K]> };
 
 // ---------------------------------------------------------------------------------------------
 // Schema node types
@@ -141,7 +190,8 @@ export type LeafKind =
   | 'fraction'
   | 'stake'
   | 'date'
-  | 'record';
+  | 'record'
+  | 'list';
 
 /** A key holding a value (including the strategy.params record, which is validated as a whole). */
 export interface LeafField<T = unknown> {
@@ -188,7 +238,9 @@ export type AnySchemaFields = { readonly [key: string]: SchemaNode };
 export type SchemaFields<T> = { readonly [K in keyof T]-?: SchemaNodeFor<T[K]> };
 type SchemaNodeFor<V> = [V] extends [ParamValue | null]
   ? LeafField<V>
-  : [V] extends [StrategyParams]
+  : [V] extends [readonly unknown[]]
+    ? LeafField<V>
+    : [V] extends [StrategyParams]
     ? LeafField<V>
     : ObjectField<V>;
 
@@ -304,6 +356,11 @@ export function integerField(description: string, def: number, range: NumberRang
   return leaf({ kind: 'integer', description, default: def, nullable: false, expected, check: numberCheck(expected, range, true) });
 }
 
+export function optIntegerField(description: string, range: NumberRange = {}): LeafField<number | null> {
+  const expected = ['an integer', rangeText(range)].filter(Boolean).join(' ');
+  return leaf<number | null>({ kind: 'integer', description, default: null, nullable: true, expected, check: numberCheck(expected, range, true) });
+}
+
 export function booleanField(description: string, def: boolean): LeafField<boolean> {
   return leaf({
     kind: 'boolean',
@@ -378,11 +435,6 @@ export function optFixedStakeField(description: string): LeafField<Stake | null>
   return leaf<Stake | null>({ kind: 'stake', description, default: null, nullable: true, expected, check: (v) => (isValidStake(v, true) ? undefined : mustBe(expected, v)) });
 }
 
-export function optIntegerField(description: string, range: NumberRange = {}): LeafField<number | null> {
-  const expected = ['an integer', rangeText(range)].filter(Boolean).join(' ');
-  return leaf<number | null>({ kind: 'integer', description, default: null, nullable: true, expected, check: numberCheck(expected, range, true) });
-}
-
 /** A string read by `parse` (which throws a UsageError "<name>: <what is wrong>"); its message is the problem. */
 function optParsedField(description: string, expected: string, parse: (s: string) => unknown): LeafField<string | null> {
   return leaf<string | null>({
@@ -449,6 +501,56 @@ export function recordField(description: string): LeafField<StrategyParams> {
       return problems.length > 0 ? problems : undefined;
     },
   });
+}
+
+/** Telegram chat ids: integers (negative for groups) or "@channelname". */
+export function chatIdsField(description: string): LeafField<ChatId[]> {
+  const expected = 'a list of Telegram chat ids (integers, negative for groups) or "@channel" names';
+  return leaf<ChatId[]>({
+    kind: 'list',
+    description,
+    default: [],
+    nullable: false,
+    expected,
+    check: (v) => {
+      if (!Array.isArray(v)) return mustBe(expected, v);
+      const problems: LeafProblem[] = [];
+      v.forEach((id, i) => {
+        const ok = (typeof id === 'number' && Number.isSafeInteger(id) && id !== 0) || (typeof id === 'string' && (/^-?\d{1,20}$/.test(id) || /^@[A-Za-z][A-Za-z0-9_]{3,31}$/.test(id)));
+        if (!ok) problems.push({ subKey: String(i), message: `must be a Telegram chat id (an integer, negative for groups) or an "@channel" name, got ${formatValue(id)}` });
+      });
+      return problems.length > 0 ? problems : undefined;
+    },
+  });
+}
+
+const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** HTTP headers: name -> value, both strings without line breaks. */
+export function headersField(description: string): LeafField<StrategyParams & Record<string, string>> {
+  const expected = 'a mapping of HTTP header names to string values';
+  return leaf<Record<string, string>>({
+    kind: 'record',
+    description,
+    default: {},
+    nullable: false,
+    expected,
+    check: (v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return mustBe(expected, v);
+      const problems: LeafProblem[] = [];
+      for (const [name, value] of Object.entries(v)) {
+        if (!HEADER_NAME_RE.test(name) || FORBIDDEN_PARAM_NAMES.has(name)) problems.push({ subKey: name, message: 'is not a valid HTTP header name' });
+        else if (typeof value !== 'string' || /[\r\n\0]/.test(value)) problems.push({ subKey: name, message: `must be a string on one line, got ${formatValue(value)}` });
+      }
+      return problems.length > 0 ? problems : undefined;
+    },
+  });
+}
+
+const EVENT_MODES = ['on', 'silent', 'off'] as const;
+
+function eventField(description: string, def: EventMode): LeafField<EventMode> {
+  return enumField(description, EVENT_MODES, def);
 }
 
 function objectField<T>(description: string, fields: SchemaFields<T>): ObjectField<T> {
@@ -572,7 +674,41 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     shadow: optStringField("paper: a bot whose signals this paper bot follows (its alerts, or its service), trading nothing real"),
   }),
   home: optStringField('tradebot home directory (state, cache); else TRADEBOT_HOME or the platform data dir'),
-  secretsFile: optStringField('YAML/JSON file readable only by you: apiKey, secret, password (live), webhookSecret, signalToken; else the TRADEBOT_* variables'),
+  secretsFile: optStringField('YAML/JSON file readable only by you: apiKey, secret, password (live), webhookSecret, signalToken, telegramToken; else the TRADEBOT_* variables'),
+  notify: objectField<NotifyConfig>('alerts of a running bot (paper, live); the Telegram token only from TRADEBOT_TELEGRAM_TOKEN or secretsFile, never from here', {
+    telegram: objectField<TelegramConfig>('Telegram: alerts to these chats, and commands from them', {
+      chatIds: chatIdsField('who receives alerts and may give commands; empty = no Telegram'),
+      apiUrl: stringField('Bot API base URL: the public one, a self-hosted Bot API server (or a loopback fake in tests)', 'https://api.telegram.org', { expected: 'an http(s) URL', test: isHttpUrl }),
+      commands: booleanField('take commands (/status, /pause, /forceexit ...) from the chats above', true),
+      pollTimeout: integerField('seconds a getUpdates long poll may wait for a command', 25, { min: 0, max: 50 }),
+    }),
+    webhook: objectField<WebhookConfig>('a webhook (Discord, Slack, your own): one request per message', {
+      url: optStringField('where to send; null = no webhook (treated as a secret: never logged)', { expected: 'an http(s) URL', test: isHttpUrl }),
+      method: enumField('HTTP method', ['POST', 'PUT', 'GET'] as const, 'POST'),
+      headers: headersField('extra request headers (values treated as secrets)'),
+      body: optStringField('body template: {bot} {event} {message} {pair} {side} {price} {qty} {pnl} {time} {mode}; null = a JSON object of them'),
+    }),
+    events: objectField<NotifyEventsConfig>('per event: on, silent (Telegram without sound) or off', {
+      started: eventField('the bot started or resumed', 'on'),
+      stopped: eventField('the bot stopped (stop, SIGTERM, Ctrl+C, panic)', 'on'),
+      crashed: eventField('the bot crashed (with the reason)', 'on'),
+      halt: eventField('a risk limit or a strategy error halted new entries (and when that ends)', 'on'),
+      fill: eventField('entry and exit fills; an exit with its PnL', 'on'),
+      rejected: eventField('an order refused by the exchange', 'on'),
+      unknown: eventField('an order of unknown outcome, and how it was resolved', 'on'),
+      degraded: eventField('the exchange failing (orders held back, candles not arriving) and recovering', 'on'),
+      reconcile: eventField('live start-up: what the comparison with the exchange found', 'on'),
+      control: eventField('pause, resume, stop, forceexit requests (any source) and their outcome', 'on'),
+      daily: eventField('a daily summary at dailyHour', 'on'),
+      heartbeat: eventField('a short "still running" message every heartbeatMinutes', 'off'),
+    }),
+    dailyHour: integerField('UTC hour of the daily summary (of the day before)', 0, { min: 0, max: 23 }),
+    heartbeatMinutes: integerField('minutes between heartbeat messages', 60, { min: 1, max: 10080 }),
+  }),
+  metrics: objectField<MetricsConfig>('Prometheus /metrics and /health of a running bot (paper, live)', {
+    port: optIntegerField('TCP port (0: any free one, said at start); null = no metrics server (--metrics-port)', { min: 0, max: 65535 }),
+    host: stringField('address to listen on; keep it on loopback unless a firewall stands in front', '127.0.0.1'),
+  }),
 });
 
 /** The top-level keys of the schema. */

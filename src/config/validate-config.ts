@@ -63,6 +63,11 @@ function walk(fields: AnySchemaFields, input: Record<string, unknown>, path: str
     const node = Object.hasOwn(fields, key) ? fields[key] : undefined;
     const full = path ? `${path}.${key}` : key;
     if (node === undefined) {
+      // a secret's place is the environment or the secrets file, never a config file
+      if (path === 'notify.telegram' && /token/i.test(key)) {
+        problems.push(`${source}: ${full} is never read from a config file: set TRADEBOT_TELEGRAM_TOKEN, or telegramToken in the secrets file (secretsFile)`);
+        continue;
+      }
       problems.push(unknownKeyProblem(source, path, key, known));
       continue;
     }
@@ -84,7 +89,7 @@ function walk(fields: AnySchemaFields, input: Record<string, unknown>, path: str
     }
     const leafProblems = node.check(value);
     if (leafProblems !== undefined) {
-      for (const p of leafProblems) problems.push(`${source}: ${p.subKey !== undefined ? `${full}.${subKeyText(p.subKey)}` : full} ${p.message}`);
+      for (const p of leafProblems) problems.push(`${source}: ${p.subKey === undefined ? full : /^\d+$/.test(p.subKey) && Array.isArray(value) ? `${full}[${p.subKey}]` : `${full}.${subKeyText(p.subKey)}`} ${p.message}`);
       continue;
     }
     out[key] = isPlainObject(value) ? Object.fromEntries(Object.entries(value)) : value;

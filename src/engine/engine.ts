@@ -13,6 +13,7 @@ import {
   newOrder,
   remaining,
   transition,
+  type Fill,
   type Order,
   type OrderRequest,
   type OrderStatus,
@@ -21,12 +22,13 @@ import {
   serializeOrder,
   restoreOrder,
 } from '../core/orders.js';
-import { Portfolio } from '../core/portfolio.js';
+import { Portfolio, type RoundTrip } from '../core/portfolio.js';
 import { entryQuantity, stakeSpend, type FixedStake, type Stake } from '../core/sizing.js';
 import { checkAdd, checkEntry, checkRate, newRiskState, observeEquity, recordOrder, recordStopLoss, type RiskLimits, type RiskState } from '../core/risk.js';
 import type { OrderIds } from '../core/ids.js';
 import type { StrategyInstance } from '../strategies/types.js';
 import type { Clock, ExchangeEvent, ExchangePort, Feed, Store, SubmitResult } from './ports.js';
+import type { EngineEventSink } from './events.js';
 import { EngineContext, TradeState, type Intent, type PositionView } from './context.js';
 import { managedIntents } from './managed-orders.js';
 
@@ -73,6 +75,8 @@ export interface EnginePorts {
   feed: Feed;
   exchange: ExchangePort;
   store: Store;
+  /** told of every decision and outcome (the bot's log, notifications, metrics); none in a backtest */
+  events?: EngineEventSink;
 }
 
 /** A decision the engine took on a strategy's intent, kept for status and reports. */
@@ -139,6 +143,15 @@ export class Engine {
   private readonly active = new Set<Order>();
   private cashF: number;
   private readonly trackEquityLimits: boolean;
+  /** the halt last told to the event sink */
+  private haltSeen: RiskState['halt'] = null;
+  /** orders are held back (rate limit, ban, breaker) and the sink was told so */
+  private degradedSeen = false;
+  /** an operator's action in progress (forceexit), and the run loop's batch in progress */
+  private operating: Promise<unknown> | null = null;
+  private inBatch = false;
+  private batchWaiters: (() => void)[] = [];
+
   private readonly rules: PositionRules | undefined;
   private readonly maxEntries: number;
   /** the engine places the whole position's protective exits again when it changes (adds, partial exits, break-even) */
@@ -186,13 +199,40 @@ export class Engine {
     while (!this.stopRequested) {
       const batch = await feed.next();
       if (batch === null) break;
-      const s = feed.series[batch.instrument]!;
-      for (let i = batch.start; i < batch.end; i++) {
-        const pending = this.processBar(batch.instrument, s, i);
-        if (pending !== undefined) await pending;
-        if (this.stopRequested) break;
+      while (this.operating !== null) await this.operating.catch(() => undefined);
+      this.inBatch = true;
+      try {
+        const s = feed.series[batch.instrument]!;
+        for (let i = batch.start; i < batch.end; i++) {
+          const pending = this.processBar(batch.instrument, s, i);
+          if (pending !== undefined) await pending;
+          if (this.stopRequested) break;
+        }
+        await store.checkpoint(() => this.snapshot());
+      } finally {
+        this.inBatch = false;
+        if (this.batchWaiters.length > 0) for (const w of this.batchWaiters.splice(0)) w();
       }
-      await store.checkpoint(() => this.snapshot());
+    }
+  }
+
+  /**
+   * An operator's action on a running engine (forceexit): run between two batches of candles,
+   * never in the middle of one, and the next batch waits for it. The loop and the action then
+   * never send orders for the same position at once.
+   */
+  async operate<T>(action: () => Promise<T>): Promise<T> {
+    for (;;) {
+      if (this.operating !== null) await this.operating.catch(() => undefined);
+      else if (this.inBatch) await new Promise<void>((resolve) => this.batchWaiters.push(resolve));
+      else break;
+    }
+    const running = action();
+    this.operating = running;
+    try {
+      return await running;
+    } finally {
+      this.operating = null;
     }
   }
 
@@ -276,7 +316,10 @@ export class Engine {
     if (inMarket) this.barsInMarket++;
     this.barsProcessed++;
     this.pushEquity(s.time[i]!, equity);
-    if (this.trackEquityLimits) observeEquity(this.settings.limits, this.risk, equity, s.time[i]! + s.timeframeMs);
+    if (this.trackEquityLimits) {
+      observeEquity(this.settings.limits, this.risk, equity, s.time[i]! + s.timeframeMs);
+      if (this.risk.halt !== this.haltSeen) this.haltChanged(s.time[i]! + s.timeframeMs);
+    }
 
     if (this.retryExit[k] && ctx.intents.length === 0) {
       if (this.pos[k]!.inPosition) ctx.intents.push({ side: 'sell', type: 'market' });
@@ -292,9 +335,22 @@ export class Engine {
       // the rules' orders go first: a strategy's exit then sells what they leave
       if (m.length > 0) ctx.intents.unshift(...m.splice(0, m.length));
     }
-    if (ctx.intents.length > 0) return this.execute(k, s, i, ctx.intents.splice(0, ctx.intents.length), equity);
+    if (ctx.intents.length > 0) {
+      const ev = this.ports.events;
+      if (ev !== undefined) for (const it of ctx.intents) ev.emit({ kind: 'signal', time: this.ports.clock.now(), symbol: ctx.symbol, side: it.side, type: it.type, close });
+      return this.execute(k, s, i, ctx.intents.splice(0, ctx.intents.length), equity);
+    }
     if (this.dirty[k]) return this.protect(k, s, i);
     return undefined;
+  }
+
+  /** A halt set or lifted (risk limits, a strategy error): told to the event sink once. */
+  private haltChanged(time: number): void {
+    const h = this.risk.halt;
+    this.haltSeen = h;
+    const ev = this.ports.events;
+    if (ev === undefined) return;
+    ev.emit(h ? { kind: 'halt', time, code: h.code, message: h.message } : { kind: 'halt-lifted', time });
   }
 
   private pushEquity(time: number, equity: number): void {
@@ -316,6 +372,7 @@ export class Engine {
     const where = `strategy threw on ${this.instruments[k]!.symbol} at ${new Date(time).toISOString()}: ${msg}`;
     if (this.settings.onStrategyError === 'throw') throw new UsageError(where, { cause: err });
     this.risk.halt ??= { code: 'halted', since: time, message: where };
+    if (this.risk.halt !== this.haltSeen) this.haltChanged(time);
     this.ctx.intents.length = 0;
   }
 
@@ -616,6 +673,7 @@ export class Engine {
     this.orders.set(req.clientOrderId, order);
     this.track(order);
     const journaled = this.ports.store.journal({ type: 'intent', time: req.createdAt, order: req });
+    if (this.ports.events !== undefined) this.emitIntent(req);
     if (journaled !== undefined) return journaled.then(() => this.submitJournaled(order, req, submit));
     return this.submitJournaled(order, req, submit);
   }
@@ -633,11 +691,33 @@ export class Engine {
     return this.sent(order, req, ack);
   }
 
+  private emitIntent(req: OrderRequest): void {
+    this.ports.events?.emit({
+      kind: 'order-intent',
+      time: req.createdAt,
+      clientOrderId: req.clientOrderId,
+      symbol: req.symbol,
+      side: req.side,
+      type: req.type,
+      amount: req.amount.toFixed(),
+      price: req.price ? req.price.toFixed() : null,
+      purpose: req.purpose,
+    });
+  }
+
   private sent(order: Order, req: OrderRequest, ack: SubmitResult): Promise<void> | undefined {
     this.health.failures = 0;
     this.health.breakerUntil = -Infinity;
     order.exchangeId = ack.exchangeId;
     if (order.status === 'pending') this.setStatus(order, 'open', req.createdAt);
+    const ev = this.ports.events;
+    if (ev !== undefined) {
+      ev.emit({ kind: 'order-sent', time: req.createdAt, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, exchangeId: ack.exchangeId, status: ack.status });
+      if (this.degradedSeen) {
+        this.degradedSeen = false;
+        ev.emit({ kind: 'exchange-recovered', time: req.createdAt, source: 'orders' });
+      }
+    }
     const journaled = this.ports.store.journal({ type: 'sent', time: req.createdAt, clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
     if (journaled !== undefined) return journaled.then(() => this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'submitted', clientOrderId: req.clientOrderId }));
     this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'submitted', clientOrderId: req.clientOrderId });
@@ -648,7 +728,7 @@ export class Engine {
   private async sendFailed(order: Order, req: OrderRequest, err: unknown): Promise<void> {
     if (err instanceof OrderRejectedError) {
       if (err.code === 'would-trigger' && (req.purpose === 'stop-loss' || req.purpose === 'trailing-stop')) this.crossedStop.set(req.symbol, req.purpose);
-      this.setStatus(order, 'rejected', req.createdAt, err.message);
+      this.setStatus(order, 'rejected', req.createdAt, err.message, err.code);
       await this.ports.store.journal({ type: 'status', time: req.createdAt, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
       this.decided({ time: req.createdAt, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.code, message: err.message, clientOrderId: req.clientOrderId });
       return;
@@ -657,17 +737,20 @@ export class Engine {
     const now = req.createdAt;
     this.health.failures++;
     if (this.health.failures >= BREAKER_FAILURES) this.health.breakerUntil = now + BREAKER_OPEN_MS;
+    this.ports.events?.emit({ kind: 'exchange-error', time: now, failure: err.failure, message: err.message });
     if (err.failure === 'rate-limited' || err.failure === 'banned') {
       // the exchange refused to process the request: the order does not exist; wait, never hammer
       this.health.blockedUntil = err.failure === 'banned' ? (err.until ?? now + 120_000) : now + (err.retryAfterMs ?? 1000);
       this.health.reason = err.message;
-      this.setStatus(order, 'rejected', now, err.message);
+      this.ordersDegraded(now, err.message);
+      this.setStatus(order, 'rejected', now, err.message, err.failure);
       await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
       this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.failure, message: err.message, clientOrderId: req.clientOrderId });
       return;
     }
+    if (this.health.breakerUntil > now) this.ordersDegraded(now, `${this.health.failures} exchange failures in a row: circuit breaker open`);
     if (err.failure === 'auth' || err.failure === 'clock' || err.failure === 'refused') {
-      this.setStatus(order, 'rejected', now, err.message);
+      this.setStatus(order, 'rejected', now, err.message, err.failure);
       await this.ports.store.journal({ type: 'status', time: now, clientOrderId: req.clientOrderId, status: 'rejected', reason: err.message });
       if (err.failure === 'refused') {
         this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'rejected', code: err.failure, message: err.message, clientOrderId: req.clientOrderId });
@@ -684,6 +767,13 @@ export class Engine {
     this.decided({ time: now, symbol: req.symbol, side: req.side, outcome: 'unknown', message: err.message, clientOrderId: req.clientOrderId });
   }
 
+  /** Orders are held back: told to the event sink once, until an order goes through again. */
+  private ordersDegraded(time: number, message: string): void {
+    if (this.degradedSeen || this.ports.events === undefined) return;
+    this.degradedSeen = true;
+    this.ports.events.emit({ kind: 'exchange-degraded', time, source: 'orders', message });
+  }
+
   /** Why no order can be sent now (rate limit, ban, open circuit breaker), or null. */
   private sendBlocked(now: number): { code: string; message: string } | null {
     const h = this.health;
@@ -693,6 +783,9 @@ export class Engine {
   }
 
   private decided(d: Decision): undefined {
+    if (d.outcome === 'denied' && this.ports.events !== undefined) {
+      this.ports.events.emit({ kind: 'risk-denied', time: d.time, symbol: d.symbol, side: d.side, code: d.code ?? 'denied', message: d.message ?? '' });
+    }
     if (d.outcome !== 'submitted') this.deniedCount++;
     this.decisions.push(d);
     if (this.decisions.length > MAX_DECISIONS) this.decisions.shift();
@@ -714,6 +807,7 @@ export class Engine {
         this.track(o);
         this.setStatus(o, 'open', ev.order.createdAt);
         w = this.ports.store.journal({ type: 'intent', time: ev.order.createdAt, order: ev.order });
+        if (this.ports.events !== undefined) this.emitIntent(ev.order);
       } else if (ev.kind === 'status') {
         const o = this.orders.get(ev.clientOrderId);
         if (!o || o.status === ev.status || !canTransition(o.status, ev.status)) continue; // external order, or stale news
@@ -737,6 +831,7 @@ export class Engine {
         if (o.status !== before) this.afterStatusChange(o, before);
         const k = this.bySymbol.get(f.symbol);
         const market = k !== undefined ? this.instruments[k]!.market : undefined;
+        const trip = this.ports.events !== undefined ? this.portfolio.open.get(f.symbol) : undefined;
         if (market) {
           const wasOpen = this.protects && this.portfolio.open.has(f.symbol);
           this.portfolio.applyFill(f, market, legReason(o));
@@ -744,12 +839,47 @@ export class Engine {
           // an add, or a partial exit, changes what the protective exits must cover
           if (wasOpen && this.pos[k!]!.inPosition && (f.side === 'buy' || o.purpose === 'exit' || o.purpose === 'manual')) this.dirty[k!] = true;
         }
+        if (this.ports.events !== undefined) this.emitFill(o, f, before, trip);
         if (o.purpose === 'stop-loss' || o.cause === 'stop-loss') recordStopLoss(this.risk, o.symbol, f.time);
         w = this.ports.store.journal({ type: 'fill', time: f.time, fill: f });
       }
       if (w !== undefined) (writes ??= []).push(w);
     }
     return writes ? Promise.all(writes).then(() => undefined) : undefined;
+  }
+
+  private emitFill(o: Order, f: Fill, before: OrderStatus, trip: RoundTrip | undefined): void {
+    const ev = this.ports.events!;
+    ev.emit({
+      kind: 'fill',
+      time: f.time,
+      clientOrderId: f.clientOrderId,
+      symbol: f.symbol,
+      side: f.side,
+      price: f.price.toFixed(),
+      qty: f.qty.toFixed(),
+      fee: f.fee.toFixed(),
+      feeCurrency: f.feeCurrency,
+      tradeId: f.tradeId,
+      purpose: o.purpose,
+    });
+    if (before === 'unknown') ev.emit({ kind: 'order-resolved', time: f.time, clientOrderId: o.clientOrderId, symbol: o.symbol, status: o.status });
+    if (trip !== undefined && trip.exitTime !== null && !this.portfolio.open.has(f.symbol)) {
+      const pnl = roundTripPnl(trip);
+      ev.emit({
+        kind: 'trade-closed',
+        time: f.time,
+        symbol: trip.symbol,
+        entryTime: trip.entryTime,
+        entryPrice: trip.entryPrice.toFixed(),
+        exitPrice: trip.exitPrice!.toFixed(),
+        qty: trip.exitQty.toFixed(),
+        fees: trip.fees.toFixed(),
+        pnl: pnl.toFixed(),
+        pnlPct: trip.entryCost.isZero() ? 0 : pnl.div(trip.entryCost).toNumber(),
+        purpose: trip.exitReason,
+      });
+    }
   }
 
   /** Float mirrors of the ledger for the per-bar loop, refreshed after each fill. */
@@ -784,10 +914,23 @@ export class Engine {
     t.avgPrice = p.entryPrice;
   }
 
-  private setStatus(o: Order, to: OrderStatus, time: number, reason?: string): void {
+  /** `code`: why, for the event sink (a rejection's code) */
+  private setStatus(o: Order, to: OrderStatus, time: number, reason?: string, code?: string): void {
     const before = o.status;
     transition(o, to, time, reason);
     this.afterStatusChange(o, before);
+    if (this.ports.events !== undefined && o.status !== before) this.emitStatus(o, before, time, reason, code);
+  }
+
+  private emitStatus(o: Order, before: OrderStatus, time: number, reason: string | undefined, code: string | undefined): void {
+    const ev = this.ports.events!;
+    const base = { time, clientOrderId: o.clientOrderId, symbol: o.symbol };
+    const to = o.status;
+    if (to === 'rejected') ev.emit({ kind: 'order-rejected', ...base, side: o.side, purpose: o.purpose, code: code ?? null, message: reason ?? 'rejected by the exchange' });
+    else if (to === 'canceled') ev.emit({ kind: 'order-canceled', ...base, side: o.side, purpose: o.purpose });
+    else if (to === 'expired') ev.emit({ kind: 'order-expired', ...base, side: o.side, purpose: o.purpose, reason: reason ?? null });
+    else if (to === 'unknown') ev.emit({ kind: 'order-unknown', ...base, side: o.side, purpose: o.purpose, message: reason ?? 'no answer from the exchange' });
+    if (to !== 'unknown' && (before === 'unknown' || to === 'lost' || to === 'not-placed')) ev.emit({ kind: 'order-resolved', ...base, status: to });
   }
 
   private afterStatusChange(o: Order, before: OrderStatus): void {
@@ -917,34 +1060,50 @@ export class Engine {
     return this.orders.get(req.clientOrderId)!;
   }
 
-  /** Emergency: sell every open position at market (at the last price on a simulated exchange). */
-  async closeAll(): Promise<number> {
+  /**
+   * Emergency: sell every open position at market (at the last price on a simulated exchange).
+   * `reason` is the exit reason the round trips record: `panic`, or `manual` (forceexit all).
+   */
+  async closeAll(reason: 'manual' | 'panic' = 'panic'): Promise<number> {
     let n = 0;
-    for (let k = 0; k < this.instruments.length; k++) {
-      const inst = this.instruments[k]!;
-      const rt = this.portfolio.open.get(inst.symbol);
-      if (!rt) continue;
-      const qty = roundAmount(inst.market, Dec.min(rt.qty, this.portfolio.balance(inst.market.base)));
-      if (qty.lte(0)) continue;
-      const now = this.ports.clock.now();
-      const req: OrderRequest = { clientOrderId: this.settings.ids.next(), symbol: inst.symbol, side: 'sell', type: 'market', amount: qty, purpose: 'manual', createdAt: now, cause: 'panic' };
-      const order = newOrder(req);
-      this.orders.set(req.clientOrderId, order);
-      this.track(order);
-      await this.ports.store.journal({ type: 'intent', time: now, order: req });
-      const ex = this.ports.exchange;
-      try {
-        const ack = ex.submitAtPrice ? await ex.submitAtPrice(req, this.lastClose[k]!, now) : await ex.submit(req);
-        order.exchangeId = ack.exchangeId;
-        if (order.status === 'pending') this.setStatus(order, 'open', now);
-        await this.ports.store.journal({ type: 'sent', time: now, clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
-        n++;
-      } catch (err) {
-        this.setStatus(order, err instanceof OrderRejectedError ? 'rejected' : 'unknown', now, err instanceof Error ? err.message : String(err));
-      }
-      await this.applyEvents(ex.drainEvents());
-    }
+    for (const inst of this.instruments) if (await this.closePosition(inst.symbol, reason)) n++;
     return n;
+  }
+
+  /**
+   * Sell one pair's position at market (`forceexit PAIR`, and each pair of a panic). Its open
+   * orders are the caller's to cancel first (a resting stop holds the coins on an exchange).
+   * False when there is no position, or nothing tradeable is left of it.
+   */
+  async closePosition(symbol: string, reason: 'manual' | 'panic'): Promise<boolean> {
+    const k = this.bySymbol.get(symbol);
+    if (k === undefined) throw new UsageError(`this bot trades ${this.instruments.map((i) => i.symbol).join(', ')}, not ${symbol}`);
+    const inst = this.instruments[k]!;
+    const rt = this.portfolio.open.get(inst.symbol);
+    if (!rt) return false;
+    const qty = roundAmount(inst.market, Dec.min(rt.qty, this.portfolio.balance(inst.market.base)));
+    if (qty.lte(0)) return false;
+    const now = this.ports.clock.now();
+    const req: OrderRequest = { clientOrderId: this.settings.ids.next(), symbol: inst.symbol, side: 'sell', type: 'market', amount: qty, purpose: 'manual', createdAt: now, ...(reason === 'panic' ? { cause: 'panic' } : {}) };
+    const order = newOrder(req);
+    this.orders.set(req.clientOrderId, order);
+    this.track(order);
+    await this.ports.store.journal({ type: 'intent', time: now, order: req });
+    if (this.ports.events !== undefined) this.emitIntent(req);
+    const ex = this.ports.exchange;
+    let sent = false;
+    try {
+      const ack = ex.submitAtPrice ? await ex.submitAtPrice(req, this.lastClose[k]!, now) : await ex.submit(req);
+      order.exchangeId = ack.exchangeId;
+      if (order.status === 'pending') this.setStatus(order, 'open', now);
+      await this.ports.store.journal({ type: 'sent', time: now, clientOrderId: req.clientOrderId, exchangeId: ack.exchangeId, status: ack.status });
+      this.ports.events?.emit({ kind: 'order-sent', time: now, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, exchangeId: ack.exchangeId, status: ack.status });
+      sent = true;
+    } catch (err) {
+      this.setStatus(order, err instanceof OrderRejectedError ? 'rejected' : 'unknown', now, err instanceof Error ? err.message : String(err));
+    }
+    await this.applyEvents(ex.drainEvents());
+    return sent;
   }
 
   /** An intent journaled after the last snapshot: its outcome is unknown until the exchange is asked. */
@@ -1000,6 +1159,7 @@ export class Engine {
       if (!isTerminal(o.status)) this.track(o);
     }
     Object.assign(this.risk, snap.risk);
+    this.haltSeen = this.risk.halt;
     snap.lastBarTime.forEach((t, k) => {
       if (k < this.lastBarTime.length) this.lastBarTime[k] = t ?? -Infinity;
     });

@@ -187,6 +187,11 @@ export function renderDetail(v: BotStatusView, o: StatusRenderOptions = {}): str
   if (v.degraded) row('degraded', c.yellow(`${v.degraded.message} (since ${new Date(v.degraded.since).toISOString()})`));
   if (v.signals) for (const [label, text] of signalRows(v.signals, o.now ?? Date.now())) row(label, label === 'degraded' ? c.yellow(text) : text);
   if (v.riskHalt) row('risk halt', c.red(`${v.riskHalt.code}: ${v.riskHalt.message} (since ${new Date(v.riskHalt.since).toISOString()})`));
+  for (const n of v.notify) {
+    const q = n.queued > 0 ? `, ${n.queued} message(s) waiting` : '';
+    if (n.state === 'degraded') row(n.channel, c.yellow(`degraded since ${new Date(n.since ?? 0).toISOString()}: ${n.lastError ?? 'failing'}${q}`));
+    else row(n.channel, `ok (${n.sent} sent${q})`);
+  }
   if (v.paused) row('paused', 'yes: no new entries (tradebot resume ' + v.name + ')');
   if (v.state === 'stopped' && v.stoppedAt !== null) row('stopped at', new Date(v.stoppedAt).toISOString());
   if (v.state === 'crashed') row('note', c.red('the state file says it was running, but no process owns it: restart it with the same command'));

@@ -82,8 +82,8 @@ export interface BotRuntime {
   lastError: { time: number; message: string } | null;
   /** equity marks for status: start of the bot, start of the current UTC day */
   equity: { start: string; dayStart: string; day: number; last: string; lastTime: number } | null;
-  /** the last control command acknowledged (stop/pause/resume) */
-  ack: { seq: number; command: string; time: number } | null;
+  /** the last control command acknowledged (stop/pause/resume/forceexit); detail: what it did, ok: false when it failed */
+  ack: { seq: number; command: string; time: number; detail?: string; ok?: boolean } | null;
   /** last close per pair, for marking positions in status */
   prices: Record<string, number>;
   /** the feed or exchange is failing and being retried (status: degraded) */
@@ -98,6 +98,8 @@ export interface BotRuntime {
    * the bot's: not in its equity or PnL, never sold.
    */
   external?: { time: number; balances: Record<string, string> } | null;
+  /** when (this machine's clock) the bot last handled a newly closed candle; status --check and /health read it */
+  lastCandleAt?: number | null;
 }
 
 export interface BotStateDoc {

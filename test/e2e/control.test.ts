@@ -135,3 +135,20 @@ describe('tradebot stop / pause / resume', { timeout: 60_000 }, () => {
     expect(t.run(['stop', '--all']).stdout).toBe('no bot is running\n');
   });
 });
+
+describe('tradebot forceexit', { timeout: 60_000 }, () => {
+  it('refuses a pair the bot does not trade and a bot that is not running (exit 2), requesting nothing', async () => {
+    const home = makeTmpDir();
+    const run = (args: string[]) => runCli(args, { cwd: home, env: { TRADEBOT_HOME: home } });
+    bots.push(await startFakeBot(writeBot(home, 'up', botDoc('up', { status: 'running' }))));
+    writeBot(home, 'down', botDoc('down'));
+    const wrong = run(['forceexit', 'up', 'ETH/USDT']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe('tradebot: bot up trades BTC/USDT, not ETH/USDT\n');
+    expect(existsSync(path.join(home, 'bots', 'up', 'control.json'))).toBe(false);
+    const down = run(['forceexit', 'down', 'all']);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toMatch(/^tradebot: bot down is not running \(stopped\): nothing to forceexit/);
+    expect(run(['forceexit', 'up']).code).toBe(2);
+  });
+});

@@ -36,6 +36,10 @@ const CASES: Record<string, string[]> = {
   'state check': ['state', 'check', '--json'],
   'orders list': ['orders', 'list', 'alpha', '--offline', '--json'],
   'orders show': ['orders', 'show', 'alpha-1', '--bot', 'alpha', '--offline', '--json'],
+  trades: ['trades', 'alpha', '--json'],
+  profit: ['profit', 'alpha', '--json'],
+  // a webhook on a loopback port nobody listens on: the document says the channel failed
+  'notify test': ['notify', 'test', '--config', 'notify.yaml', '--json'],
 };
 
 
@@ -61,6 +65,7 @@ describe('--json documents', { timeout: 120_000 }, () => {
     cwd = makeTmpDir();
     home = path.join(cwd, 'home');
     writeFile(cwd, 'candles.csv', sampleCsvHead(50));
+    writeFile(cwd, 'notify.yaml', 'notify:\n  webhook:\n    url: http://127.0.0.1:9/hook\n');
     writeBot(home, 'alpha', botDoc('alpha'));
   });
 

@@ -54,6 +54,17 @@ describe('tradebot logs', { timeout: 60_000 }, () => {
     expect(t.run(['logs', 'nope']).code).toBe(2);
   });
 
+  it('--level and --event keep the records asked for; a bad one is a usage error', () => {
+    const t = setup();
+    expect(nonEmptyLines(t.run(['logs', 'alpha', '--level', 'warn']).stdout)).toEqual([expect.stringMatching(/ warn  feed-degraded /)]);
+    const j = nonEmptyLines(t.run(['logs', 'alpha', '--event', 'control,started', '--json']).stdout).map((l) => (JSON.parse(l) as { event: string }).event);
+    expect(j).toEqual(['started', 'control']);
+    expect(nonEmptyLines(t.run(['logs', 'alpha', '--event', 'feed-*', '--since', '1h']).stdout)).toHaveLength(1);
+    const bad = t.run(['logs', 'alpha', '--level', 'loud']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^tradebot: --level "loud"/);
+  });
+
   it('a bot with no log yet prints nothing and exits 0', () => {
     const t = setup();
     writeBot(t.home, 'bravo');

@@ -74,3 +74,27 @@ describe('log lines', () => {
     expect(logFormatter({ json: true })(rec)).toBe('{}\n');
   });
 });
+
+describe('recordFilter (logs --level, --event)', () => {
+  const rec = (level: string, event: string) => ({ time: 1, level, event, fields: {}, raw: '' });
+  it('--level keeps that level and above', async () => {
+    const { recordFilter } = await import('../../../src/bot/log-reader.js');
+    const warn = recordFilter({ level: 'warn' })!;
+    expect([rec('info', 'fill'), rec('warn', 'order-rejected'), rec('error', 'crashed')].filter(warn).map((r) => r.event)).toEqual(['order-rejected', 'crashed']);
+    expect(recordFilter({ level: 'error' })!(rec('warn', 'x'))).toBe(false);
+  });
+  it('--event takes names and prefixes, combined with --level', async () => {
+    const { recordFilter } = await import('../../../src/bot/log-reader.js');
+    const f = recordFilter({ events: 'fill, order-*' })!;
+    expect([rec('info', 'fill'), rec('info', 'order-sent'), rec('info', 'signal'), rec('warn', 'order-rejected')].filter(f).map((r) => r.event)).toEqual(['fill', 'order-sent', 'order-rejected']);
+    const both = recordFilter({ events: 'order-*', level: 'warn' })!;
+    expect([rec('info', 'order-sent'), rec('warn', 'order-rejected')].filter(both).map((r) => r.event)).toEqual(['order-rejected']);
+    expect(recordFilter({})).toBeUndefined();
+  });
+  it('refuses a level or event list it cannot read', async () => {
+    const { recordFilter } = await import('../../../src/bot/log-reader.js');
+    expect(() => recordFilter({ level: 'debug' })).toThrow(/--level "debug" must be one of info, warn, error/);
+    expect(() => recordFilter({ events: ',' })).toThrow(/--event/);
+    expect(() => recordFilter({ events: 'fill;rm' })).toThrow(/--event/);
+  });
+});

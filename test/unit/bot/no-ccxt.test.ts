@@ -49,7 +49,7 @@ describe('the read side does not load ccxt', () => {
     expect(pkgs.has('commander')).toBe(true); // the walk does find imports
   });
 
-  for (const cmd of ['status', 'logs', 'state', 'control', 'report', 'signal']) {
+  for (const cmd of ['status', 'logs', 'state', 'control', 'report', 'history', 'signal']) {
     it(`commands/${cmd} reaches no ccxt, even through the modules its actions import`, () => {
       const pkgs = reachable(path.join(REPO_ROOT, 'dist', 'commands', `${cmd}.js`), true);
       expect(pkgs.get('ccxt'), pkgs.get('ccxt')?.join(' -> ')).toBeUndefined();
@@ -72,7 +72,7 @@ describe('the read side does not load ccxt', () => {
     const control = run(['--input-type=module', '-e', "await import('ccxt')"]);
     expect(control.status).not.toBe(0);
     expect(control.stderr).toMatch(/ccxt imported by/);
-    for (const args of [['status', '--json'], ['status', 'alpha'], ['bots'], ['logs', 'alpha'], ['state', 'check']]) {
+    for (const args of [['status', '--json'], ['status', 'alpha'], ['bots'], ['logs', 'alpha'], ['state', 'check'], ['trades', 'alpha'], ['profit', 'alpha', '--daily', '--json']]) {
       const r = run([BIN, ...args]);
       expect(r.stderr, args.join(' ')).toBe('');
       expect(r.status, args.join(' ')).toBe(0);

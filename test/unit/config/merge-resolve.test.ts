@@ -47,6 +47,14 @@ describe('CONFIG_DEFAULTS', () => {
       signals: { listen: '127.0.0.1:8080', maxLag: 60000, rateLimit: 60, tickers: null, file: null, url: null, timeout: 30000, minConfidence: 0.5, cacheTtl: 900000, fallback: null, candles: 100, shadow: null },
       home: null,
       secretsFile: null,
+      notify: {
+        telegram: { chatIds: [], apiUrl: 'https://api.telegram.org', commands: true, pollTimeout: 25 },
+        webhook: { url: null, method: 'POST', headers: {}, body: null },
+        events: { started: 'on', stopped: 'on', crashed: 'on', halt: 'on', fill: 'on', rejected: 'on', unknown: 'on', degraded: 'on', reconcile: 'on', control: 'on', daily: 'on', heartbeat: 'off' },
+        dailyHour: 0,
+        heartbeatMinutes: 60,
+      },
+      metrics: { port: null, host: '127.0.0.1' },
     });
   });
 
@@ -160,5 +168,17 @@ describe('mergeConfig', () => {
   it('merging with an empty config is the identity', () => {
     expect(mergeConfig(file, {})).toEqual(file);
     expect(mergeConfig({}, file)).toEqual(file);
+  });
+});
+
+describe('nested objects (notify.telegram ...)', () => {
+  it('merge and resolve key by key at every depth', async () => {
+    const { mergeConfig, resolveConfig } = await import('../../../src/config/load-config.js');
+    const file = { notify: { telegram: { chatIds: [123] }, events: { heartbeat: 'on' as const } } };
+    const flags = { notify: { telegram: { apiUrl: 'http://127.0.0.1:9' } } };
+    const cfg = resolveConfig(mergeConfig(file, flags));
+    expect(cfg.notify.telegram).toEqual({ chatIds: [123], apiUrl: 'http://127.0.0.1:9', commands: true, pollTimeout: 25 });
+    expect(cfg.notify.events.heartbeat).toBe('on');
+    expect(cfg.notify.events.fill).toBe('on');
   });
 });

@@ -208,3 +208,38 @@ describe('schema', () => {
     expect(f.check(3)?.[0]?.message).toContain('got 3');
   });
 });
+
+describe('notify and metrics keys', () => {
+  it("takes the issue's example config", async () => {
+    const { validateConfig } = await import('../../../src/config/validate-config.js');
+    const cfg = validateConfig(
+      {
+        notify: {
+          telegram: { chatIds: [123456789, -1001234567890, '@mychannel'], apiUrl: 'https://api.telegram.org' },
+          webhook: { url: 'https://discord.com/api/webhooks/1/abc', body: '{"content": "{bot} {event}: {message}"}' },
+          events: { fill: 'on', halt: 'on', rejected: 'on', daily: 'on', heartbeat: 'off' },
+        },
+        metrics: { port: 9464 },
+      },
+      'tradebot.config.yaml',
+    );
+    expect(cfg.notify?.telegram?.chatIds).toEqual([123456789, -1001234567890, '@mychannel']);
+  });
+
+  it('refuses a token in the config file, bad chat ids, headers, modes and ports, naming the key', async () => {
+    const { configProblems } = await import('../../../src/config/validate-config.js');
+    const problems = (raw: unknown) => configProblems(raw, 'cfg.yaml').problems;
+    expect(problems({ notify: { telegram: { token: '123:abc' } } })).toEqual([
+      'cfg.yaml: notify.telegram.token is never read from a config file: set TRADEBOT_TELEGRAM_TOKEN, or telegramToken in the secrets file (secretsFile)',
+    ]);
+    expect(problems({ notify: { telegram: { chatIds: [12, 'x', 1.5] } } })).toEqual([
+      expect.stringMatching(/^cfg\.yaml: notify\.telegram\.chatIds\[1\] must be a Telegram chat id/),
+      expect.stringMatching(/^cfg\.yaml: notify\.telegram\.chatIds\[2\] must be a Telegram chat id/),
+    ]);
+    expect(problems({ notify: { webhook: { headers: { 'Bad Name': 'x', Authorization: 'a\nb' } } } })).toHaveLength(2);
+    expect(problems({ notify: { events: { fill: 'loud' } } })[0]).toMatch(/notify\.events\.fill must be one of "on", "silent", "off"/);
+    expect(problems({ notify: { events: { fills: 'on' } } })[0]).toMatch(/did you mean "notify\.events\.fill"/);
+    expect(problems({ metrics: { port: 70000 } })[0]).toMatch(/metrics\.port must be an integer >= 0 and <= 65535/);
+    expect(problems({ notify: { webhook: { url: 'ftp://x' } } })[0]).toMatch(/notify\.webhook\.url must be an http\(s\) URL/);
+  });
+});
