@@ -30,6 +30,7 @@ import { BotSession } from './session.js';
 import { checkSameOwner, describeSettings, parseBalances, settleSettings } from './bot-settings.js';
 import { recordRefusedStart } from './refused-start.js';
 import { readControl } from './control.js';
+import { CandleRecorder, recordBeforeCheckpoint } from './candle-record.js';
 import { VERSION } from '../version.js';
 
 /** how often a running bot reloads the exchange's market rules */
@@ -292,6 +293,8 @@ export async function runBot(cfgAsked: TradebotConfig, o: BotRunOptions, env: Bo
       };
     };
     const store = journalFillsOnce(new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash), journal.fills);
+    const recorder = await CandleRecorder.open({ botDir: session.paths.dir, exchange: cfg.exchange.id, symbols: pairs, timeframe: cfg.timeframe, markets });
+    recordBeforeCheckpoint(store, recorder, feed.series, (err) => void session.log.write(now(), 'warn', 'candle-record-failed', { message: err instanceof Error ? err.message : String(err) }));
     ({ engine, sim } = composeBot({ mode, instruments, settings, feed, store, exchange: port, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
     persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);
