@@ -35,6 +35,7 @@ const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = 
   ['reconcile', async () => (await import('../commands/reconcile.js')).reconcileCommand],
   ['panic', async () => (await import('../commands/panic.js')).panicCommand],
   ['report', async () => (await import('../commands/report.js')).reportCommand],
+  ['parity', async () => (await import('../commands/parity.js')).parityCommand],
 ];
 
 /** The commands a command line needs: the one it names, or all of them. */
