@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { sliceSeries, type CandleSeries } from '../core/candles.js';
 import { readBotRecord } from './bot-record.js';
 import { replayBot } from './replay-bot.js';
 import { tradesOfPortfolio, type ParityTrade } from './trades.js';
@@ -23,12 +24,16 @@ export interface ParityOptions {
 export async function runParity(o: ParityOptions): Promise<ParityDoc> {
   if (o.from !== undefined && o.to !== undefined && o.from > o.to) throw new UsageError('--from is after --to');
   const rec = await readBotRecord(o.home, o.bot);
-  const { doc, candles } = rec;
+  const { doc } = rec;
+  // the record may hold candles fetched after the last one the engine handled (a stop, a crash): not acted on, not replayed
+  const candles = rec.candles.map((s, k) => upTo(s, doc.engine?.lastBarTime[k] ?? -Infinity));
+  if (candles.every((s) => s.length === 0)) throw new UsageError(`bot ${o.bot} has not acted on any candle yet: nothing to compare`);
   const replay = await replayBot(doc, candles, rec.markets, o.cwd);
   // both sides mark an open trade at the last recorded close
-  const marks = Object.fromEntries(doc.bot.pairs.map((p, k) => [p, candles[k]!.close[candles[k]!.length - 1]!]));
-  const candlesFrom = Math.min(...candles.map((s) => s.time[0]!));
-  const candlesTo = Math.max(...candles.map((s) => s.time[s.length - 1]!));
+  const marks = Object.fromEntries(doc.bot.pairs.flatMap((p, k) => (candles[k]!.length > 0 ? [[p, candles[k]!.close[candles[k]!.length - 1]!]] : [])));
+  const held = candles.filter((s) => s.length > 0);
+  const candlesFrom = Math.min(...held.map((s) => s.time[0]!));
+  const candlesTo = Math.max(...held.map((s) => s.time[s.length - 1]!));
   const tf = candles[0]!.timeframeMs;
   const from = Math.max(o.from ?? -Infinity, replay.from);
   const to = Math.min(o.to ?? Infinity, candlesTo + tf);
@@ -48,4 +53,11 @@ export async function runParity(o: ParityOptions): Promise<ParityDoc> {
     span: { candlesFrom, candlesTo, candles: candles.reduce((n, s) => n + s.length, 0), from: Number.isFinite(from) ? from : candlesFrom, to: Number.isFinite(to) ? to : candlesTo },
     notes,
   });
+}
+
+/** The candles with an open time up to `last`. */
+function upTo(s: CandleSeries, last: number): CandleSeries {
+  let n = s.length;
+  while (n > 0 && s.time[n - 1]! > last) n--;
+  return n === s.length ? s : sliceSeries(s, 0, n);
 }
