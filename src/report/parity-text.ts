@@ -1,5 +1,6 @@
 import type { ParityDoc } from '../parity/parity-report.js';
 import type { ParityTrade } from '../parity/trades.js';
+import { plural } from './text-report.js';
 
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -13,7 +14,7 @@ export function renderParity(d: ParityDoc): string {
   const b = d.bot;
   const out: string[] = [];
   out.push(`parity of ${b.mode} bot ${b.name}: ${b.strategy} on ${b.pairs.join(', ')} ${b.timeframe}`);
-  out.push(`replayed ${d.span.candles} candle${d.span.candles === 1 ? '' : 's'} (${iso(d.span.candlesFrom)} to ${iso(d.span.candlesTo)}); trades entered ${iso(d.span.from)} to ${iso(d.span.to)} compared`);
+  out.push(`replayed ${plural(d.span.candles, 'candle')} (${iso(d.span.candlesFrom)} to ${iso(d.span.candlesTo)}); trades entered ${iso(d.span.from)} to ${iso(d.span.to)} compared`);
   out.push('');
   out.push(`trades     session ${s.sessionTrades}, replay ${s.replayTrades}, matched ${s.matchedTrades} (${pct(s.matched)}), identical ${pct(s.identical)}`);
   out.push(`           only in the session ${s.sessionOnly}, only in the replay ${s.replayOnly}, matched but different ${s.divergent}`);

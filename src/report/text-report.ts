@@ -58,7 +58,7 @@ export function renderTextReport(result: BacktestResult, opts: TextReportOptions
   out.push(...metricsLines(result.metrics, result.metricsNotes ?? {}, width, c));
   out.push('');
   out.push(c.bold('Equity'));
-  const chart = renderEquityChart(result.equityCurve, { width: width - INDENT.length, height: CHART_HEIGHT, color: opts.color });
+  const chart = renderEquityChart(result.equityCurve, { width: width - INDENT.length, height: CHART_HEIGHT, color: opts.color, startLabel: true, drawdown: true });
   out.push(...chart.split('\n').map((l) => INDENT + l));
 
   const closed = result.trades.filter((t) => !t.open);

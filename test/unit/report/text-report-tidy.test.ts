@@ -38,4 +38,21 @@ describe('the terminal report, tidied', () => {
     const many = HEADER(renderTextReport(result({ data: { ...result().data, candles: 130_708 } }), { color: false, width: 200 }));
     expect(many).toContain('130,708 candles');
   });
+
+  it('the equity chart labels the start equity and is followed by a drawdown line labelled with the worst drawdown', () => {
+    // starts at 10,500, falls to 10,000 (-4.76 %), rises to 11,000
+    const curve = [10_500, 10_250, 10_000, 10_400, 11_000].map((equity, i) => ({ time: T0 + i * 3_600_000, equity }));
+    const text = renderTextReport(result({ equityCurve: curve }), { color: false, width: 80 });
+    const chart = text.slice(text.indexOf('Equity'), text.indexOf('Trades'));
+    const lines = chart.split('\n');
+    expect(lines.some((l) => /^\s+10,500\.00 ┤/.test(l))).toBe(true);
+    const dd = lines.findIndex((l) => /^\s+-4\.8% ┤/.test(l));
+    expect(dd).toBeGreaterThan(lines.findIndex((l) => l.includes('└')));
+    expect(lines[dd]).toContain('█');
+  });
+
+  it('no drawdown line for an equity that never falls', () => {
+    const curve = [1, 2, 3].map((i) => ({ time: T0 + i * 3_600_000, equity: 10_000 + i }));
+    expect(renderTextReport(result({ equityCurve: curve }), { color: false, width: 80 })).not.toMatch(/%\s┤/);
+  });
 });
