@@ -24,13 +24,25 @@ interface OrderTrail {
 }
 
 /**
- * The journal and the log record wall-clock times; fills carry the exchange's (market) time. The
- * fills pair the two clocks: other times are placed between them (a simulator may run its clock
- * faster than the wall's). Without fills the clocks are taken as one.
+ * Intents, statuses and the log carry the machine's (wall-clock) time; fills the exchange's (market)
+ * time. An order's intent and its first fill pair the two clocks: other times are placed between
+ * such pairs (a simulator may run its clock faster than the wall's). Without fills the clocks are
+ * taken as one.
  */
 export function clockMap(journal: readonly JournalEntry[]): (wall: number) => number {
+  // an order's intent is journaled at the machine's time, its first fill carries the exchange's
+  const intentAt = new Map<string, number>();
   const anchors: [number, number][] = [];
-  for (const e of journal) if (e.type === 'fill') anchors.push([e.time, e.fill.time]);
+  for (const e of journal) {
+    if (e.type === 'intent') intentAt.set(e.order.clientOrderId, e.time);
+    else if (e.type === 'fill') {
+      const wall = intentAt.get(e.fill.clientOrderId);
+      if (wall !== undefined) {
+        anchors.push([wall, e.fill.time]);
+        intentAt.delete(e.fill.clientOrderId);
+      }
+    }
+  }
   anchors.sort((a, b) => a[0] - b[0]);
   if (anchors.length === 0) return (w) => w;
   return (w) => {

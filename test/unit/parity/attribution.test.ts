@@ -38,7 +38,7 @@ function order(bar: number, side: 'buy' | 'sell', purpose: string, fills: { bar:
   const id = `t-${++seq}`;
   const out: unknown[] = [{ type: 'intent', time: t(bar) + WALL, order: { clientOrderId: id, symbol: 'BTC/USDT', side, type: 'market', amount: '1', purpose, createdAt: t(bar) + WALL } }];
   if (status) out.push({ type: 'status', time: t(bar) + WALL + 10, clientOrderId: id, ...status });
-  for (const f of fills) out.push({ type: 'fill', time: t(f.bar) + WALL + 20, fill: { tradeId: `f${seq}-${f.bar}`, clientOrderId: id, symbol: 'BTC/USDT', side, qty: f.qty, price: '100', cost: '100', fee: '0.1', feeCurrency: 'USDT', time: t(f.bar) } });
+  for (const f of fills) out.push({ type: 'fill', time: t(f.bar), fill: { tradeId: `f${seq}-${f.bar}`, clientOrderId: id, symbol: 'BTC/USDT', side, qty: f.qty, price: '100', cost: '100', fee: '0.1', feeCurrency: 'USDT', time: t(f.bar) } });
   return out as JournalEntry[];
 }
 
