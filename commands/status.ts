@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { UsageError } from '../src/core/errors.js';
-import { useColor, type CommandEnv } from '../src/io.js';
+import { terminalColumns, useColor, type CommandEnv } from '../src/io.js';
 import { addHomeOptions, homeFrom, type HomeOpts } from './home-options.js';
 
 // Read-only commands: they never load ccxt nor touch the network (test/unit/bot/no-ccxt.test.ts).
@@ -58,15 +58,20 @@ state), 2 usage error (unknown bot, --watch without a terminal, --check without 
       const text = json ? null : await import('../src/report/status.js');
       if (name !== undefined) await bots.requireBot(home, name);
       const color = useColor(env);
+      // a terminal's width (none at 0 columns or when piped: then nothing is cut)
+      const widthOf = () => {
+        const w = terminalColumns(env.stdout);
+        return w === undefined ? {} : { width: w };
+      };
       const render = async (): Promise<string> => {
         const now = Date.now();
         if (name !== undefined) {
           const view = await bots.readBotStatus(home, name, now);
-          return json ? json.botJson(view) : text!.renderDetail(view, { color });
+          return json ? json.botJson(view) : text!.renderDetail(view, { color, ...widthOf() });
         }
         const all = await bots.listBots(home, now);
         const shown = all.filter(bots.shownByStatus);
-        return json ? json.statusJson(shown) : text!.renderStatus(shown, all.length - shown.length, { color, home });
+        return json ? json.statusJson(shown) : text!.renderStatus(shown, all.length - shown.length, { color, home, ...widthOf() });
       };
       if (!opts.watch) {
         env.stdout.write(await render());
@@ -86,7 +91,7 @@ export function botsCommand(env: CommandEnv): Command {
       const { listBots } = await import('../src/bot/status.js');
       const report = await import('../src/report/status.js');
       const all = await listBots(home, Date.now());
-      env.stdout.write(opts.json ? report.statusJson(all) : report.renderOverview(all, { color: useColor(env), empty: `no bots in ${home}` }));
+      env.stdout.write(opts.json ? report.statusJson(all) : report.renderOverview(all, { color: useColor(env), empty: `no bots in ${home}`, ...(terminalColumns(env.stdout) !== undefined ? { width: terminalColumns(env.stdout)! } : {}) }));
     });
   bots.addCommand(
     addHomeOptions(new Command('rm').description("Remove a stopped bot and all its state (its directory under <home>/bots)").argument('<name>', 'the bot to remove'))

@@ -40,6 +40,7 @@ const COMMANDS: readonly (readonly [string, () => Promise<CommandFactory>])[] = 
   ['notify', async () => (await import('../commands/notify.js')).notifyCommand],
   ['signal', async () => (await import('../commands/signal.js')).signalCommand],
   ['report', async () => (await import('../commands/report.js')).reportCommand],
+  ['parity', async () => (await import('../commands/parity.js')).parityCommand],
 ];
 
 /** The commands a command line needs: the one it names, or all of them. */

@@ -6,6 +6,7 @@ import { SimulatedClock, SystemClock } from './engine/clocks.js';
 import type { ExchangePort, Feed, Store } from './engine/ports.js';
 import type { EngineEventSink } from './engine/events.js';
 import { ArrayFeed } from './data/array-feed.js';
+import { TimeMergedFeed } from './data/time-merged-feed.js';
 import { SimExchange, type SimExchangeOptions, type SimExchangeSnapshot } from './exchange/sim-exchange.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { StrategyInstance } from './strategies/types.js';
@@ -18,6 +19,7 @@ import type { StrategyInstance } from './strategies/types.js';
  * | backtest | simulated | candles in memory  | SimExchange (fill model)          | memory          |
  * | paper    | system    | ccxt (polled)      | SimExchange fed by live prices    | JSON state      |
  * | live     | system    | ccxt               | ccxt adapter                      | JSON + journal  |
+ * | replay   | simulated | a bot's recorded candles, in time order | SimExchange (fill model) | memory |
  */
 export interface BacktestComposition {
   engine: Engine;
@@ -51,6 +53,24 @@ export function composeBacktest(p: {
     exchange,
     store,
   });
+  return { engine, exchange, store };
+}
+
+/**
+ * A backtest of a paper or live bot's recorded candles (`tradebot parity`): the backtest adapters,
+ * with all of the bot's instruments fed candle by candle in time order as its live feed did.
+ */
+export function composeReplay(p: {
+  series: CandleSeries[];
+  instruments: Instrument[];
+  settings: EngineSettings;
+  slippageBps: number;
+  balances: Record<string, Decimal>;
+}): BacktestComposition {
+  const exchange = new SimExchange({ markets: p.instruments.map((x) => x.market), balances: p.balances, feeRate: p.settings.feeRate, slippageBps: p.slippageBps, historyLimit: 1000 });
+  const store = new MemoryStore();
+  const first = Math.min(...p.series.map((s) => (s.length > 0 ? s.time[0]! : Infinity)));
+  const engine = new Engine(p.instruments, p.settings, { clock: new SimulatedClock(Number.isFinite(first) ? first : 0), feed: new TimeMergedFeed(p.series), exchange, store });
   return { engine, exchange, store };
 }
 

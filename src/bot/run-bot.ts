@@ -36,6 +36,7 @@ import { checkHealth, DEFAULT_MAX_AGE_MS, type Health } from './health-check.js'
 import type { RunningNotify } from '../notify/start-notify.js';
 import type { BotMetrics, BotReadings } from '../metrics/bot-metrics.js';
 import { roundTripPnl } from '../core/portfolio.js';
+import { CandleRecorder, recordBeforeCheckpoint } from './candle-record.js';
 import { VERSION } from '../version.js';
 import { mergeConfig, resolveConfig } from '../config/load-config.js';
 import { checkSignalSettings, openBotSignals, storedSignalSettings } from '../signals/open-signals.js';
@@ -369,6 +370,8 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
       };
     };
     const store = journalFillsOnce(new FileStore<BotStateDoc | null>(session.journal, session.db, build, session.crash), journal.fills);
+    const recorder = await CandleRecorder.open({ botDir: session.paths.dir, exchange: cfg.exchange.id, symbols: pairs, timeframe: cfg.timeframe, markets });
+    recordBeforeCheckpoint(store, recorder, feed.series, (err) => void session.log.write(now(), 'warn', 'candle-record-failed', { message: err instanceof Error ? err.message : String(err) }));
     ({ engine, sim } = composeBot({ mode, instruments, settings, feed: signals ? signals.wrapFeed(feed) : feed, store, exchange: port, events, paper: { options: simOptions, snapshot: prev?.exchange ?? null } }));
     persistRuntime = () => void store.checkpoint(() => engine.snapshot()).catch(() => undefined);
     if (prev?.engine) engine.restore(prev.engine);

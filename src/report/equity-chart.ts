@@ -6,6 +6,10 @@ export interface EquityChartOptions {
   /** rows of the plot area (at least 2), not counting the x axis and the date line */
   height: number;
   color: boolean;
+  /** label the start equity on the y axis (where it is not the max or min row) */
+  startLabel?: boolean;
+  /** a drawdown line under the chart: how far below its running peak the equity is, per column */
+  drawdown?: boolean;
 }
 
 /** Braille dot bits, indexed [x within cell 0..1][y within cell 0..3]. */
@@ -43,10 +47,12 @@ export function renderEquityChart(points: { time: number; equity: number }[], op
   }
 
   let [maxLabel, minLabel] = axisLabels(min, max);
-  let labelW = Math.max(maxLabel.length, minLabel.length);
+  const dp = maxLabel.includes('.') ? maxLabel.length - maxLabel.indexOf('.') - 1 : 0;
+  let startLabel = opts.startLabel ? groupThousands(pts[0]!.equity.toFixed(dp)) : '';
+  let labelW = Math.max(maxLabel.length, minLabel.length, startLabel.length);
   if (width - labelW - 2 < 4) {
     // Too narrow for labels: give the room to the plot.
-    maxLabel = minLabel = '';
+    maxLabel = minLabel = startLabel = '';
     labelW = 0;
   }
   const plotW = Math.max(1, width - labelW - 2);
@@ -114,6 +120,7 @@ export function renderEquityChart(points: { time: number; equity: number }[], op
     for (let y = yOf(top); y <= yOf(bottom); y++) setDot(x, y);
   }
 
+  const startRow = startLabel ? yOf(pts[0]!.equity) >> 2 : -1;
   const rising = pts[pts.length - 1]!.equity >= pts[0]!.equity;
   const line = rising ? c.green : c.red;
   const lines: string[] = [];
@@ -124,7 +131,7 @@ export function renderEquityChart(points: { time: number; equity: number }[], op
       plot += bits ? String.fromCharCode(BRAILLE_BASE + bits) : ' ';
     }
     plot = plot.trimEnd();
-    const label = row === 0 ? maxLabel : row === height - 1 ? minLabel : '';
+    const label = row === 0 ? maxLabel : row === height - 1 ? minLabel : row === startRow ? startLabel : '';
     const tick = label ? '┤' : '│';
     lines.push(c.dim(`${label.padStart(labelW)} ${tick}`) + line(plot));
   }
@@ -132,7 +139,40 @@ export function renderEquityChart(points: { time: number; equity: number }[], op
 
   const dates = dateLine(t0, t1, plotW);
   if (dates) lines.push(' '.repeat(labelW + 2) + c.dim(dates));
+  if (opts.drawdown) {
+    const dd = drawdownLine(first, lo, hi, plotW);
+    if (dd) {
+      const label = `-${(dd.worst * 100).toFixed(1)}%`;
+      if (labelW === 0 || label.length <= labelW) lines.push(c.dim(`${label.padStart(labelW)} ┤`) + c.red(dd.text.trimEnd()));
+    }
+  }
   return lines.join('\n');
+}
+
+const BLOCKS = ' ▁▂▃▄▅▆▇█';
+
+/**
+ * The drawdown under each plot column as one row of blocks, deeper = taller, scaled to the worst
+ * (labelled); null when the equity never fell below a previous peak.
+ */
+function drawdownLine(first: Float64Array, lo: Float64Array, hi: Float64Array, plotW: number): { text: string; worst: number } | null {
+  const per = new Float64Array(plotW);
+  let peak = -Infinity;
+  let worst = 0;
+  for (let x = 0; x < first.length; x++) {
+    if (Number.isNaN(first[x]!)) continue;
+    // the peak before this column's low counts: a fall within the column is a drawdown too
+    peak = Math.max(peak, first[x]!);
+    const d = peak > 0 ? (peak - lo[x]!) / peak : 0;
+    peak = Math.max(peak, hi[x]!);
+    const col = x >> 1;
+    if (d > per[col]!) per[col] = d;
+    if (d > worst) worst = d;
+  }
+  if (!(worst > 0)) return null;
+  let text = '';
+  for (let col = 0; col < plotW; col++) text += BLOCKS[Math.round((per[col]! / worst) * (BLOCKS.length - 1))]!;
+  return { text, worst };
 }
 
 /** Labels for the y axis, with enough decimals (2 to 8) that max and min read differently. */

@@ -6,6 +6,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { Dec } from '../core/money.js';
 import type { BotState, BotStatusView } from '../bot/status.js';
 import type { SignalRuntime } from '../signals/signal-runtime.js';
+import { fitLine } from './text-report.js';
 
 export { STATUS_JSON_SCHEMA_VERSION, botJson, statusJson } from './status-json.js';
 
@@ -14,6 +15,26 @@ export interface StatusRenderOptions {
   color?: boolean;
   /** the time ages are counted to (default now) */
   now?: number;
+  /** the terminal's columns: every row fits (paths shortened in the middle); undefined: not a terminal, nothing is cut */
+  width?: number;
+}
+
+/** A path cut in the middle to `max` columns, keeping its start and its (more telling) end. */
+export function shortenPath(p: string, max: number): string {
+  if (p.length <= max) return p;
+  if (max <= 1) return '…'.slice(0, max);
+  // the last component (a bot's name) stays whole when it can; then as much of the first as fits
+  const base = p.length - p.lastIndexOf('/');
+  const head = Math.max(0, Math.min(Math.floor((max - 1) / 3), p.indexOf('/', 1) > 0 ? p.indexOf('/', 1) + 1 : 0, max - 1 - base));
+  return `${p.slice(0, head)}…${p.slice(p.length - (max - 1 - head))}`;
+}
+
+function fitAll(text: string, width: number | undefined): string {
+  if (width === undefined) return text;
+  return text
+    .split('\n')
+    .map((l) => fitLine(l, width))
+    .join('\n');
 }
 
 /** `0.4 s`, `12 s`, `3m 10s`, `2h 05m`, `3d 4h`. */
@@ -103,14 +124,18 @@ export function renderOverview(views: BotStatusView[], o: StatusRenderOptions & 
       })
       .join('  ')
       .trimEnd();
-  return [c.bold(line(head.map((text) => ({ text })))), ...rows.map(line)].join('\n') + '\n';
+  return fitAll([c.bold(line(head.map((text) => ({ text })))), ...rows.map(line)].join('\n'), o.width) + '\n';
 }
 
 /** `tradebot status`: the overview of the bots it shows, and how many stopped ones it left out. */
 export function renderStatus(shown: BotStatusView[], stopped: number, o: StatusRenderOptions & { home: string }): string {
   const more = stopped > 0 ? `${stopped} stopped bot${stopped === 1 ? '' : 's'}: tradebot bots lists ${stopped === 1 ? 'it' : 'them'}` : '';
-  if (shown.length === 0) return `no bot is running (${more || `home: ${o.home}`})\n`;
-  return renderOverview(shown, { ...o, empty: '' }) + (more ? `${more}\n` : '');
+  if (shown.length === 0) {
+    const line = (home: string) => `no bot is running (${more || `home: ${home}`})`;
+    const w = o.width;
+    return `${w === undefined ? line(o.home) : fitLine(line(shortenPath(o.home, Math.max(8, w - line('').length))), w)}\n`;
+  }
+  return renderOverview(shown, { ...o, empty: '' }) + (more ? `${fitAll(more, o.width)}\n` : '');
 }
 
 /** A signal bot's rows: its listener and alerts, or its service and breaker; a service down says since when. */
@@ -150,8 +175,8 @@ export function renderDetail(v: BotStatusView, o: StatusRenderOptions = {}): str
   out.push(`${c.bold(v.name)}  ${v.mode ?? '–'}  ${paintState(c, v.state)}${who.length > 0 ? ` (${who.join(', ')})` : ''}`);
   if (v.error) {
     row('error', c.red(v.error));
-    row('state dir', v.dir);
-    return out.join('\n') + '\n';
+    row('state dir', o.width === undefined ? v.dir : shortenPath(v.dir, Math.max(8, o.width - 16)));
+    return fitAll(out.join('\n'), o.width) + '\n';
   }
   if (v.exchange) row('exchange', `${v.exchange}${v.apiUrl ? ` (${v.apiUrl})` : ''}`);
   if (v.strategy) row('strategy', `${v.strategy.name}${params(v.strategy.params)}`);
@@ -196,6 +221,6 @@ export function renderDetail(v: BotStatusView, o: StatusRenderOptions = {}): str
   if (v.state === 'stopped' && v.stoppedAt !== null) row('stopped at', new Date(v.stoppedAt).toISOString());
   if (v.state === 'crashed') row('note', c.red('the state file says it was running, but no process owns it: restart it with the same command'));
   if (v.state === 'stale') row('note', c.yellow(`the owner has not written a heartbeat for ${fmtAge(v.heartbeatAgeMs)}: it may be hung`));
-  row('state dir', v.dir);
-  return out.join('\n') + '\n';
+  row('state dir', o.width === undefined ? v.dir : shortenPath(v.dir, Math.max(8, o.width - 16)));
+  return fitAll(out.join('\n'), o.width) + '\n';
 }

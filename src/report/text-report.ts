@@ -58,7 +58,7 @@ export function renderTextReport(result: BacktestResult, opts: TextReportOptions
   out.push(...metricsLines(result.metrics, result.metricsNotes ?? {}, width, c));
   out.push('');
   out.push(c.bold('Equity'));
-  const chart = renderEquityChart(result.equityCurve, { width: width - INDENT.length, height: CHART_HEIGHT, color: opts.color });
+  const chart = renderEquityChart(result.equityCurve, { width: width - INDENT.length, height: CHART_HEIGHT, color: opts.color, startLabel: true, drawdown: true });
   out.push(...chart.split('\n').map((l) => INDENT + l));
 
   const closed = result.trades.filter((t) => !t.open);
@@ -93,9 +93,9 @@ function headerLines(r: BacktestResult, width: number, c: ChalkInstance): string
     { text: strategyLabel(r.strategy.name, r.strategy.params), style: c.bold },
     { text: `${r.data.symbol} ${r.data.timeframe}`, style: c.cyan },
     { text: `${formatUtc(r.data.from)} → ${formatUtc(r.data.to)} UTC`, style: (s) => s },
-    { text: `${groupThousands(String(r.data.candles))} candles`, style: (s) => s },
+    { text: plural(r.data.candles, 'candle'), style: (s) => s },
     {
-      text: gaps === 0 ? 'no gaps' : `${gaps} ${gaps === 1 ? 'gap' : 'gaps'} (${groupThousands(String(missing))} candles missing)`,
+      text: gaps === 0 ? 'no gaps' : `${plural(gaps, 'gap')} (${plural(missing, 'candle')} missing)`,
       style: gaps === 0 ? c.dim : c.yellow,
     },
   ];
@@ -236,6 +236,11 @@ export function formatUtc(ms: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
+/** "1 candle", "2 candles", "1,234 candles". */
+export function plural(n: number, noun: string): string {
+  return `${groupThousands(String(n))} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function groupThousands(fixed: string): string {
   const m = /^(-?)(\d+)(\.\d+)?$/.exec(fixed);
   if (!m) return fixed;
@@ -248,6 +253,8 @@ function groupThousands(fixed: string): string {
 interface Column {
   title: string;
   align: 'left' | 'right';
+  /** a decimal column: its numbers get the same count of decimals (trailing zeros kept) and thousands separators, so they line up on the point */
+  decimal?: 'price' | 'qty' | 'pnl';
   /** columns with a higher number are dropped first when the table is too wide; 0 never */
   dropOrder: number;
   cell: (t: TradeRecord) => string;
@@ -262,13 +269,22 @@ function tradeTableLines(trades: TradeRecord[], width: number, c: ChalkInstance)
   let columns: Column[] = [
     { title: 'Entry (UTC)', align: 'left', dropOrder: 0, cell: (t) => formatUtc(t.entryTime) },
     { title: 'Exit (UTC)', align: 'left', dropOrder: 0, cell: (t) => (t.exitTime === null ? 'open' : formatUtc(t.exitTime)) },
-    { title: 'Entry price', align: 'right', dropOrder: 3, cell: (t) => formatDecimal(t.entryPrice, 8) },
-    { title: 'Exit price', align: 'right', dropOrder: 3, cell: (t) => (t.exitPrice === null ? NULL_VALUE : formatDecimal(t.exitPrice, 8)) },
-    { title: 'Qty', align: 'right', dropOrder: 2, cell: (t) => formatDecimal(t.qty, 8) },
-    { title: 'PnL', align: 'right', dropOrder: 0, cell: (t) => formatSignedDecimal(t.pnl, 2), style: pnlStyle },
+    { title: 'Entry price', align: 'right', decimal: 'price', dropOrder: 3, cell: (t) => formatDecimal(t.entryPrice, 8) },
+    { title: 'Exit price', align: 'right', decimal: 'price', dropOrder: 3, cell: (t) => (t.exitPrice === null ? NULL_VALUE : formatDecimal(t.exitPrice, 8)) },
+    { title: 'Qty', align: 'right', decimal: 'qty', dropOrder: 2, cell: (t) => formatDecimal(t.qty, 8) },
+    { title: 'PnL', align: 'right', decimal: 'pnl', dropOrder: 0, cell: (t) => formatSignedDecimal(t.pnl, 2), style: pnlStyle },
     { title: 'Return', align: 'right', dropOrder: 4, cell: (t) => formatPct(t.returnPct, true), style: pnlStyle },
     { title: 'Exit reason', align: 'left', dropOrder: 1, cell: (t) => t.exitReason ?? NULL_VALUE },
   ];
+  // the numbers of a kind (prices: entry and exit alike) share their largest count of decimals: a price tick of 0.01 shows 43,000.00
+  const dps = new Map<string, number>();
+  for (const col of columns) if (col.decimal) dps.set(col.decimal, Math.max(dps.get(col.decimal) ?? 0, ...trades.map((t) => decimalsOf(col.cell(t)))));
+  columns = columns.map((col) => {
+    if (!col.decimal) return col;
+    const dp = dps.get(col.decimal)!;
+    const raw = col.cell;
+    return { ...col, cell: (t: TradeRecord) => alignDecimal(raw(t), dp) };
+  });
   const sep = '  ';
   const widthOf = (cols: Column[]): number[] => cols.map((col) => Math.max(col.title.length, ...trades.map((t) => col.cell(t).length)));
   let widths = widthOf(columns);
@@ -302,6 +318,19 @@ function openPositionLines(t: TradeRecord, c: ChalkInstance): string[] {
       `${formatDecimal(t.qty, 8)} ${t.symbol} ${t.side} since ${formatUtc(t.entryTime)} UTC at ${formatDecimal(t.entryPrice, 8)}`,
     `${INDENT}marked at the last close${mark}: PnL ` + (sign > 0 ? c.green(pnlText) : sign < 0 ? c.red(pnlText) : pnlText),
   ];
+}
+
+function decimalsOf(cell: string): number {
+  const m = /^[+-]?\d+\.(\d+)$/.exec(cell);
+  return m ? m[1]!.length : 0;
+}
+
+/** "42000.5" with 2 decimals -> "42,000.50"; anything not a plain number as it is. */
+function alignDecimal(cell: string, dp: number): string {
+  const m = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(cell);
+  if (!m) return cell;
+  const frac = (m[3] ?? '').padEnd(dp, '0');
+  return m[1]! + groupThousands(m[2]!) + (dp > 0 ? `.${frac}` : '');
 }
 
 function formatDecimal(s: string, maxDp: number): string {

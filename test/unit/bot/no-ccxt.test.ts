@@ -49,7 +49,7 @@ describe('the read side does not load ccxt', () => {
     expect(pkgs.has('commander')).toBe(true); // the walk does find imports
   });
 
-  for (const cmd of ['status', 'logs', 'state', 'control', 'report', 'history', 'signal']) {
+  for (const cmd of ['status', 'logs', 'state', 'control', 'report', 'history', 'signal', 'parity']) {
     it(`commands/${cmd} reaches no ccxt, even through the modules its actions import`, () => {
       const pkgs = reachable(path.join(REPO_ROOT, 'dist', 'commands', `${cmd}.js`), true);
       expect(pkgs.get('ccxt'), pkgs.get('ccxt')?.join(' -> ')).toBeUndefined();

@@ -99,8 +99,8 @@ describe('renderTextReport', () => {
 
   it('shows trade prices, qty, signed pnl and exit reason', () => {
     const [win, loss] = tradeRows(renderTextReport(result(), { color: false }));
-    expect(win).toContain('42000.5');
-    expect(win).toContain('43000');
+    expect(win).toContain('42,000.50');
+    expect(win).toContain('43,000.00');
     expect(win).toContain('0.1');
     expect(win).toContain('+91.55');
     expect(win).toContain('take-profit');
