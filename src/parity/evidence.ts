@@ -95,7 +95,7 @@ export function collectEvidence(journal: readonly JournalEntry[], log: readonly 
     const symbol = typeof r.fields.symbol === 'string' ? r.fields.symbol : null;
     const ev = r.event;
     const command = typeof r.fields.command === 'string' ? r.fields.command : '';
-    if (/panic|manual|telegram/i.test(ev) || (ev === 'control' && /panic|stop-cancel/.test(command))) {
+    if (/panic|manual|telegram/i.test(ev) || (ev === 'control' && /panic|stop-cancel|forceexit/.test(command))) {
       out.push({ kind: 'manual', time: t, symbol, detail: `${ev}${command ? ` ${command}` : ''}${typeof r.fields.by === 'string' ? ` by ${r.fields.by}` : ''}` });
     } else if (r.fields.outcome === 'denied' || /denied|denial/i.test(ev)) {
       out.push({ kind: 'risk-denied', time: t, symbol, detail: `risk gate denied${typeof r.fields.code === 'string' ? ` (${r.fields.code})` : ''}${typeof r.fields.message === 'string' ? `: ${r.fields.message}` : ''}` });
