@@ -1,5 +1,4 @@
 import { UsageError } from '../core/errors.js';
-import { readSecretsFile } from '../bot/credentials.js';
 import { registerSecret } from '../secrets.js';
 
 /** A shared secret shorter than this is guessable by anyone who can reach the listener. */
@@ -19,6 +18,8 @@ export async function loadSignalSecret(which: keyof typeof NAMES, o: { env: Node
   const n = NAMES[which];
   let value = o.env[n.env] || undefined;
   if (value === undefined && o.secretsFile) {
+    // loaded here, not at the top: a backtest of a plain strategy must not load the secrets reader (and yaml)
+    const { readSecretsFile } = await import('../bot/credentials.js');
     const v = (await readSecretsFile(o.secretsFile))?.[n.key];
     if (v !== undefined && v !== null && typeof v !== 'string') throw new UsageError(`secrets file ${o.secretsFile}: ${n.key} must be a string`);
     value = v || undefined;

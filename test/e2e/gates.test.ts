@@ -52,7 +52,7 @@ describe('backtest --assert', { timeout: 30_000 }, () => {
     const r = runCli(['backtest', ...SHORT_RANGE, '--json', '--assert', 'trades>=1000000']);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as BacktestResult;
-    expect(doc.schemaVersion).toBe(1);
+    expect(doc.schemaVersion).toBe(2);
     expect(nonEmptyLines(r.stderr)).toHaveLength(1);
   });
 
