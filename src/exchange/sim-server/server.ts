@@ -147,7 +147,8 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
     // CSRF: a browser names the page's origin; only pages on this machine may talk to the sim
     if (req.headers.origin !== undefined && !loopbackOrigin(req.headers.origin)) return refuse(res, 403, `requests from Origin ${JSON.stringify(req.headers.origin)} are refused: only loopback origins may use the simulator`);
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) return refuse(res, 413, `request body of ${declared} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
+    // declared far too large: refused unread; a little too large: drained first (see readBody)
+    if (declared > DRAIN_BYTES) return refuse(res, 413, `request body of ${declared} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
     const body = await readBody(req);
     if (body === null) return refuse(res, 413, `request body is over the ${MAX_BODY_BYTES}-byte limit`);
 
@@ -301,21 +302,35 @@ function refuse(res: ServerResponse, status: number, error: string): void {
   send(res, status, { error }, { Connection: 'close' });
 }
 
-/** The body as text, or null once it passes MAX_BODY_BYTES (nothing more is kept). */
+/** Past the limit the rest of a body is read and dropped up to this much, then the socket is cut. */
+const DRAIN_BYTES = 8 * MAX_BODY_BYTES;
+
+/**
+ * The body as text, or null once it passes MAX_BODY_BYTES (nothing more is kept). An oversized
+ * body is drained (read and dropped) to its end before the 413 goes out, up to DRAIN_BYTES: a
+ * socket closed while the client is still sending is reset, and the reset can swallow the 413
+ * before the client reads it (the client sees EPIPE instead of an answer).
+ */
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
+      if (!over && size > MAX_BODY_BYTES) {
+        over = true;
+        chunks.length = 0;
+      }
+      if (!over) chunks.push(c);
+      else if (size > DRAIN_BYTES) {
         req.off('data', onData);
         req.pause();
         resolve(null);
-      } else chunks.push(c);
+      }
     };
     req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }

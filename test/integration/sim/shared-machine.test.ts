@@ -21,7 +21,8 @@ function raw(url: string, method: string, route: string, o: { headers?: Record<s
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: u.hostname, port: u.port, method, path: route, headers: { ...(o.body !== undefined ? { 'content-length': String(Buffer.byteLength(o.body)) } : {}), ...o.headers }, timeout: 20_000 },
+      // a fresh connection each time: refusals close theirs, and a pooled socket the sim is closing would fail with EPIPE
+      { host: u.hostname, port: u.port, method, path: route, agent: false, headers: { ...(o.body !== undefined ? { 'content-length': String(Buffer.byteLength(o.body)) } : {}), ...o.headers }, timeout: 20_000 },
       (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
@@ -37,7 +38,7 @@ function raw(url: string, method: string, route: string, o: { headers?: Record<s
       },
     );
     req.on('timeout', () => req.destroy(new Error(`${method} ${route}: no answer in 20 s`)));
-    req.on('error', reject);
+    req.on('error', (e) => reject(new Error(`${method} ${route}: ${e.message}`)));
     if (o.body !== undefined) req.write(o.body);
     req.end();
   });
