@@ -70,9 +70,10 @@ export async function backtestAction(cmd: Command, flags: FlagMap, env: CommandE
 
   if (cfg.backtest.json) env.stdout.write(json);
   else {
-    const { renderTextReport } = await import('../src/report/text-report.js');
+    const [{ renderTextReport }, { buyAndHoldCurve }] = await Promise.all([import('../src/report/text-report.js'), import('../src/report/buy-and-hold-curve.js')]);
     const width = Math.min(terminalColumns(env.stdout) ?? 100, 120);
-    env.stdout.write(renderTextReport(result, { color: useColor(env), width }));
+    const buyAndHold = buyAndHoldCurve(run.series, run.equity.time, Number(result.settings.cash));
+    env.stdout.write(renderTextReport(result, { color: useColor(env), width, buyAndHold }));
     if (result.monteCarlo) {
       const { monteCarloLines } = await import('../src/report/monte-carlo-report.js');
       env.stdout.write(`\n${monteCarloLines(result.monteCarlo, { color: useColor(env), width: Math.max(1, width) }).join('\n')}\n`);

@@ -10,6 +10,8 @@ export interface EquityChartOptions {
   startLabel?: boolean;
   /** a drawdown line under the chart: how far below its running peak the equity is, per column */
   drawdown?: boolean;
+  /** a benchmark drawn in dim dots under the equity line (buy-and-hold), with a legend line */
+  benchmark?: { time: number; equity: number }[];
 }
 
 /** Braille dot bits, indexed [x within cell 0..1][y within cell 0..3]. */
@@ -44,6 +46,12 @@ export function renderEquityChart(points: { time: number; equity: number }[], op
     if (p.equity > max) max = p.equity;
     if (p.time < t0) t0 = p.time;
     if (p.time > t1) t1 = p.time;
+  }
+  // the benchmark shares the equity's time span and widens its value range
+  const bench = (opts.benchmark ?? []).filter((p) => Number.isFinite(p.time) && Number.isFinite(p.equity) && p.time >= t0 && p.time <= t1);
+  for (const p of bench) {
+    if (p.equity < min) min = p.equity;
+    if (p.equity > max) max = p.equity;
   }
 
   let [maxLabel, minLabel] = axisLabels(min, max);
@@ -119,26 +127,53 @@ export function renderEquityChart(points: { time: number; equity: number }[], op
     }
     for (let y = yOf(top); y <= yOf(bottom); y++) setDot(x, y);
   }
+  // the benchmark: one dot per dot column (its last value there), every other column, so it reads dotted
+  const benchCells = new Uint8Array(plotW * height);
+  if (bench.length > 0) {
+    const at = new Float64Array(dotW).fill(NaN);
+    for (const p of bench) {
+      const frac = t1 > t0 ? (p.time - t0) / (t1 - t0) : 0;
+      at[Math.min(dotW - 1, Math.max(0, Math.round(frac * (dotW - 1))))] = p.equity;
+    }
+    for (let x = 0; x < dotW; x += 2) {
+      const v = at[x]!;
+      if (Number.isNaN(v)) continue;
+      const y = yOf(v);
+      benchCells[(y >> 2) * plotW + (x >> 1)]! |= DOT[x & 1]![y & 3]!;
+    }
+  }
 
   const startRow = startLabel ? yOf(pts[0]!.equity) >> 2 : -1;
   const rising = pts[pts.length - 1]!.equity >= pts[0]!.equity;
   const line = rising ? c.green : c.red;
   const lines: string[] = [];
   for (let row = 0; row < height; row++) {
-    let plot = '';
+    // runs of equity cells in the line's colour, cells with only benchmark dots dim
+    const parts: { own: boolean; text: string }[] = [];
     for (let col = 0; col < plotW; col++) {
-      const bits = cells[row * plotW + col]!;
-      plot += bits ? String.fromCharCode(BRAILLE_BASE + bits) : ' ';
+      const own = cells[row * plotW + col]!;
+      const bits = own | benchCells[row * plotW + col]!;
+      const ch = bits ? String.fromCharCode(BRAILLE_BASE + bits) : ' ';
+      const isOwn = own !== 0 || bits === 0;
+      const lastPart = parts[parts.length - 1];
+      if (lastPart && lastPart.own === isOwn) lastPart.text += ch;
+      else parts.push({ own: isOwn, text: ch });
     }
-    plot = plot.trimEnd();
+    while (parts.length > 0 && parts[parts.length - 1]!.text.trim() === '') parts.pop();
+    if (parts.length > 0) parts[parts.length - 1]!.text = parts[parts.length - 1]!.text.trimEnd();
+    const plot = parts.map((p) => (p.own ? line(p.text) : c.dim(p.text))).join('');
     const label = row === 0 ? maxLabel : row === height - 1 ? minLabel : row === startRow ? startLabel : '';
     const tick = label ? '┤' : '│';
-    lines.push(c.dim(`${label.padStart(labelW)} ${tick}`) + line(plot));
+    lines.push(c.dim(`${label.padStart(labelW)} ${tick}`) + plot);
   }
   lines.push(c.dim(`${' '.repeat(labelW)} └${'─'.repeat(plotW)}`));
 
   const dates = dateLine(t0, t1, plotW);
   if (dates) lines.push(' '.repeat(labelW + 2) + c.dim(dates));
+  if (bench.length > 0) {
+    const legend = `${String.fromCharCode(BRAILLE_BASE + 0x24)} strategy   ${String.fromCharCode(BRAILLE_BASE + 0x04)} buy and hold`;
+    if (legend.length <= plotW) lines.push(' '.repeat(labelW + 2) + c.dim(legend));
+  }
   if (opts.drawdown) {
     const dd = drawdownLine(first, lo, hi, plotW);
     if (dd) {

@@ -10,6 +10,8 @@ export interface TextReportOptions {
   width?: number;
   /** how many of the last closed trades to list (default 10; 0 for none) */
   lastTrades?: number;
+  /** buy-and-hold equity over the same span, overlaid on the equity chart (src/report/buy-and-hold-curve.ts) */
+  buyAndHold?: { time: number; equity: number }[];
 }
 
 const DEFAULT_WIDTH = 100;
@@ -58,7 +60,7 @@ export function renderTextReport(result: BacktestResult, opts: TextReportOptions
   out.push(...metricsLines(result.metrics, result.metricsNotes ?? {}, width, c));
   out.push('');
   out.push(c.bold('Equity'));
-  const chart = renderEquityChart(result.equityCurve, { width: width - INDENT.length, height: CHART_HEIGHT, color: opts.color, startLabel: true, drawdown: true });
+  const chart = renderEquityChart(result.equityCurve, { width: width - INDENT.length, height: CHART_HEIGHT, color: opts.color, startLabel: true, drawdown: true, ...(opts.buyAndHold ? { benchmark: opts.buyAndHold } : {}) });
   out.push(...chart.split('\n').map((l) => INDENT + l));
 
   const closed = result.trades.filter((t) => !t.open);

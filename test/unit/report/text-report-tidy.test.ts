@@ -55,4 +55,22 @@ describe('the terminal report, tidied', () => {
     const curve = [1, 2, 3].map((i) => ({ time: T0 + i * 3_600_000, equity: 10_000 + i }));
     expect(renderTextReport(result({ equityCurve: curve }), { color: false, width: 80 })).not.toMatch(/%\s┤/);
   });
+
+  it('overlays buy-and-hold on the equity chart: its range widens the axis, a legend names both', () => {
+    const curve = [10_000, 10_100, 10_200, 10_300, 10_400].map((equity, i) => ({ time: T0 + i * 3_600_000, equity }));
+    const hold = [10_000, 9_000, 8_000, 12_000, 13_000].map((equity, i) => ({ time: T0 + i * 3_600_000, equity }));
+    const chart = (text: string) => text.slice(text.indexOf('Equity'), text.indexOf('Trades'));
+    const without = chart(renderTextReport(result({ equityCurve: curve }), { color: false, width: 80 }));
+    const withHold = chart(renderTextReport(result({ equityCurve: curve }), { color: false, width: 80, buyAndHold: hold }));
+    expect(without).not.toContain('buy and hold');
+    expect(withHold).toContain('buy and hold');
+    expect(without).toMatch(/^\s+10,400\.00 ┤/m);
+    // the axis now runs from the benchmark's low to its high
+    expect(withHold).toMatch(/^\s+13,000\.00 ┤/m);
+    expect(withHold).toMatch(/^\s+8,000\.00 ┤/m);
+    for (const width of [40, 80, 120]) {
+      const text = renderTextReport(result({ equityCurve: curve }), { color: false, width, buyAndHold: hold });
+      for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(width);
+    }
+  });
 });
