@@ -64,6 +64,16 @@ describe('several live bots on one account', () => {
     const cash = (bot: string) => new Dec(readState(h, bot)!.settings.cash.USDT!);
     expect(cash('a').toFixed()).toBe('6000');
     expect(cash('b').toFixed()).toBe('4000');
+    // bots (status with the stopped ones): each bot's budget, and the account's totals
+    const listed = await runCliAsync(['bots', '--json'], { cwd: h, env: { TRADEBOT_HOME: h } });
+    expect(listed.code, listed.stderr).toBe(0);
+    const doc = JSON.parse(listed.stdout) as { bots: { name: string; budget: string; equity: { last: string; pnl: string } }[]; accounts: { bots: { name: string }[]; budget: string; equity: string; pnl: string }[] };
+    expect(doc.bots.map((v) => [v.name, v.budget])).toEqual([['a', '6000'], ['b', '4000']]);
+    expect(doc.accounts).toHaveLength(1);
+    expect(doc.accounts[0]!.bots.map((v) => v.name)).toEqual(['a', 'b']);
+    expect(doc.accounts[0]!.budget).toBe('10000');
+    expect(doc.accounts[0]!.equity).toBe(new Dec(doc.bots[0]!.equity.last).plus(doc.bots[1]!.equity.last).toFixed());
+    expect(doc.accounts[0]!.pnl).toBe(new Dec(doc.bots[0]!.equity.pnl).plus(doc.bots[1]!.equity.pnl).toFixed());
     const alloc = JSON.parse(readFileSync(path.join(h, 'allocations.json'), 'utf8')) as { accounts: Record<string, Record<string, { budget: string }>> };
     const [bots] = Object.values(alloc.accounts);
     expect(Object.keys(bots!).sort()).toEqual(['a', 'b']);
