@@ -37,7 +37,8 @@ export async function liveBudget(o: {
   const asked = o.requested === undefined ? undefined : parseBudget(o.requested, o.quote, flag);
   if (o.stored) {
     const kept = new Dec(o.stored[o.quote] ?? 0);
-    if (asked && (asked.kind === 'share' || !asked.amount.eq(kept))) {
+    // a share in the config file (flag 'budget') was turned into the stored amount at creation
+    if (asked && (asked.kind === 'share' ? flag !== 'budget' : !asked.amount.eq(kept))) {
       throw new UsageError(`bot ${o.bot} was given a budget of ${kept.toFixed()} ${o.quote} when it was created; ${flag} ${o.requested} would change it: a live bot's capital is fixed (start a new bot for another budget)`);
     }
     await keepAllocation({ home: o.home, account: o.account, bot: o.bot, quote: o.quote, budget: kept, now: o.now });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Dec } from '../../src/core/money.js';
 import { idPrefixFor } from '../../src/core/ids.js';
 import { runCliAsync } from '../support/cli-async.js';
-import { readState, waitFor } from '../support/paper.js';
+import { readState, spawnPaper, waitFor } from '../support/paper.js';
 import { journalFills, LIVE_KEYS, liveSim, spawnLive, type LiveChild } from '../support/live.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -137,4 +137,29 @@ describe('several live bots on one account', () => {
     const alloc = JSON.parse(readFileSync(path.join(h, 'allocations.json'), 'utf8')) as { accounts: Record<string, unknown> };
     expect(alloc.accounts).toEqual({});
   }, 120_000);
+
+  it('gives a paper bot its budget as its starting quote, kept on resume; a bad one is one line and exit 2', async () => {
+    const s = await liveSim();
+    cleanups.push(() => s.close());
+    const h = home();
+    const p = spawnPaper({ home: h, bot: 'p', url: s.url, extra: ['--budget', '20%'] });
+    cleanups.push(() => void p.child.kill('SIGKILL'));
+    await waitFor('paper bot p running', () => readState(h, 'p')?.runtime.status === 'running', 60_000);
+    p.child.kill('SIGTERM');
+    await p.exited;
+    // 20% of the default cash, 10000
+    expect(readState(h, 'p')!.settings.cash).toEqual({ USDT: '2000' });
+    const paper = (args: string[]) => runCliAsync(['paper', '--exchange', 'binance', '--exchange-url', s.url, '--pair', 'BTC/USDT', '--timeframe', '5m', ...args], { cwd: h, env: { TRADEBOT_HOME: h, NO_COLOR: '1' } });
+    for (const [args, culprit] of [
+      [['--bot', 'p', '--budget', '3000'], 'cash'],
+      [['--bot', 'q', '--budget', '150%'], '--budget'],
+      [['--bot', 'q', '--budget', 'abc'], '--budget'],
+      [['--bot', 'q', '--budget', '5', '--cash', '5'], '--cash'],
+    ] as const) {
+      const r = await paper([...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n').at(-1)).toContain(culprit);
+    }
+    expect(readState(h, 'p')!.settings.cash).toEqual({ USDT: '2000' });
+  }, 90_000);
 });
