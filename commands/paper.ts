@@ -44,6 +44,7 @@ export function addBotOptions(cmd: Command): Command {
 export function paperCommand(env: CommandEnv): Command {
   return addBotOptions(new Command('paper').description('Paper trade a strategy on live prices with the simulated exchange; runs until stopped'))
     .option('--cash <balances>', 'starting balances: USDT=10000,BTC=0 or an amount of the quote currency (default: cash from the config, 10000)')
+    .option('--budget <amount>', "the bot's budget: its starting quote, an amount (2000) or a share of cash (20%); config budget")
     .option('--shadow <bot>', "follow another (live) bot's signals: its accepted alerts, or its signal service; takes its exchange, pairs, timeframe and strategy")
     .addHelpText(
       'after',

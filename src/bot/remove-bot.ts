@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { releaseAllocation } from './allocations.js';
 import { StateError } from '../core/errors.js';
 import { acquireStateLock } from '../store/state-lock.js';
 import { isLive, readBotStatus, requireBot } from './status.js';
@@ -19,6 +20,7 @@ export async function removeBot(home: string, name: string, now: number, confirm
   const lock = await acquireStateLock(dir, `tradebot bots rm ${name}`, now);
   try {
     await rm(dir, { recursive: true, force: true });
+    await releaseAllocation(home, name); // its budget is the other bots' to take again
   } finally {
     await lock.release().catch(() => undefined);
   }

@@ -24,6 +24,7 @@ import { loadCredentials } from './credentials.js';
 import { maskKey } from '../secrets.js';
 import { externalHoldings, intentsAfterSnapshot, journalFillsOnce, recoverLive } from './recover-live.js';
 import { liveBudget, shiftEquityMarks } from './live-capital.js';
+import { releaseAllocation } from './allocations.js';
 import { START_RETRY, withReadRetries, type ReadRetry } from '../exchange/read-retry.js';
 import { connectExchange } from './live-exchange.js';
 import { BotSession } from './session.js';
@@ -60,8 +61,10 @@ export interface BotRunOptions {
   command: string;
   /** live: accept the exchange's view of any drift found at start (orders, balances) */
   adopt?: boolean;
-  /** live: --cash, the budget of a new bot (default: the account's free quote balance) */
+  /** live: --budget (or --cash), the budget of a new bot (default: all the account has free) */
   budget?: string;
+  /** the flag the budget was given as, for messages */
+  budgetFlag?: string;
   /** live: asked with the summary of what is about to trade real money; false refuses */
   confirm?: (summary: string[]) => Promise<boolean>;
   /**
@@ -245,14 +248,17 @@ export async function runBot(cfgGiven: TradebotConfig, o: BotRunOptions, env: Bo
     const currencies = [quote, ...markets.map((m) => m.base)];
     const budget =
       mode === 'live'
-        ? await liveBudget({ bot: o.bot, quote, stored: prev?.settings.cash ?? null, requested: o.budget, freeQuote: async () => (await port.fetchBalances())[quote]?.free ?? new Dec(0) })
+        ? await liveBudget({ bot: o.bot, quote, stored: prev?.settings.cash ?? null, requested: o.budget, ...(o.budgetFlag ? { flag: o.budgetFlag } : {}), home, account: `${cfg.exchange.id}${cfg.exchange.sandbox ? ' sandbox' : ''} ${account}`, now: now(), freeQuote: async () => (await port.fetchBalances())[quote]?.free ?? new Dec(0) })
         : null;
     const balances: Record<string, Decimal> = budget ? budget.balances : paperBalances;
 
     if (mode === 'live') {
       // the settings as stored or asked, with the budget the bot's ledger starts from
       const summary = [...described.slice(0, 4), budget!.summary, ...described.slice(4)];
-      if (!o.confirm || !(await o.confirm(summary))) throw new UsageError('live trading not confirmed: nothing was sent');
+      if (!o.confirm || !(await o.confirm(summary))) {
+        if (!prev) await releaseAllocation(home, o.bot); // a bot never created holds no budget
+        throw new UsageError('live trading not confirmed: nothing was sent');
+      }
     }
 
     const simOptions = { markets, balances: paperBalances, feeRate: fee, slippageBps: cfg.slippage, historyLimit: 1000 };

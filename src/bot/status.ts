@@ -67,6 +67,12 @@ export interface BotStatusView {
    * --apply), per currency: not the bot's, not in its equity or PnL. null: paper, or never compared.
    */
   external: { time: number; balances: Record<string, string> } | null;
+  /** the quote it was given: a live bot's budget (--budget), a paper bot's starting quote cash */
+  budget: string | null;
+  /** exchange and masked key: the account it trades (live bots on one account share it) */
+  account: string | null;
+  /** its ledger per currency: what it owns */
+  balances: Record<string, string> | null;
   lastDecision: (Decision & { ageMs: number }) | null;
   lastError: { time: number; message: string } | null;
   degraded: { since: number; message: string } | null;
@@ -238,6 +244,9 @@ export function statusView(i: StatusInputs): BotStatusView {
     positions: d?.positions ?? [],
     openOrders: d?.openOrders ?? [],
     external: rt?.external ?? null,
+    budget: d?.budget ?? null,
+    account: d?.account ?? null,
+    balances: d?.balances ?? null,
     lastDecision: rt?.lastDecision ? { ...rt.lastDecision, ageMs: Math.max(0, now - rt.lastDecision.time) } : null,
     lastError: lastError(rt, i.refused ?? null),
     degraded: rt?.degraded ?? null,

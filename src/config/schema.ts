@@ -158,6 +158,7 @@ export interface TradebotConfig {
   timeframe: string | null;
   strategy: StrategyConfig;
   cash: number;
+  budget: Stake | null;
   stake: Stake;
   fee: number;
   slippage: number;
@@ -596,7 +597,8 @@ export const CONFIG_ROOT: ObjectField<TradebotConfig> = objectField<TradebotConf
     name: stringField('built-in strategy name or path to a .js/.mjs file (code, run with your rights; relative to this file and, when found by search, inside its directory)', 'ema-cross'),
     params: recordField('strategy parameters: name -> number, string or boolean'),
   }),
-  cash: numberField("starting quote balance of a backtest, and of paper without paper.balances (a live bot's budget is --cash)", 10000, { min: 0, minExclusive: true }),
+  cash: numberField("starting quote balance of a backtest, and of paper without paper.balances (a live bot's is `budget`)", 10000, { min: 0, minExclusive: true }),
+  budget: optFixedStakeField("a bot's budget (paper and live): a quote amount, or \"N%\" (live: of the account's free quote less the other live bots' budgets; paper: of cash); null = live: all that is free, paper: cash"),
   stake: stakeField('"N%" of the free quote balance, or a fixed quote amount', '99%'),
   fee: numberField('fee rate on notional, >= 0 and < 1 (0.001 = 0.1%)', 0.001, { min: 0, max: 1, maxExclusive: true }),
   slippage: numberField('slippage in basis points, >= 0 (10 = 0.1%)', 0, { min: 0, max: 10000, maxExclusive: true }),

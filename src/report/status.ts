@@ -2,6 +2,7 @@
  * Text and JSON for `tradebot status` and `tradebot bots`: an overview line per bot and a detail
  * view of one. Plain text (no escape codes) unless `color` is asked for.
  */
+import { accountLines, accountsOf } from '../bot/account-view.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Dec } from '../core/money.js';
 import type { BotState, BotStatusView } from '../bot/status.js';
@@ -135,7 +136,8 @@ export function renderStatus(shown: BotStatusView[], stopped: number, o: StatusR
     const w = o.width;
     return `${w === undefined ? line(o.home) : fitLine(line(shortenPath(o.home, Math.max(8, w - line('').length))), w)}\n`;
   }
-  return renderOverview(shown, { ...o, empty: '' }) + (more ? `${fitAll(more, o.width)}\n` : '');
+  const accounts = accountLines(accountsOf(shown)).map((l) => `${fitAll(l, o.width)}\n`).join('');
+  return renderOverview(shown, { ...o, empty: '' }) + accounts + (more ? `${fitAll(more, o.width)}\n` : '');
 }
 
 /** A signal bot's rows: its listener and alerts, or its service and breaker; a service down says since when. */
@@ -184,6 +186,7 @@ export function renderDetail(v: BotStatusView, o: StatusRenderOptions = {}): str
   const eq = v.equity;
   if (eq) {
     const q = v.quote ? ` ${v.quote}` : '';
+    if (v.mode === 'live' && v.budget !== null) row('budget', `${fmtMoney(v.budget)}${q}${v.account ? ` of account ${v.account}` : ''}`);
     row('equity', `${fmtMoney(eq.last)}${q} (start ${fmtMoney(eq.start)}${q})`);
     row('pnl', `${paintSigned(c, eq.pnl, `${fmtMoney(eq.pnl, 2, true)} ${fmtPct(eq.pnlPct)}`)} since start, ${eq.today === null ? '– today' : `${paintSigned(c, eq.today, `${fmtMoney(eq.today, 2, true)} ${fmtPct(eq.todayPct)}`)} today`}`);
   }

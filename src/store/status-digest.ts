@@ -50,6 +50,12 @@ export interface StatusDigest {
   unrealizedPnl: string | null;
   positions: PositionView[];
   openOrders: OpenOrderView[];
+  /** the quote the bot was given (a live bot's budget, a paper bot's starting quote cash); absent in older summaries */
+  budget?: string | null;
+  /** the exchange and the (masked) key a bot trades: bots on one account share it */
+  account?: string | null;
+  /** the bot's ledger, per currency: what it owns; null before its first snapshot */
+  balances?: Record<string, string> | null;
 }
 
 /** The digest of a (validated) state document. Pure. */
@@ -69,6 +75,9 @@ export function statusDigestOf(doc: BotStateDoc): StatusDigest {
     unrealizedPnl: null,
     positions: [],
     openOrders: [],
+    budget: doc.settings.cash[doc.bot.quote] ?? null,
+    account: `${doc.bot.exchange}${doc.bot.sandbox ? ' sandbox' : ''} ${doc.bot.account}`,
+    balances: doc.engine ? { ...doc.engine.portfolio.balances } : null,
   };
   if (!doc.engine) return digest;
   const book = ledger(doc);

@@ -40,7 +40,7 @@ describe('tradebot status', { timeout: 60_000 }, () => {
     expect(r.stderr).toBe('');
     const j = t.run(['status', '--json']);
     expect(j.code).toBe(0);
-    expect(JSON.parse(j.stdout)).toEqual({ schemaVersion: 1, bots: [] });
+    expect(JSON.parse(j.stdout)).toEqual({ schemaVersion: 1, bots: [], accounts: [] });
   });
 
   it('lists running, paused, stale and crashed bots one line each, and leaves stopped ones to tradebot bots', async () => {

@@ -12,6 +12,7 @@ describe('CONFIG_DEFAULTS', () => {
       timeframe: null,
       strategy: { name: 'ema-cross', params: {} },
       cash: 10000,
+      budget: null,
       stake: '99%',
       fee: 0.001,
       slippage: 0,
