@@ -29,7 +29,7 @@ import type { OrderIds } from '../core/ids.js';
 import type { StrategyInstance } from '../strategies/types.js';
 import type { Clock, ExchangeEvent, ExchangePort, Feed, Store, SubmitResult } from './ports.js';
 import type { EngineEventSink } from './events.js';
-import { EngineContext, TradeState, type Intent, type PositionView } from './context.js';
+import { EngineContext, PairView, TradeState, type Intent, type PositionView } from './context.js';
 import { managedIntents } from './managed-orders.js';
 
 export interface Instrument {
@@ -170,6 +170,7 @@ export class Engine {
     this.portfolio = new Portfolio(settings.quote, settings.initialBalances, settings.dustLeavesLedger === true);
     this.pos = instruments.map(() => ({ base: 0, inPosition: false, entryPrice: NaN, openOrders: 0, trade: undefined, timeframes: null }));
     this.lastClose = new Float64Array(instruments.length).fill(NaN);
+    for (const x of instruments) this.ctx.pairs.push(new PairView(x.symbol));
     this.lastBarTime = instruments.map(() => -Infinity);
     this.retryExit = instruments.map(() => false);
     this.dirty = instruments.map(() => false);
@@ -286,6 +287,9 @@ export class Engine {
     ctx.symbol = this.instruments[k]!.symbol;
     ctx.s = s;
     ctx.i = i;
+    const seen = ctx.pairs[k]!;
+    seen.s = s;
+    seen.i = i;
     const p = this.pos[k]!;
     ctx.pos = p;
     ctx.cashF = this.cashF;
