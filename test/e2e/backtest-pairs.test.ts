@@ -90,6 +90,26 @@ describe('backtest of several pairs', { timeout: 60_000 }, () => {
     expect(lines[at + 3]).toMatch(/^\s+ETH\/USDT\s+1450\s/);
   });
 
+  it('backtests several pairs from the candle cache with --exchange, offline when the cache covers the range', () => {
+    const home = makeTmpDir();
+    for (const p of ['BTC', 'ETH']) {
+      const r = runCli(['data', 'import', `${dir}/${p}_USDT-5m.csv`, '--exchange', 'binance', '--pair', `${p}/USDT`, '--timeframe', '5m'], { cwd: dir, env: { TRADEBOT_HOME: home } });
+      expect(r.code).toBe(0);
+    }
+    const from = new Date(one.data.from + 60 * 5 * 60_000).toISOString();
+    const r = runCli(['backtest', '--exchange', 'binance', '--pair', 'BTC/USDT,ETH/USDT', '--timeframe', '5m', '--from', from, '--to', new Date(one.data.to).toISOString(), '--json'], {
+      cwd: dir,
+      env: { TRADEBOT_HOME: home },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as BacktestResult;
+    expect(doc.pairs!.map((p) => [p.symbol, p.candles])).toEqual([
+      ['BTC/USDT', CANDLES - 60],
+      ['ETH/USDT', CANDLES - 60],
+    ]);
+  });
+
   it('refuses pairs of different timeframes with one line and exit 2', () => {
     const rows = sampleCsvHead(300).trim().split('\n');
     writeFile(dir, 'SOL_USDT-10m.csv', [rows[0], ...rows.slice(1).filter((_, i) => i % 2 === 0)].join('\n') + '\n');
