@@ -29,10 +29,10 @@ const FLAGS: FlagMap = {
 
 export function backtestCommand(env: CommandEnv): Command {
   return addTradingOptions(new Command('backtest').description('Run a strategy over historical candles and report the result'))
-    .option('--data <file>', 'candle file: CSV timestamp,open,high,low,close,volume or freqtrade JSON, optionally .gz', 'the bundled BTC/USDT 5m sample')
+    .option('--data <file>', 'candle file: CSV timestamp,open,high,low,close,volume or freqtrade JSON, optionally .gz; a comma list of files backtests several pairs as one portfolio', 'the bundled BTC/USDT 5m sample')
     .option('--exchange <id>', 'ccxt exchange id: backtest on the candle cache of `tradebot data`, downloading what is missing (with --pair and --timeframe)')
     .option('--exchange-url <url>', "re-point the exchange's REST URLs, e.g. the loopback simulator (config exchange.apiUrl)")
-    .option('--pair <symbol>', 'market symbol, e.g. BTC/USDT (default: from the file name)')
+    .option('--pair <symbol>', 'market symbol, e.g. BTC/USDT (default: from the file name); BTC/USDT,ETH/USDT: several pairs as one portfolio (one per --data file, or from the --exchange cache)')
     .option('--timeframe <tf>', 'bar interval, e.g. 5m (default: inferred from the data)')
     .option('--from <date>', 'first candle open time to include (ISO date or epoch)')
     .option('--to <date>', 'last candle open time to include (ISO date or epoch)')

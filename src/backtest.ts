@@ -25,6 +25,7 @@ import { strategyNeeds } from './strategies/strategy-needs.js';
 import type { StrategyDefinition } from './strategies/types.js';
 import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
+import { isSeveralPairs, runPairsBacktest } from './backtest-pairs.js';
 import type { Engine } from './engine/engine.js';
 import { RESULT_SCHEMA_VERSION, exitReasonOf, toTradeLeg, type BacktestResult, type TradeRecord } from './report/result.js';
 import { VERSION } from './version.js';
@@ -73,6 +74,7 @@ export interface BacktestRun {
  * result document. All validation happens before the data is read.
  */
 export async function runBacktest(cfg: TradebotConfig, env: BacktestEnv): Promise<BacktestRun> {
+  if (isSeveralPairs(cfg)) return runPairsBacktest(cfg, env);
   const cash = parseDecimal(cfg.cash, { name: 'cash' });
   const trading = tradingSettings(cfg);
   const { stake, feeRate: fee } = trading;
@@ -220,7 +222,7 @@ async function loadExchangeCandles(
 export { symbolFromFileName } from './data/pair-from-file-name.js';
 
 /** Precision and minimums: the config's `market` keys, else what the exchange said when the candles were downloaded. */
-function marketFromConfig(symbol: string, cfg: TradebotConfig, fromExchange?: StoredMarketInfo): MarketInfo {
+export function marketFromConfig(symbol: string, cfg: TradebotConfig, fromExchange?: StoredMarketInfo): MarketInfo {
   const extra: Partial<MarketInfo> = {};
   const x = fromExchange;
   const m = {

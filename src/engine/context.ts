@@ -134,6 +134,14 @@ export class EngineContext implements StrategyContext {
     this.intents.push(toIntent('sell', opts));
   }
 
+  /** per instrument: the candles its strategy has been shown so far (ctx.pair) */
+  readonly pairs: PairView[] = [];
+
+  pair(symbol: string): History {
+    for (const v of this.pairs) if (v.symbol === symbol) return v.history;
+    throw new UsageError(`ctx.pair('${String(symbol)}'): the run has no pair ${String(symbol)} (it has ${this.pairs.map((v) => v.symbol).join(', ')})`);
+  }
+
   timeframe(tf: string): TimeframeView {
     const p = this.pos;
     let h = p.timeframes?.get(tf);
@@ -143,6 +151,34 @@ export class EngineContext implements StrategyContext {
       (p.timeframes ??= new Map()).set(tf, h);
     }
     return h.advance(this.i);
+  }
+}
+
+/** What one instrument's strategy has been shown: candles 0..i of s. */
+export class PairView {
+  s: CandleSeries | undefined = undefined;
+  i = -1;
+  readonly history: History;
+
+  constructor(readonly symbol: string) {
+    const self = this;
+    const at = (arr: 'time' | 'open' | 'high' | 'low' | 'close' | 'volume') =>
+      function (ago = 0): number {
+        if (ago < 0 || !Number.isInteger(ago)) throw new RangeError(`history(${ago}): only past candles can be read (ago >= 0)`);
+        const j = self.i - ago;
+        return j >= 0 && self.s !== undefined ? self.s[arr][j]! : NaN;
+      };
+    this.history = {
+      get length() {
+        return self.i + 1;
+      },
+      time: at('time'),
+      open: at('open'),
+      high: at('high'),
+      low: at('low'),
+      close: at('close'),
+      volume: at('volume'),
+    };
   }
 }
 

@@ -29,7 +29,7 @@ import type { OrderIds } from '../core/ids.js';
 import type { StrategyInstance } from '../strategies/types.js';
 import type { Clock, ExchangeEvent, ExchangePort, Feed, Store, SubmitResult } from './ports.js';
 import type { EngineEventSink } from './events.js';
-import { EngineContext, TradeState, type Intent, type PositionView } from './context.js';
+import { EngineContext, PairView, TradeState, type Intent, type PositionView } from './context.js';
 import { managedIntents } from './managed-orders.js';
 
 export interface Instrument {
@@ -170,6 +170,7 @@ export class Engine {
     this.portfolio = new Portfolio(settings.quote, settings.initialBalances, settings.dustLeavesLedger === true);
     this.pos = instruments.map(() => ({ base: 0, inPosition: false, entryPrice: NaN, openOrders: 0, trade: undefined, timeframes: null }));
     this.lastClose = new Float64Array(instruments.length).fill(NaN);
+    for (const x of instruments) this.ctx.pairs.push(new PairView(x.symbol));
     this.lastBarTime = instruments.map(() => -Infinity);
     this.retryExit = instruments.map(() => false);
     this.dirty = instruments.map(() => false);
@@ -259,6 +260,21 @@ export class Engine {
    * A candle from before the start (history) or already handled before a restart: the strategy
    * sees it so its indicators are warm, and whatever it asks for is dropped.
    */
+  /**
+   * Positions open plus entries sent for other instruments that have not filled yet: with several
+   * instruments, two entries decided on the same close would otherwise both pass
+   * --max-open-positions, as neither has filled when the other is checked.
+   */
+  private openPositionsBesides(symbol: string): number {
+    const n = this.portfolio.open.size;
+    if (this.active.size === 0) return n;
+    const pending = new Set<string>();
+    for (const o of this.active) {
+      if (o.purpose === 'entry' && o.symbol !== symbol && !this.portfolio.open.has(o.symbol)) pending.add(o.symbol);
+    }
+    return n + pending.size;
+  }
+
   private warm(k: number, s: CandleSeries, i: number): undefined {
     this.runStrategy(k, s, i).intents.length = 0;
     this.lastClose[k] = s.close[i]!;
@@ -271,6 +287,9 @@ export class Engine {
     ctx.symbol = this.instruments[k]!.symbol;
     ctx.s = s;
     ctx.i = i;
+    const seen = ctx.pairs[k]!;
+    seen.s = s;
+    seen.i = i;
     const p = this.pos[k]!;
     ctx.pos = p;
     ctx.cashF = this.cashF;
@@ -440,7 +459,7 @@ export class Engine {
     const notional = qty.toNumber() * price.toNumber();
     const verdict = adding
       ? checkAdd(this.settings.limits, this.risk, { symbol: inst.symbol, notional: notional + p.base * s.close[i]!, openOrders: this.active.size, now })
-      : checkEntry(this.settings.limits, this.risk, { symbol: inst.symbol, notional, openPositions: this.portfolio.open.size, openOrders: this.active.size, now });
+      : checkEntry(this.settings.limits, this.risk, { symbol: inst.symbol, notional, openPositions: this.openPositionsBesides(inst.symbol), openOrders: this.active.size, now });
     if (!verdict.approved) return this.decided({ time: now, symbol: inst.symbol, side: 'buy', outcome: 'denied', code: verdict.code, message: verdict.message });
     return this.send({
       clientOrderId: this.settings.ids.next(),

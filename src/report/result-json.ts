@@ -5,7 +5,8 @@ import { RESULT_SCHEMA_VERSION, exitReasonOf, isLegReason, type BacktestResult, 
 
 // The key order of every object in the document: the order of the type declarations.
 // Adding a field to a type without listing it here is a compile error (see `Exhaustive`).
-const RESULT_KEYS = ['schemaVersion', 'tradebot', 'strategy', 'data', 'settings', 'metrics', 'metricsNotes', 'warnings', 'trades', 'equityCurve', 'monteCarlo'] as const;
+const RESULT_KEYS = ['schemaVersion', 'tradebot', 'strategy', 'data', 'settings', 'metrics', 'metricsNotes', 'warnings', 'trades', 'equityCurve', 'monteCarlo', 'pairs'] as const;
+const PAIR_KEYS = ['symbol', 'source', 'candles', 'trades', 'wins', 'pnl', 'fees', 'buyAndHoldReturn'] as const;
 const STRATEGY_KEYS = ['name', 'params'] as const;
 const DATA_KEYS = ['source', 'symbol', 'candles', 'from', 'to', 'timeframe', 'gaps'] as const;
 const GAP_KEYS = ['after', 'before', 'missing'] as const;
@@ -42,7 +43,8 @@ const exhaustive: [
   Exhaustive<TradeRecord, typeof TRADE_KEYS>,
   Exhaustive<TradeLeg, typeof LEG_KEYS>,
   Exhaustive<Point, typeof POINT_KEYS>,
-] = [true, true, true, true, true, true, true, true];
+  Exhaustive<NonNullable<BacktestResult['pairs']>[number], typeof PAIR_KEYS>,
+] = [true, true, true, true, true, true, true, true, true];
 void exhaustive;
 
 /**
@@ -71,6 +73,7 @@ export function serializeResult(result: BacktestResult): string {
         return ordered(obj(t, `${p}[${i}]`), TRADE_KEYS, `${p}[${i}]`, { entries: legs, exits: legs });
       }),
     equityCurve: (v, p) => arr(v, p).map((pt, i) => ordered(obj(pt, `${p}[${i}]`), POINT_KEYS, `${p}[${i}]`)),
+    pairs: (v, p) => arr(v, p).map((x, i) => ordered(obj(x, `${p}[${i}]`), PAIR_KEYS, `${p}[${i}]`)),
   });
   return JSON.stringify(doc, null, 2) + '\n';
 }

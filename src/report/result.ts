@@ -90,6 +90,23 @@ export interface BacktestResult {
   equityCurve: { time: number; equity: number }[];
   /** `--monte-carlo N`: bands of final return and max drawdown; absent otherwise */
   monteCarlo?: MonteCarloResult;
+  /** a backtest of several pairs as one portfolio: a row per pair, in the order given; absent for one pair */
+  pairs?: PairSummary[];
+}
+
+/** One pair of a several-pair backtest: its candles and its share of the portfolio's trades. */
+export interface PairSummary {
+  symbol: string;
+  source: string;
+  candles: number;
+  trades: number;
+  /** round trips closed with a positive pnl */
+  wins: number;
+  /** net of fees, open trades marked at the pair's last close; quote currency */
+  pnl: string;
+  fees: string;
+  /** last close over first open, minus 1 */
+  buyAndHoldReturn: number;
 }
 
 /** A leg of the ledger (Decimals) or of a state file (decimal strings) as the result document shows it. */

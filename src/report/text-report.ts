@@ -63,6 +63,12 @@ export function renderTextReport(result: BacktestResult, opts: TextReportOptions
   const chart = renderEquityChart(result.equityCurve, { width: width - INDENT.length, height: CHART_HEIGHT, color: opts.color, startLabel: true, drawdown: true, ...(opts.buyAndHold ? { benchmark: opts.buyAndHold } : {}) });
   out.push(...chart.split('\n').map((l) => INDENT + l));
 
+  if (result.pairs !== undefined && result.pairs.length > 0) {
+    out.push('');
+    out.push(c.bold(`Pairs (${result.pairs.length})`));
+    out.push(...pairTableLines(result.pairs, c));
+  }
+
   const closed = result.trades.filter((t) => !t.open);
   if (lastTrades > 0) {
     out.push('');
@@ -83,6 +89,15 @@ export function renderTextReport(result: BacktestResult, opts: TextReportOptions
   }
 
   return out.map((l) => fitLine(l, width)).join('\n') + '\n';
+}
+
+/** A row per pair of a several-pair backtest: trades, wins, pnl, fees, buy-and-hold. */
+function pairTableLines(pairs: NonNullable<BacktestResult['pairs']>, c: ChalkInstance): string[] {
+  const rows = pairs.map((p) => [p.symbol, String(p.candles), String(p.trades), String(p.wins), Number(p.pnl).toFixed(2), Number(p.fees).toFixed(2), `${(p.buyAndHoldReturn * 100).toFixed(2)}%`]);
+  const head = ['pair', 'candles', 'trades', 'wins', 'pnl', 'fees', 'buy&hold'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => INDENT + cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
+  return [c.dim(line(head)), ...rows.map(line)];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -56,6 +56,10 @@ export class CapturingContext implements StrategyContext {
     return this.inner.timeframe(tf);
   }
 
+  pair(symbol: string): History {
+    return this.inner.pair(symbol);
+  }
+
   buy(opts?: EntryOptions): void {
     this.asked.push(toOrder('buy', opts));
   }

@@ -122,6 +122,12 @@ export interface StrategyContext {
   sell(opts?: ExitOptions): void;
   /** v2: closed candles of a higher timeframe ('1h'), a whole multiple of the base one */
   timeframe(tf: string): TimeframeView;
+  /**
+   * The closed candles of another pair of the same run (read-only), up to the last one the engine
+   * has handled: candles of all pairs arrive in time order, ties in the order the pairs were given,
+   * so a pair never sees a candle that closes after the current one. Throws for a pair the run has not.
+   */
+  pair(symbol: string): History;
 }
 
 export interface StrategyInstance {
