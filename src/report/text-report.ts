@@ -293,6 +293,8 @@ function tradeTableLines(trades: TradeRecord[], width: number, c: ChalkInstance)
     { title: 'Return', align: 'right', dropOrder: 4, cell: (t) => formatPct(t.returnPct, true), style: pnlStyle },
     { title: 'Exit reason', align: 'left', dropOrder: 1, cell: (t) => t.exitReason ?? NULL_VALUE },
   ];
+  // a several-pair run: which pair each trade is on, after the times
+  if (new Set(trades.map((t) => t.symbol)).size > 1) columns.splice(2, 0, { title: 'Pair', align: 'left', dropOrder: 0, cell: (t) => t.symbol });
   // the numbers of a kind (prices: entry and exit alike) share their largest count of decimals: a price tick of 0.01 shows 43,000.00
   const dps = new Map<string, number>();
   for (const col of columns) if (col.decimal) dps.set(col.decimal, Math.max(dps.get(col.decimal) ?? 0, ...trades.map((t) => decimalsOf(col.cell(t)))));

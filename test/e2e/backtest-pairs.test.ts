@@ -88,6 +88,12 @@ describe('backtest of several pairs', { timeout: 60_000 }, () => {
     expect(at).toBeGreaterThan(0);
     expect(lines[at + 2]).toMatch(/^\s+BTC\/USDT\s+1500\s/);
     expect(lines[at + 3]).toMatch(/^\s+ETH\/USDT\s+1450\s/);
+    // the trades table names each trade's pair
+    const head = lines.findIndex((l) => /^\s+Entry \(UTC\)\s+Exit \(UTC\)\s+Pair\s/.test(l));
+    expect(head).toBeGreaterThan(at);
+    const rows = lines.slice(head + 1).filter((l) => /^\s+\d{4}-\d\d-\d\d/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatch(/\s(BTC|ETH)\/USDT\s/);
   });
 
   it('backtests several pairs from the candle cache with --exchange, offline when the cache covers the range', () => {
