@@ -34,9 +34,9 @@ function trade(entryBar: number, exitBar: number | null, o: Partial<ParityTrade>
 }
 
 let seq = 0;
-function order(bar: number, side: 'buy' | 'sell', purpose: string, fills: { bar: number; qty: string }[], status?: { status: string; reason?: string }): JournalEntry[] {
+function order(bar: number, side: 'buy' | 'sell', purpose: string, fills: { bar: number; qty: string }[], status?: { status: string; reason?: string }, candleBar?: number): JournalEntry[] {
   const id = `t-${++seq}`;
-  const out: unknown[] = [{ type: 'intent', time: t(bar) + WALL, order: { clientOrderId: id, symbol: 'BTC/USDT', side, type: 'market', amount: '1', purpose, createdAt: t(bar) + WALL } }];
+  const out: unknown[] = [{ type: 'intent', time: t(bar) + WALL, order: { clientOrderId: id, symbol: 'BTC/USDT', side, type: 'market', amount: '1', purpose, createdAt: t(bar) + WALL }, ...(candleBar !== undefined ? { candleTime: t(candleBar) } : {}) }];
   if (status) out.push({ type: 'status', time: t(bar) + WALL + 10, clientOrderId: id, ...status });
   for (const f of fills) out.push({ type: 'fill', time: t(f.bar), fill: { tradeId: `f${seq}-${f.bar}`, clientOrderId: id, symbol: 'BTC/USDT', side, qty: f.qty, price: '100', cost: '100', fee: '0.1', feeCurrency: 'USDT', time: t(f.bar) } });
   return out as JournalEntry[];
@@ -98,6 +98,34 @@ describe('parity attributes each divergence to the cause injected', () => {
   it('a late candle (the feed failing): "late-candle"', () => {
     const cmp = compareTrades([...anchors, trade(21, 25)], [...anchors, trade(20, 25)], collectEvidence(base(), [log(20, 'feed-degraded', { message: 'timeout' })]), TF);
     expect(cmp.matched.filter((m) => m.cause !== null).map((m) => m.cause)).toEqual(['late-candle']);
+  });
+
+  it('an entry decided on a candle long closed (a bot catching up): both lone trades are "late-candle", with the lateness', () => {
+    // decided on the candle of bar 19 (closing at 20), sent and filled at bar 30
+    const j = [...base(), ...order(30, 'buy', 'entry', [{ bar: 30, qty: '1' }], undefined, 19), ...order(35, 'sell', 'exit', [{ bar: 35, qty: '1' }], undefined, 34)];
+    const ev = collectEvidence(j, [], TF);
+    expect(ev.filter((e) => e.kind === 'late-candle').map((e) => [e.time, e.until])).toEqual([[t(20), t(30)]]);
+    expect(ev.find((e) => e.kind === 'late-candle')!.detail).toContain('10 candles');
+    const cmp = compareTrades([...anchors, trade(30, 35)].sort((a, b) => a.entryTime - b.entryTime), [...anchors, trade(20, 25)], ev, TF);
+    expect(cmp.sessionOnly.map((l) => l.cause)).toEqual(['late-candle']);
+    expect(cmp.replayOnly.map((l) => l.cause)).toEqual(['late-candle']);
+  });
+
+  it('a matched entry one candle late: the timing delta is "late-candle"', () => {
+    const j = [...base(), ...order(22, 'buy', 'entry', [{ bar: 22, qty: '1' }], undefined, 19), ...order(24, 'sell', 'exit', [{ bar: 25, qty: '1' }], undefined, 24)];
+    const cmp = compareTrades([...anchors, trade(22, 25)], [...anchors, trade(20, 25)], collectEvidence(j, [], TF), TF);
+    const m = cmp.matched.find((x) => x.cause !== null)!;
+    expect(m.cause).toBe('late-candle');
+    expect(m.entryDeltaMs).toBe(2 * TF);
+  });
+
+  it('orders sent at once on their decision candle, or journaled without one (older journals), are not late', () => {
+    const onTime = [...base(), ...order(20, 'buy', 'entry', [{ bar: 20, qty: '1' }], undefined, 19), ...order(25, 'sell', 'exit', [{ bar: 25, qty: '1' }], undefined, 24)];
+    expect(collectEvidence(onTime, [], TF).filter((e) => e.kind === 'late-candle')).toEqual([]);
+    const old = [...base(), ...order(30, 'buy', 'entry', [{ bar: 30, qty: '1' }])];
+    expect(collectEvidence(old, [], TF)).toEqual([]);
+    // without the timeframe nothing is read from decision candles
+    expect(collectEvidence([...base(), ...order(30, 'buy', 'entry', [{ bar: 30, qty: '1' }], undefined, 19)], [])).toEqual([]);
   });
 
   it('a different fill price alone: "fill-price", with the slippage in bps', () => {
