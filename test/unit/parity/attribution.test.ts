@@ -128,6 +128,16 @@ describe('parity attributes each divergence to the cause injected', () => {
     expect(collectEvidence([...base(), ...order(30, 'buy', 'entry', [{ bar: 30, qty: '1' }], undefined, 19)], [])).toEqual([]);
   });
 
+  it('a live fill a moment into the candle the replay fills at its open, and a fee rounded to the exchange\'s 8 places, are the same trade', () => {
+    const live = trade(20, 25, { entryTime: t(20) + 43_500, exitTime: t(25) + 16_500, fees: '0.20000001' });
+    const cmp = compareTrades([...anchors, live], [...anchors, trade(20, 25)], collectEvidence(base(), [], TF), TF);
+    expect(cmp.matched.map((m) => m.cause)).toEqual([null, null, null]);
+    expect(cmp.matched.map((m) => m.entryDeltaMs)).toContain(43_500);
+    // a fill in the next candle is a timing difference
+    const late = compareTrades([...anchors, trade(20, 25, { entryTime: t(21) + 1 })], [...anchors, trade(20, 25)], collectEvidence(base(), [], TF), TF);
+    expect(late.matched.filter((m) => m.cause !== null).map((m) => m.cause)).toEqual(['unexplained']);
+  });
+
   it('a different fill price alone: "fill-price", with the slippage in bps', () => {
     const cmp = compareTrades([...anchors, trade(20, 25, { entryPrice: '100.05' })], [...anchors, trade(20, 25)], collectEvidence(base(), []), TF);
     const m = cmp.matched.find((x) => x.cause !== null)!;
