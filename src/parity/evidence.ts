@@ -102,7 +102,9 @@ export function collectEvidence(journal: readonly JournalEntry[], log: readonly 
     }
     const filled = o.fills.reduce((a, f) => a + f.qty, 0);
     if (o.fills.length > 1 || (filled > 0 && filled < o.amount * (1 - 1e-9))) {
-      out.push({ kind: 'partial-fill', time: at, symbol: o.symbol, detail: `${what} filled in ${o.fills.length} part${o.fills.length === 1 ? '' : 's'}, ${String(filled)} of ${String(o.amount)}` });
+      // the session is busy with the order until its last part fills: what the replay did meanwhile is its doing
+      const last = Math.max(...o.fills.map((f) => f.time));
+      out.push({ kind: 'partial-fill', time: at, ...(last > at ? { until: last } : {}), symbol: o.symbol, detail: `${what} filled in ${o.fills.length} part${o.fills.length === 1 ? '' : 's'}, ${String(filled)} of ${String(o.amount)}` });
     }
   }
   let down: number | null = null;

@@ -78,6 +78,14 @@ describe('parity attributes each divergence to the cause injected', () => {
     expect(cmp.matched.filter((m) => m.cause !== null).map((m) => m.cause)).toEqual(['partial-fill']);
   });
 
+  it('an entry filled in parts over many candles: a replay round trip while the session waited for the rest is "partial-fill"', () => {
+    const j = [...base(), ...order(19, 'buy', 'entry', [{ bar: 20, qty: '0.4' }, { bar: 26, qty: '0.3' }, { bar: 32, qty: '0.3' }])];
+    const s = [...anchors, trade(20, 34)].sort((a, b) => a.entryTime - b.entryTime);
+    const r = [...anchors, trade(20, 22), trade(27, 29)].sort((a, b) => a.entryTime - b.entryTime);
+    const cmp = compareTrades(s, r, collectEvidence(j, []), TF);
+    expect(cmp.replayOnly.map((l) => l.cause)).toEqual(['partial-fill']);
+  });
+
   it('an entry the risk gate denied (a decision in the log): "risk-denied"', () => {
     const cmp = compareTrades(anchors, [...anchors, trade(20, 25)], collectEvidence(base(), [log(19, 'decision', { outcome: 'denied', code: 'max-open-orders', symbol: 'BTC/USDT' })]), TF);
     expect(cmp.replayOnly.map((l) => l.cause)).toEqual(['risk-denied']);
