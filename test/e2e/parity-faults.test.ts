@@ -25,17 +25,21 @@ const ORDER = { method: 'POST', path: '/api/v3/order' } as const;
 /** Buys when flat, sells when in a position: a round trip every two candles. */
 const FLIP = "export default { name: 'flip', params: {}, create() { return { onCandle(ctx) { if (ctx.inPosition) ctx.sell(); else ctx.buy(); } }; } };\n";
 
+/** Bids a little under the close (a resting limit order the sim fills from the candles' volume), sells at market once filled. */
+const BID = "export default { name: 'bid', params: {}, create() { return { onCandle(ctx) { if (ctx.openOrders > 0) return; if (ctx.inPosition) ctx.sell(); else ctx.buy({ type: 'limit', price: ctx.close * 0.9995 }); } }; } };\n";
+
 async function setup(o: { faults?: Fault[]; maxVolumeFraction?: number } = {}): Promise<{ s: SimServer; h: string }> {
   const s = await liveSim({ speed: SPEED, ...o });
   cleanups.push(() => s.close());
   const h = mkdtempSync(path.join(os.tmpdir(), 'tradebot-pfault-'));
   cleanups.push(() => rmSync(h, { recursive: true, force: true }));
   writeFileSync(path.join(h, 'flip.mjs'), FLIP);
+  writeFileSync(path.join(h, 'bid.mjs'), BID);
   return { s, h };
 }
 
-function live(h: string, s: SimServer): LiveChild {
-  const p = spawnLive({ home: h, bot: 'f', url: s.url, extra: ['--strategy', './flip.mjs', '--warmup', '20'] });
+function live(h: string, s: SimServer, strategy = './flip.mjs'): LiveChild {
+  const p = spawnLive({ home: h, bot: 'f', url: s.url, extra: ['--strategy', strategy, '--warmup', '20'] });
   cleanups.push(() => void p.child.kill('SIGKILL'));
   return p;
 }
@@ -99,4 +103,23 @@ describe('tradebot parity of a live bot under the sim\'s faults', () => {
     const held = ids.slice(m, m + 4);
     expect(details('late-candle').some((d) => held.some((id) => d.includes(`${id} `))), why).toBe(true);
   }, 150_000);
+
+  it('orders the sim fills in parts (--max-volume-fraction): the smaller trades are "partial-fill", none unexplained', async () => {
+    // a 5m candle of the sample trades some 100 BTC: 0.05 % of it is less than the bot's ~0.22 BTC order
+    const { s, h } = await setup({ maxVolumeFraction: 0.0005 });
+    // a market order fills at once on the sim; a resting limit order fills from each candle's volume
+    const p = live(h, s, './bid.mjs');
+    await waitFor('an order filled in parts', () => {
+      const n = new Map<string, number>();
+      for (const e of readJournal(h, 'f')) if (e.type === 'fill') n.set(e.fill!.clientOrderId, (n.get(e.fill!.clientOrderId) ?? 0) + 1);
+      return [...n.values()].some((c) => c > 1) && closed(h) >= 2;
+    }, 60_000);
+    await stop(p);
+
+    const doc = await parityJson(h);
+    const found = causes(doc);
+    const why = JSON.stringify([...doc.matched, ...doc.sessionOnly, ...doc.replayOnly].map((x) => [x.cause, x.detail]));
+    expect(found, why).toContain('partial-fill');
+    expect(found, why).not.toContain('unexplained');
+  }, 120_000);
 });
