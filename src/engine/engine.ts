@@ -27,7 +27,7 @@ import { entryQuantity, stakeSpend, type FixedStake, type Stake } from '../core/
 import { checkAdd, checkEntry, checkRate, newRiskState, observeEquity, recordOrder, recordStopLoss, type RiskLimits, type RiskState } from '../core/risk.js';
 import type { OrderIds } from '../core/ids.js';
 import type { StrategyInstance } from '../strategies/types.js';
-import type { Clock, ExchangeEvent, ExchangePort, Feed, Store, SubmitResult } from './ports.js';
+import type { Clock, ExchangeEvent, ExchangePort, Feed, JournalEntry, Store, SubmitResult } from './ports.js';
 import type { EngineEventSink } from './events.js';
 import { EngineContext, PairView, TradeState, type Intent, type PositionView } from './context.js';
 import { managedIntents } from './managed-orders.js';
@@ -150,6 +150,8 @@ export class Engine {
   /** an operator's action in progress (forceexit), and the run loop's batch in progress */
   private operating: Promise<unknown> | null = null;
   private inBatch = false;
+  /** open time of the candle being handled in a batch: the decision candle of the orders it sends */
+  private barOpen: number | undefined = undefined;
   private batchWaiters: (() => void)[] = [];
 
   private readonly rules: PositionRules | undefined;
@@ -212,6 +214,7 @@ export class Engine {
         await store.checkpoint(() => this.snapshot());
       } finally {
         this.inBatch = false;
+        this.barOpen = undefined;
         if (this.batchWaiters.length > 0) for (const w of this.batchWaiters.splice(0)) w();
       }
     }
@@ -251,6 +254,7 @@ export class Engine {
     const time = s.time[i]!;
     if (time <= this.lastBarTime[k]! || time <= (this.settings.warmupUntil ?? -Infinity)) return this.warm(k, s, i);
     this.ports.clock.onBar?.(time + s.timeframeMs);
+    this.barOpen = time;
     const seen = this.ports.exchange.onBar?.(this.instruments[k]!.symbol, s, i);
     if (seen !== undefined) return seen.then(() => this.afterExchange(k, s, i));
     return this.afterExchange(k, s, i);
@@ -691,7 +695,9 @@ export class Engine {
     const order = newOrder(req);
     this.orders.set(req.clientOrderId, order);
     this.track(order);
-    const journaled = this.ports.store.journal({ type: 'intent', time: req.createdAt, order: req });
+    const entry: Extract<JournalEntry, { type: 'intent' }> = { type: 'intent', time: req.createdAt, order: req };
+    if (this.barOpen !== undefined && req.purpose !== 'manual') entry.candleTime = this.barOpen;
+    const journaled = this.ports.store.journal(entry);
     if (this.ports.events !== undefined) this.emitIntent(req);
     if (journaled !== undefined) return journaled.then(() => this.submitJournaled(order, req, submit));
     return this.submitJournaled(order, req, submit);

@@ -72,7 +72,11 @@ export interface ExchangePort {
 }
 
 export type JournalEntry =
-  | { type: 'intent'; time: number; order: OrderRequest }
+  /**
+   * candleTime: the open time of the closed candle the engine decided the order on (absent for an
+   * operator's order, and in journals written before it was recorded); parity reads lateness from it
+   */
+  | { type: 'intent'; time: number; order: OrderRequest; candleTime?: number }
   | { type: 'sent'; time: number; clientOrderId: string; exchangeId: string; status: OrderStatus }
   | { type: 'fill'; time: number; fill: Fill }
   | { type: 'status'; time: number; clientOrderId: string; status: OrderStatus; reason?: string }

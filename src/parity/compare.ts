@@ -38,6 +38,8 @@ export interface Comparison {
 
 /** Prices equal to this many bps are the same price (decimal strings of one fill model agree exactly). */
 const SAME_PRICE_BPS = 1e-6;
+/** Fees equal to this fraction are the same fee: an exchange rounds each fill's fee to its precision (8 places on Binance). */
+const SAME_FEE = 1e-6;
 
 /**
  * Pairs the session's trades with the replay's: per pair, in entry order, each session trade with
@@ -68,10 +70,13 @@ export function compareTrades(session: readonly ParityTrade[], replay: readonly 
     used.add(best);
     const r = replay[best]!;
     const m = measure(s, r);
-    const timeDiffers = m.entryDeltaMs !== 0 || (m.exitDeltaMs ?? 0) !== 0 || s.open !== r.open;
+    // the replay fills at a candle's open; a live fill a moment later in that candle is the same decision on time
+    const candleOf = (x: number) => Math.floor(x / timeframeMs);
+    const sameCandle = (a: number | null, b: number | null) => a === null || b === null || candleOf(a) === candleOf(b);
+    const timeDiffers = !sameCandle(s.entryTime, r.entryTime) || !sameCandle(s.exitTime, r.exitTime) || s.open !== r.open;
     const priceDiffers = Math.abs(m.entrySlippageBps) > SAME_PRICE_BPS || Math.abs(m.exitSlippageBps ?? 0) > SAME_PRICE_BPS;
     const qtyDiffers = !new Dec(s.qty).eq(r.qty);
-    const feeDiffers = !new Dec(m.feeDiff).isZero();
+    const feeDiffers = new Dec(m.feeDiff).abs().gt(new Dec(r.fees).abs().mul(SAME_FEE));
     let cause: Cause | null = null;
     let detail: string | null = null;
     if (timeDiffers || priceDiffers || qtyDiffers || feeDiffers) {

@@ -19,6 +19,8 @@ interface OrderTrail {
   purpose: string;
   amount: number;
   intentTime: number;
+  /** open time of the candle the order was decided on, when the journal says */
+  candleTime?: number;
   statuses: { status: string; reason?: string; time: number }[];
   fills: { qty: number; time: number }[];
 }
@@ -58,13 +60,21 @@ export function clockMap(journal: readonly JournalEntry[]): (wall: number) => nu
   };
 }
 
-export function collectEvidence(journal: readonly JournalEntry[], log: readonly LogRecord[]): Evidence[] {
+/**
+ * An order is late when it reached the exchange more than this many candles after its decision
+ * candle closed: a bot keeping up acts within a moment of the close; one catching up after a stall
+ * or a restart acts on candles long closed, and its fills land later than the replay's.
+ */
+export const LATE_AFTER_CANDLES = 1;
+
+/** `timeframeMs`: the bot's candle length; without it no lateness is read from decision candles. */
+export function collectEvidence(journal: readonly JournalEntry[], log: readonly LogRecord[], timeframeMs?: number): Evidence[] {
   const toMarket = clockMap(journal);
   const orders = new Map<string, OrderTrail>();
   for (const e of journal) {
     if (e.type === 'intent') {
       const o = e.order;
-      orders.set(o.clientOrderId, { id: o.clientOrderId, symbol: o.symbol, side: o.side, purpose: o.purpose, amount: Number(o.amount), intentTime: e.time, statuses: [], fills: [] });
+      orders.set(o.clientOrderId, { id: o.clientOrderId, symbol: o.symbol, side: o.side, purpose: o.purpose, amount: Number(o.amount), intentTime: e.time, ...(typeof e.candleTime === 'number' ? { candleTime: e.candleTime } : {}), statuses: [], fills: [] });
     } else if (e.type === 'status') {
       orders.get(e.clientOrderId)?.statuses.push({ status: e.status, ...(e.reason !== undefined ? { reason: e.reason } : {}), time: e.time });
     } else if (e.type === 'sent') {
@@ -82,9 +92,19 @@ export function collectEvidence(journal: readonly JournalEntry[], log: readonly 
     if (unknown) out.push({ kind: 'unknown-outcome', time: toMarket(unknown.time), symbol: o.symbol, detail: `${what}: outcome ${unknown.status}${unknown.reason ? ` (${unknown.reason})` : ''}` });
     const rejected = o.statuses.find((s) => s.status === 'rejected' || s.status === 'not-placed');
     if (rejected) out.push({ kind: 'rejected', time: toMarket(rejected.time), symbol: o.symbol, detail: `${what} rejected${rejected.reason ? `: ${rejected.reason}` : ''}` });
+    if (o.candleTime !== undefined && timeframeMs !== undefined) {
+      // the exchange's time of the order: its first fill, else the intent placed on the market's clock
+      const close = o.candleTime + timeframeMs;
+      const lateMs = at - close;
+      if (lateMs > LATE_AFTER_CANDLES * timeframeMs) {
+        out.push({ kind: 'late-candle', time: close, until: at, symbol: o.symbol, detail: `${what} was decided on the candle of ${new Date(o.candleTime).toISOString()} and reached the exchange ${fmtLate(lateMs, timeframeMs)} after it closed` });
+      }
+    }
     const filled = o.fills.reduce((a, f) => a + f.qty, 0);
     if (o.fills.length > 1 || (filled > 0 && filled < o.amount * (1 - 1e-9))) {
-      out.push({ kind: 'partial-fill', time: at, symbol: o.symbol, detail: `${what} filled in ${o.fills.length} part${o.fills.length === 1 ? '' : 's'}, ${String(filled)} of ${String(o.amount)}` });
+      // the session is busy with the order until its last part fills: what the replay did meanwhile is its doing
+      const last = Math.max(...o.fills.map((f) => f.time));
+      out.push({ kind: 'partial-fill', time: at, ...(last > at ? { until: last } : {}), symbol: o.symbol, detail: `${what} filled in ${o.fills.length} part${o.fills.length === 1 ? '' : 's'}, ${String(filled)} of ${String(o.amount)}` });
     }
   }
   let down: number | null = null;
@@ -109,4 +129,9 @@ export function collectEvidence(journal: readonly JournalEntry[], log: readonly 
     }
   }
   return out.sort((a, b) => a.time - b.time);
+}
+
+function fmtLate(ms: number, tf: number): string {
+  const candles = ms / tf;
+  return `${candles >= 10 ? Math.round(candles) : candles.toFixed(1)} candles (${Math.round(ms / 1000)} s)`;
 }

@@ -44,7 +44,7 @@ export async function runParity(o: ParityOptions): Promise<ParityDoc> {
   const notes: string[] = [];
   const before = allSession.filter((t) => t.entryTime < replay.from).length;
   if (before > 0) notes.push(`${before} session trade${before === 1 ? '' : 's'} entered before the recorded candles the replay can act on (the record keeps the newest candles only) and ${before === 1 ? 'is' : 'are'} not compared`);
-  const cmp = compareTrades(session, replayed, collectEvidence(rec.journal, rec.log), tf);
+  const cmp = compareTrades(session, replayed, collectEvidence(rec.journal, rec.log, tf), tf);
   return buildParityDoc({
     doc,
     cmp,

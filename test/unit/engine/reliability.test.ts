@@ -536,3 +536,25 @@ describe('row 25: a runaway strategy meets the risk limits', () => {
     expect(engine.decisions.at(-1)).toMatchObject({ side: 'buy', outcome: 'denied', code: 'halted' });
   });
 });
+
+describe('row 2: an intent is journaled with the candle it was decided on', () => {
+  it('each order the strategy asks for carries the open time of its decision candle; an operator\'s sale none', async () => {
+    const S = bars([
+      [100, 101, 99, 100],
+      [100, 102, 99, 101],
+      [101, 103, 100, 102],
+      [102, 104, 101, 103],
+    ]);
+    const market = marketFor(SYM);
+    const exchange = new SimExchange({ markets: [market], balances: { USDT: new Dec(10_000) }, feeRate: new Dec('0.001'), slippageBps: 0 });
+    const { engine, store } = engineOver(S, scripted({ 0: (c) => c.buy(), 1: (c) => c.sell(), 2: (c) => c.buy() }), exchange, market);
+    await engine.run();
+    const intents = store.recent.filter((e) => e.type === 'intent');
+    expect(intents.map((e) => e.candleTime)).toEqual([S.time[0], S.time[1], S.time[2]]);
+    // between batches (an operator's action) there is no decision candle
+    expect(await engine.closePosition(SYM, 'manual')).toBe(true);
+    const last = store.recent.filter((e) => e.type === 'intent').at(-1)!;
+    expect(last.order.purpose).toBe('manual');
+    expect(last.candleTime).toBeUndefined();
+  });
+});

@@ -34,9 +34,9 @@ function trade(entryBar: number, exitBar: number | null, o: Partial<ParityTrade>
 }
 
 let seq = 0;
-function order(bar: number, side: 'buy' | 'sell', purpose: string, fills: { bar: number; qty: string }[], status?: { status: string; reason?: string }): JournalEntry[] {
+function order(bar: number, side: 'buy' | 'sell', purpose: string, fills: { bar: number; qty: string }[], status?: { status: string; reason?: string }, candleBar?: number): JournalEntry[] {
   const id = `t-${++seq}`;
-  const out: unknown[] = [{ type: 'intent', time: t(bar) + WALL, order: { clientOrderId: id, symbol: 'BTC/USDT', side, type: 'market', amount: '1', purpose, createdAt: t(bar) + WALL } }];
+  const out: unknown[] = [{ type: 'intent', time: t(bar) + WALL, order: { clientOrderId: id, symbol: 'BTC/USDT', side, type: 'market', amount: '1', purpose, createdAt: t(bar) + WALL }, ...(candleBar !== undefined ? { candleTime: t(candleBar) } : {}) }];
   if (status) out.push({ type: 'status', time: t(bar) + WALL + 10, clientOrderId: id, ...status });
   for (const f of fills) out.push({ type: 'fill', time: t(f.bar), fill: { tradeId: `f${seq}-${f.bar}`, clientOrderId: id, symbol: 'BTC/USDT', side, qty: f.qty, price: '100', cost: '100', fee: '0.1', feeCurrency: 'USDT', time: t(f.bar) } });
   return out as JournalEntry[];
@@ -78,6 +78,14 @@ describe('parity attributes each divergence to the cause injected', () => {
     expect(cmp.matched.filter((m) => m.cause !== null).map((m) => m.cause)).toEqual(['partial-fill']);
   });
 
+  it('an entry filled in parts over many candles: a replay round trip while the session waited for the rest is "partial-fill"', () => {
+    const j = [...base(), ...order(19, 'buy', 'entry', [{ bar: 20, qty: '0.4' }, { bar: 26, qty: '0.3' }, { bar: 32, qty: '0.3' }])];
+    const s = [...anchors, trade(20, 34)].sort((a, b) => a.entryTime - b.entryTime);
+    const r = [...anchors, trade(20, 22), trade(27, 29)].sort((a, b) => a.entryTime - b.entryTime);
+    const cmp = compareTrades(s, r, collectEvidence(j, []), TF);
+    expect(cmp.replayOnly.map((l) => l.cause)).toEqual(['partial-fill']);
+  });
+
   it('an entry the risk gate denied (a decision in the log): "risk-denied"', () => {
     const cmp = compareTrades(anchors, [...anchors, trade(20, 25)], collectEvidence(base(), [log(19, 'decision', { outcome: 'denied', code: 'max-open-orders', symbol: 'BTC/USDT' })]), TF);
     expect(cmp.replayOnly.map((l) => l.cause)).toEqual(['risk-denied']);
@@ -98,6 +106,44 @@ describe('parity attributes each divergence to the cause injected', () => {
   it('a late candle (the feed failing): "late-candle"', () => {
     const cmp = compareTrades([...anchors, trade(21, 25)], [...anchors, trade(20, 25)], collectEvidence(base(), [log(20, 'feed-degraded', { message: 'timeout' })]), TF);
     expect(cmp.matched.filter((m) => m.cause !== null).map((m) => m.cause)).toEqual(['late-candle']);
+  });
+
+  it('an entry decided on a candle long closed (a bot catching up): both lone trades are "late-candle", with the lateness', () => {
+    // decided on the candle of bar 19 (closing at 20), sent and filled at bar 30
+    const j = [...base(), ...order(30, 'buy', 'entry', [{ bar: 30, qty: '1' }], undefined, 19), ...order(35, 'sell', 'exit', [{ bar: 35, qty: '1' }], undefined, 34)];
+    const ev = collectEvidence(j, [], TF);
+    expect(ev.filter((e) => e.kind === 'late-candle').map((e) => [e.time, e.until])).toEqual([[t(20), t(30)]]);
+    expect(ev.find((e) => e.kind === 'late-candle')!.detail).toContain('10 candles');
+    const cmp = compareTrades([...anchors, trade(30, 35)].sort((a, b) => a.entryTime - b.entryTime), [...anchors, trade(20, 25)], ev, TF);
+    expect(cmp.sessionOnly.map((l) => l.cause)).toEqual(['late-candle']);
+    expect(cmp.replayOnly.map((l) => l.cause)).toEqual(['late-candle']);
+  });
+
+  it('a matched entry one candle late: the timing delta is "late-candle"', () => {
+    const j = [...base(), ...order(22, 'buy', 'entry', [{ bar: 22, qty: '1' }], undefined, 19), ...order(24, 'sell', 'exit', [{ bar: 25, qty: '1' }], undefined, 24)];
+    const cmp = compareTrades([...anchors, trade(22, 25)], [...anchors, trade(20, 25)], collectEvidence(j, [], TF), TF);
+    const m = cmp.matched.find((x) => x.cause !== null)!;
+    expect(m.cause).toBe('late-candle');
+    expect(m.entryDeltaMs).toBe(2 * TF);
+  });
+
+  it('orders sent at once on their decision candle, or journaled without one (older journals), are not late', () => {
+    const onTime = [...base(), ...order(20, 'buy', 'entry', [{ bar: 20, qty: '1' }], undefined, 19), ...order(25, 'sell', 'exit', [{ bar: 25, qty: '1' }], undefined, 24)];
+    expect(collectEvidence(onTime, [], TF).filter((e) => e.kind === 'late-candle')).toEqual([]);
+    const old = [...base(), ...order(30, 'buy', 'entry', [{ bar: 30, qty: '1' }])];
+    expect(collectEvidence(old, [], TF)).toEqual([]);
+    // without the timeframe nothing is read from decision candles
+    expect(collectEvidence([...base(), ...order(30, 'buy', 'entry', [{ bar: 30, qty: '1' }], undefined, 19)], [])).toEqual([]);
+  });
+
+  it('a live fill a moment into the candle the replay fills at its open, and a fee rounded to the exchange\'s 8 places, are the same trade', () => {
+    const live = trade(20, 25, { entryTime: t(20) + 43_500, exitTime: t(25) + 16_500, fees: '0.20000001' });
+    const cmp = compareTrades([...anchors, live], [...anchors, trade(20, 25)], collectEvidence(base(), [], TF), TF);
+    expect(cmp.matched.map((m) => m.cause)).toEqual([null, null, null]);
+    expect(cmp.matched.map((m) => m.entryDeltaMs)).toContain(43_500);
+    // a fill in the next candle is a timing difference
+    const late = compareTrades([...anchors, trade(20, 25, { entryTime: t(21) + 1 })], [...anchors, trade(20, 25)], collectEvidence(base(), [], TF), TF);
+    expect(late.matched.filter((m) => m.cause !== null).map((m) => m.cause)).toEqual(['unexplained']);
   });
 
   it('a different fill price alone: "fill-price", with the slippage in bps', () => {
