@@ -89,7 +89,7 @@ describe('tradebot parity', () => {
     expect(doc.summary.matchedTrades).toBe(1);
     expect(doc.summary.identical).toBe(0);
     expect(doc.matched[0]!.cause).toBe('manual');
-    expect(doc.matched[0]!.session.exitReason).toBe('manual');
+    expect(doc.matched[0]!.session.exitReason).toBe('panic');
     expect(doc.matched[0]!.replay.open).toBe(true);
     expect(Object.keys(doc.summary.pnlDiffByCause)).toEqual(['manual']);
     expect((await parity(h, ['m', '--assert', 'identical>=1'])).code).toBe(1);
