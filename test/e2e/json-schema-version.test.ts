@@ -19,6 +19,7 @@ const NOT_A_DOCUMENT: Record<string, string> = {
   'orders create': 'needs an exchange: checked in the orders tests',
   'orders cancel': 'needs an exchange: checked in the orders tests',
   'orders amend': 'needs an exchange: checked in the orders tests',
+  parity: "needs a bot's recorded candles (a real session): its document is checked in the parity tests",
   'signal send': 'needs a running bot listening for alerts: checked in the signals live tests',
 };
 
