@@ -3,7 +3,6 @@ import { UsageError } from './core/errors.js';
 import { tradingSettings } from './engine-settings.js';
 import { OrderIds } from './core/ids.js';
 import { computeMetrics, metricsNotes } from './core/metrics.js';
-import { roundTripPnl } from './core/portfolio.js';
 import type { TradebotConfig } from './config/schema.js';
 import type { LoadedCandles } from './data/read-candles.js';
 import { selectRange } from './data/select-range.js';
@@ -16,7 +15,7 @@ import { formatStake } from './core/sizing.js';
 import { indicators } from './indicators/index.js';
 import { composeReplay } from './compose.js';
 import type { MarketInfo } from './core/market.js';
-import { RESULT_SCHEMA_VERSION, exitReasonOf, toTradeLeg, type BacktestResult, type PairSummary, type TradeRecord } from './report/result.js';
+import { RESULT_SCHEMA_VERSION, tradeRecord, type BacktestResult, type PairSummary, type TradeRecord } from './report/result.js';
 import { VERSION } from './version.js';
 import { loadBacktestCandles, marketFromConfig, type BacktestEnv, type BacktestRun } from './backtest.js';
 
@@ -121,27 +120,8 @@ export async function runPairsBacktest(cfg: TradebotConfig, env: BacktestEnv): P
   const pf = engine.portfolio;
   const lastClose = new Map(legs.map((l) => [l.market.symbol, new Dec(l.data.series.close[l.data.series.length - 1]!)]));
   const trades: TradeRecord[] = [];
-  const toRecord = (rt: (typeof pf.closed)[number], open: boolean): TradeRecord => {
-    const pnl = roundTripPnl(rt, open ? lastClose.get(rt.symbol) : undefined);
-    return {
-      symbol: rt.symbol,
-      side: 'long',
-      entryTime: rt.entryTime,
-      exitTime: open ? null : rt.exitTime,
-      entryPrice: rt.entryPrice.toFixed(),
-      exitPrice: open || rt.exitPrice === null ? null : rt.exitPrice.toFixed(),
-      qty: rt.entryQty.toFixed(),
-      fees: rt.fees.toFixed(),
-      pnl: pnl.toFixed(),
-      returnPct: rt.entryCost.isZero() ? 0 : pnl.div(rt.entryCost).toNumber(),
-      exitReason: open ? null : exitReasonOf(rt.exitReason),
-      open,
-      entries: rt.entries.map(toTradeLeg),
-      exits: rt.exits.map(toTradeLeg),
-    };
-  };
-  for (const rt of pf.closed) trades.push(toRecord(rt, false));
-  for (const rt of pf.open.values()) trades.push(toRecord(rt, true));
+  for (const rt of pf.closed) trades.push(tradeRecord(rt, false));
+  for (const rt of pf.open.values()) trades.push(tradeRecord(rt, true, lastClose.get(rt.symbol)));
   trades.sort((a, b) => a.entryTime - b.entryTime);
 
   let finalEquity = pf.balance(quote);

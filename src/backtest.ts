@@ -7,7 +7,6 @@ import { formatStake } from './core/sizing.js';
 import { tradingSettings } from './engine-settings.js';
 import { OrderIds } from './core/ids.js';
 import { computeMetrics, metricsNotes, type Metrics } from './core/metrics.js';
-import { roundTripPnl } from './core/portfolio.js';
 import type { ConfigInput, TradebotConfig } from './config/schema.js';
 import { readCandleFile, type LoadedCandles } from './data/read-candles.js';
 import { marketInfoPath } from './data/candle-cache.js';
@@ -27,7 +26,7 @@ import { indicators } from './indicators/index.js';
 import { composeBacktest } from './compose.js';
 import { isSeveralPairs, runPairsBacktest } from './backtest-pairs.js';
 import type { Engine } from './engine/engine.js';
-import { RESULT_SCHEMA_VERSION, exitReasonOf, toTradeLeg, type BacktestResult, type TradeRecord } from './report/result.js';
+import { RESULT_SCHEMA_VERSION, tradeRecord, type BacktestResult, type TradeRecord } from './report/result.js';
 import { VERSION } from './version.js';
 import { PACKAGE_ROOT } from './paths.js';
 
@@ -259,27 +258,8 @@ function buildResult(p: {
   const pf = engine.portfolio;
 
   const trades: TradeRecord[] = [];
-  const toRecord = (rt: (typeof pf.closed)[number], open: boolean): TradeRecord => {
-    const pnl = roundTripPnl(rt, open ? lastClose : undefined);
-    return {
-      symbol: rt.symbol,
-      side: 'long',
-      entryTime: rt.entryTime,
-      exitTime: open ? null : rt.exitTime,
-      entryPrice: rt.entryPrice.toFixed(),
-      exitPrice: open || rt.exitPrice === null ? null : rt.exitPrice.toFixed(),
-      qty: rt.entryQty.toFixed(),
-      fees: rt.fees.toFixed(),
-      pnl: pnl.toFixed(),
-      returnPct: rt.entryCost.isZero() ? 0 : pnl.div(rt.entryCost).toNumber(),
-      exitReason: open ? null : exitReasonOf(rt.exitReason),
-      open,
-      entries: rt.entries.map(toTradeLeg),
-      exits: rt.exits.map(toTradeLeg),
-    };
-  };
-  for (const rt of pf.closed) trades.push(toRecord(rt, false));
-  for (const rt of pf.open.values()) trades.push(toRecord(rt, true));
+  for (const rt of pf.closed) trades.push(tradeRecord(rt, false));
+  for (const rt of pf.open.values()) trades.push(tradeRecord(rt, true, lastClose));
 
   // The ledger's own final equity (Decimal), not the float mirror used per bar.
   const finalEquity = pf.balance(market.quote).plus(pf.balance(market.base).mul(lastClose));

@@ -1,4 +1,6 @@
 import type { Metrics, MetricsNotes } from '../core/metrics.js';
+import type { Dec } from '../core/money.js';
+import { roundTripPnl, type RoundTrip } from '../core/portfolio.js';
 import type { Gap } from '../core/candles.js';
 import type { MonteCarloResult } from '../research/monte-carlo.js';
 
@@ -113,4 +115,28 @@ export interface PairSummary {
 export function toTradeLeg(l: { time: number; price: { toFixed(): string } | string; qty: { toFixed(): string } | string; fee: { toFixed(): string } | string; reason: string }): TradeLeg {
   const str = (x: { toFixed(): string } | string) => (typeof x === 'string' ? x : x.toFixed());
   return { time: l.time, price: str(l.price), qty: str(l.qty), fee: str(l.fee), reason: isLegReason(l.reason) ? l.reason : l.reason === 'entry' ? 'signal' : (exitReasonOf(l.reason) ?? 'signal') };
+}
+
+/**
+ * A round trip of the ledger as the result document's trade: exact money as decimal strings; an
+ * open trade is marked at `lastClose` (its pair's last close) and has no exit.
+ */
+export function tradeRecord(rt: RoundTrip, open: boolean, lastClose?: Dec): TradeRecord {
+  const pnl = roundTripPnl(rt, open ? lastClose : undefined);
+  return {
+    symbol: rt.symbol,
+    side: 'long',
+    entryTime: rt.entryTime,
+    exitTime: open ? null : rt.exitTime,
+    entryPrice: rt.entryPrice.toFixed(),
+    exitPrice: open || rt.exitPrice === null ? null : rt.exitPrice.toFixed(),
+    qty: rt.entryQty.toFixed(),
+    fees: rt.fees.toFixed(),
+    pnl: pnl.toFixed(),
+    returnPct: rt.entryCost.isZero() ? 0 : pnl.div(rt.entryCost).toNumber(),
+    exitReason: open ? null : exitReasonOf(rt.exitReason),
+    open,
+    entries: rt.entries.map(toTradeLeg),
+    exits: rt.exits.map(toTradeLeg),
+  };
 }
